@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+// The node lives under Sources/, the chaos toolkit under Chaos/ (see docs/ARCHITECTURE.md).
+// Dependencies are few on purpose: every package costs build minutes in every CI run.
+import PackageDescription
+
+let package = Package(
+    name: "raft-toolkit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "RaftCore", targets: ["RaftCore"]),
+        .library(name: "RaftServer", targets: ["RaftServer"]),
+        .library(name: "Linearizability", targets: ["Linearizability"]),
+        .executable(name: "raft-node", targets: ["raft-node"]),
+        .executable(name: "raft-chaos", targets: ["raft-chaos"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: the node
+        .target(name: "RaftCore", path: "Sources/RaftCore"),
+        .target(name: "PeerWire", dependencies: ["RaftCore"], path: "Sources/PeerWire"),
+        .target(name: "RaftStorage", dependencies: ["RaftCore", "PeerWire"], path: "Sources/RaftStorage"),
+        .target(name: "RESP", path: "Sources/RESP"),
+        .target(name: "KeyValueStore", dependencies: ["RESP"], path: "Sources/KeyValueStore"),
+        .target(
+            name: "RaftServer",
+            dependencies: [
+                "RaftCore", "PeerWire", "RaftStorage", "RESP", "KeyValueStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/RaftServer"
+        ),
+        .executableTarget(
+            name: "raft-node",
+            dependencies: [
+                "RaftServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/raft-node"
+        ),
+
+        // MARK: the chaos toolkit
+        .target(name: "Linearizability", path: "Chaos/Linearizability"),
+        .executableTarget(
+            name: "raft-chaos",
+            dependencies: [
+                "Linearizability",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Chaos/raft-chaos"
+        ),
+
+        // MARK: tests (Swift Testing throughout)
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"], path: "Tests/RaftCoreTests"),
+        .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
+        .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore"], path: "Tests/RaftStorageTests"),
+        .testTarget(name: "RESPTests", dependencies: ["RESP"], path: "Tests/RESPTests"),
+        .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP"], path: "Tests/KeyValueStoreTests"),
+        .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// The key-value state machine and its command registry.
+import RESP

@@ -1,0 +1,2 @@
+// The peer protocol codec; see docs/peer-protocol.md.
+import RaftCore

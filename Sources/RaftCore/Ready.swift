@@ -1,0 +1,40 @@
+// The batch the core hands to its shell (etcd-io/raft's Ready, with raft-rs's split between
+// messages that may go now and those that may go only once the batch is durable).
+
+/// The shell's obligations, in this order:
+/// 1. send `messages` (they depend on nothing unpersisted);
+/// 2. if `snapshot` is set, persist it (its bytes arrived beside an InstallSnapshot) and restore
+///    the state machine from it;
+/// 3. truncate the stable log from `entries.first.index` on, then append `entries`, and persist
+///    `hardState` if set; make all of it durable (one fsync covers the batch);
+/// 4. only then send `messagesAfterPersist` (votes and append acknowledgements depend on it);
+/// 5. apply `committedEntries` in order, and answer `readStates` once applied reaches their index;
+/// 6. call `advance(_:)` with this Ready.
+public struct Ready: Sendable {
+    public var softState: SoftState?
+    public var hardState: HardState?
+    public var entries: [Entry]
+    public var snapshot: SnapshotMetadata?
+    public var messages: [Message]
+    public var messagesAfterPersist: [Message]
+    public var committedEntries: [Entry]
+    public var readStates: [ReadState]
+    public init(
+        softState: SoftState? = nil, hardState: HardState? = nil, entries: [Entry] = [],
+        snapshot: SnapshotMetadata? = nil, messages: [Message] = [], messagesAfterPersist: [Message] = [],
+        committedEntries: [Entry] = [], readStates: [ReadState] = []
+    ) {
+        self.softState = softState
+        self.hardState = hardState
+        self.entries = entries
+        self.snapshot = snapshot
+        self.messages = messages
+        self.messagesAfterPersist = messagesAfterPersist
+        self.committedEntries = committedEntries
+        self.readStates = readStates
+    }
+    public var isEmpty: Bool {
+        softState == nil && hardState == nil && entries.isEmpty && snapshot == nil && messages.isEmpty
+            && messagesAfterPersist.isEmpty && committedEntries.isEmpty && readStates.isEmpty
+    }
+}

@@ -1,0 +1,2 @@
+// The node: drives RaftCore, storage and the two listeners.
+import RaftCore

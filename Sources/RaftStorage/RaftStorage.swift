@@ -1,0 +1,2 @@
+// Write-ahead log and snapshot files.
+import RaftCore

@@ -1,0 +1,1 @@
+print("raft-node: not built yet")

@@ -1,0 +1,4 @@
+import Testing
+@testable import KeyValueStore
+
+@Test func targetBuilds() {}

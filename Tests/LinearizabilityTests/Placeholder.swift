@@ -1,0 +1,4 @@
+import Testing
+@testable import Linearizability
+
+@Test func targetBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import PeerWire
+
+@Test func targetBuilds() {}

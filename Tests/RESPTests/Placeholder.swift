@@ -1,0 +1,4 @@
+import Testing
+@testable import RESP
+
+@Test func targetBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import RaftCore
+
+@Test func targetBuilds() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import RaftStorage
+
+@Test func targetBuilds() {}
