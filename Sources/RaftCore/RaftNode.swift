@@ -118,7 +118,7 @@ public struct RaftNode: Sendable {
     public var hasReady: Bool {
         softState != prevSoftState || hardState != prevHardState || raftLog.hasUnstable
             || snapshotToPersist != nil || !msgs.isEmpty || !msgsAfterPersist.isEmpty
-            || raftLog.committed > raftLog.applied && !nextCommittedEntries().isEmpty
+            || min(raftLog.committed, applyLimit) > raftLog.applied
             || !readStates.isEmpty
     }
 
@@ -170,11 +170,13 @@ public struct RaftNode: Sendable {
         }
     }
 
-    func nextCommittedEntries() -> [Entry] {
-        // Entries still between persisted and unstableFrom belong to a Ready not yet advanced.
-        let limit = raftLog.unstableFrom == raftLog.persisted.next ? raftLog.lastIndex : raftLog.persisted
-        return raftLog.nextCommitted(limit: limit)
+    /// Committed entries may be handed out up to here: entries still between `persisted` and
+    /// `unstableFrom` belong to a Ready not yet advanced, so they wait.
+    var applyLimit: LogIndex {
+        raftLog.unstableFrom == raftLog.persisted.next ? raftLog.lastIndex : raftLog.persisted
     }
+
+    func nextCommittedEntries() -> [Entry] { raftLog.nextCommitted(limit: applyLimit) }
 
     // MARK: sending
 

@@ -191,7 +191,11 @@ extension RaftNode {
     /// whose removal just committed steps down (dissertation §4.2.2).
     mutating func committedAdvanced() {
         releaseReadsAwaitingCommit()
-        if !confHistory.current.voters.contains(id), confHistory.lastChangeIndex <= raftLog.committed {
+        guard confHistory.lastChangeIndex <= raftLog.committed else { return }
+        let conf = confHistory.current
+        // Removed members whose removal is now committed are forgotten.
+        for k in peers.keys where k != id && !conf.members.contains(k) { peers[k] = nil }
+        if !conf.voters.contains(id) {
             becomeFollower(term: currentTerm, leader: nil)
         }
     }
