@@ -116,10 +116,20 @@ public struct RaftNode: Sendable {
     // MARK: Ready / advance
 
     public var hasReady: Bool {
-        softState != prevSoftState || hardState != prevHardState || raftLog.hasUnstable
-            || snapshotToPersist != nil || !msgs.isEmpty || !msgsAfterPersist.isEmpty
-            || min(raftLog.committed, applyLimit) > raftLog.applied
-            || !readStates.isEmpty
+        // One test per line rather than a || chain: in a debug build each autoclosure of ||
+        // copies the whole node, and this is asked after every step.
+        if !msgs.isEmpty { return true }
+        if !msgsAfterPersist.isEmpty { return true }
+        if !readStates.isEmpty { return true }
+        if raftLog.hasUnstable { return true }
+        if snapshotToPersist != nil { return true }
+        if currentRole != prevSoftState.role { return true }
+        if leaderID != prevSoftState.leader { return true }
+        if currentTerm != prevSoftState.term { return true }
+        if currentTerm != prevHardState.term { return true }
+        if votedFor != prevHardState.votedFor { return true }
+        if raftLog.committed != prevHardState.commit { return true }
+        return min(raftLog.committed, applyLimit) > raftLog.applied
     }
 
     /// Everything the shell must do now, in the order documented on `Ready`. Call `advance(_:)`

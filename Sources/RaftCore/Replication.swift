@@ -175,9 +175,10 @@ extension RaftNode {
     /// entries are committed indirectly with them. Returns true when the commit index moved.
     mutating func maybeCommit() -> Bool {
         let voters = confHistory.current.voters
-        let n = Quorum.committedIndex(voters: voters) { v in
-            v == id ? raftLog.persisted : (peers[v]?.match ?? .zero)
-        }
+        var matches: [LogIndex] = []
+        matches.reserveCapacity(voters.count)
+        for v in voters { matches.append(v == id ? raftLog.persisted : (peers[v]?.match ?? .zero)) }
+        let n = Quorum.committedIndex(matches)
         guard n > raftLog.committed else { return false }
         if !config.faults.contains(.commitOldTermByCounting) {
             guard raftLog.term(at: n) == currentTerm else { return false }

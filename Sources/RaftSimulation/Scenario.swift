@@ -181,7 +181,7 @@ extension Cluster {
         }
         if options.membershipChanges, rng.below(100) < 2 { try changeMembership() }
         if rng.below(1000) < 5, let l = leaderIndex {
-            let voters = nodes[l].core!.configuration.voters.sorted()
+            let voters = nodes[l].core.configuration.voters.sorted()
             if let target = voters.randomElement(using: &rng) {
                 try input(l) { (core: inout RaftNode) in try? core.transferLeadership(to: target) }
                 transcript.record(.action(time: now, "\(nodes[l].id) asked to transfer leadership to \(target)"))
@@ -199,7 +199,7 @@ extension Cluster {
     func proposeSomething() throws(Violation) {
         // Mostly to a node that believes it leads (a stale leader too: clients cannot tell);
         // sometimes to anyone, which must refuse cleanly.
-        let leaders = runningIndices.filter { nodes[$0].core?.role == .leader }
+        let leaders = runningIndices.filter { Cluster.summary(&nodes[$0].core).role == .leader }
         let target = rng.below(10) < 8 ? leaders.randomElement(using: &rng) : runningIndices.randomElement(using: &rng)
         guard let i = target else { return }
         let count = 1 + rng.below(3)
@@ -213,7 +213,8 @@ extension Cluster {
     }
 
     func changeMembership() throws(Violation) {
-        guard let l = leaderIndex, let core = nodes[l].core else { return }
+        guard let l = leaderIndex else { return }
+        let core = nodes[l].core
         let conf = core.configuration
         let outsiders = nodes.indices.map { nodes[$0].id }.filter { !conf.members.contains($0) }
         var options: [ConfChange] = []
@@ -251,7 +252,8 @@ extension Cluster {
         let deadline = ticks + options.healTicks
         var converged = false
         try run(untilTick: deadline) { (c: Cluster) throws(Violation) -> Bool in
-            guard let l = c.leaderIndex, let core = c.nodes[l].core else { return false }
+            guard let l = c.leaderIndex else { return false }
+            let core = c.nodes[l].core
             let members = core.configuration.members
             let done = c.nodes.indices.allSatisfy { !members.contains(c.nodes[$0].id) || c.nodes[$0].applied >= target }
             if done { converged = true }
@@ -259,7 +261,7 @@ extension Cluster {
         }
         guard converged else {
             let state = nodes.map { n in
-                "\(n.id): \(n.core.map { "\($0.role) term \($0.term) commit \($0.commitIndex)" } ?? "down") applied \(n.applied)"
+                "\(n.id): \(n.isRunning ? "\(n.core.role) term \(n.core.term) commit \(n.core.commitIndex)" : "down") applied \(n.applied)"
             }.joined(separator: "; ")
             throw Violation(
                 rule: "Liveness after heal",
