@@ -78,6 +78,12 @@ extension RaftNode {
             throw .invalidConfChange("cannot remove the last voter")
         }
         _ = try current.applying(change)
+        if change.kind == .promoteToVoter, let p = peers[change.node],
+            p.match.rawValue + UInt64(max(1, config.maxEntriesPerAppend)) < raftLog.lastIndex.rawValue {
+            // §4.2.1: a learner becomes a voter only once it has caught up, so that it does not
+            // stall commitment while it copies the log. (`.addVoter` skips this on purpose.)
+            throw .invalidConfChange("\(change.node) has not caught up (match \(p.match) of \(raftLog.lastIndex))")
+        }
         let e = Entry(term: currentTerm, index: raftLog.lastIndex.next, kind: .configuration, data: change.encoded)
         pendingConfIndex = e.index
         appendAsLeader([e])

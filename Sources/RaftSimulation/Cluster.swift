@@ -94,6 +94,10 @@ public final class Cluster {
         self.initialConfiguration = Configuration(voters: Set(ids.prefix(options.initialVoters)))
         for i in nodes.indices { start(i) }
         queue.push(at: 0, .clock)
+        for i in nodes.indices {
+            let phase = options.ticksInUnison ? 1 : 1 + UInt64(rng.below(Int(Cluster.unitsPerTick) - 1))
+            queue.push(at: phase, .tick(node: i))
+        }
     }
 
     func coreConfig(_ i: Int) -> RaftConfig {

@@ -8,8 +8,11 @@ struct ScheduledEvent {
 }
 
 enum EventKind {
-    /// One round of the clock: scenario actions, then every running node ticks.
+    /// One round of the clock: scenario actions and invariant checks that look at the whole cluster.
     case clock
+    /// One node's tick. Each node ticks once per round at its own phase, as real clocks do not
+    /// tick in unison (in unison, integer timeouts collide far more often than in life).
+    case tick(node: Int)
     case deliver(Envelope)
     /// The node's outstanding Ready reached stable storage (if the node did not crash meanwhile).
     case persisted(node: Int, incarnation: Int)

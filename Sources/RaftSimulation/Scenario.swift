@@ -30,10 +30,13 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
     /// Per-tick odds of cutting the current leader off right away (the "partition the leader"
     /// nemesis), which leaves uncommitted entries of many terms behind: Figure 8 material.
     public var isolateLeaderPercent = 0
+    /// All nodes tick at the same instant (synchronized clocks): split votes become common,
+    /// which is what a lost vote (forgetVoteOnRestart) needs to matter.
+    public var ticksInUnison = false
 
     /// Options drawn from the seed: 3 to 7 nodes, sometimes a spare to add, PreVote and
     /// CheckQuorum usually on, small batches and windows so that pipelining paths are exercised.
-    public static func derived(seed: UInt64, faults: PlantedFaults = .none, chaosTicks: Int = 120, healTicks: Int = 150) -> SimulationOptions {
+    public static func derived(seed: UInt64, faults: PlantedFaults = .none, chaosTicks: Int = 120, healTicks: Int = 200) -> SimulationOptions {
         var r = SplitMix64(seed: seed ^ 0xC0FF_EE00_D15E_A5E5)
         let n = 3 + r.below(5)
         let preVote = r.below(5) != 0
@@ -47,16 +50,17 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
             faults: faults)
         o.proposalPercent = [35, 35, 10][r.below(3)]
         o.crashPerMille = [12, 30, 60][r.below(3)]
-        o.bouncePerMille = [0, 20, 60][r.below(3)]
+        o.bouncePerMille = [0, 30, 100][r.below(3)]
         o.partitionPerMille = [10, 30][r.below(2)]
         o.restartPercent = [5, 20][r.below(2)]
         o.isolateLeaderPercent = [0, 5, 10, 20][r.below(4)]
+        o.ticksInUnison = r.below(3) == 0
         return o
     }
 
     public var description: String {
         let f = faults.isEmpty ? "" : " faults=\(faults.names.joined(separator: ","))"
-        return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent) ticks=\(chaosTicks)+\(healTicks)\(f)"
+        return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent)\(ticksInUnison ? " unison" : "") ticks=\(chaosTicks)+\(healTicks)\(f)"
     }
 }
 
@@ -121,10 +125,10 @@ extension Cluster {
                 ticks += 1
                 if ticks > limit { queue.push(at: now, .clock); return }
                 if try onClock(self) { return }
-                for i in nodes.indices where nodes[i].isRunning {
-                    try input(i) { (core: inout RaftNode) in core.tick() }
-                }
                 queue.push(at: now + Cluster.unitsPerTick, .clock)
+            case .tick(let node):
+                try input(node) { (core: inout RaftNode) in core.tick() }
+                queue.push(at: now + Cluster.unitsPerTick, .tick(node: node))
             case .deliver(let env):
                 try deliver(env)
             case .persisted(let node, let incarnation):

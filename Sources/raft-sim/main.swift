@@ -43,7 +43,9 @@ guard let command = args.first else { usage() }
 switch command {
 case "soak":
     guard let s = option("--seconds", in: args).flatMap(Double.init), s > 0 else { usage() }
-    var seed = option("--from", in: args).flatMap(UInt64.init) ?? 1_000_000
+    // By default start somewhere new each time (CI covers the low seeds); print where.
+    var seed = option("--from", in: args).flatMap(UInt64.init) ?? (UInt64(Date().timeIntervalSince1970) % 1_000_000) * 1_000 + 1_000_000
+    print("soak: running seeds from \(seed) for \(s) s")
     let start = ContinuousClock.now
     var runs = 0
     var steps = 0

@@ -136,6 +136,23 @@ struct MembershipTests {
         }
     }
 
+    @Test("§4.2.1: a learner that has not caught up is not promoted")
+    func laggingLearnerIsNotPromoted() throws {
+        var h = Harness(["a", "b", "c"]) { $0.maxEntriesPerAppend = 2 }
+        h.elect("a")
+        h.addJoiner("d")
+        h.isolated = ["d"]
+        try h["a"].proposeConfChange(ConfChange(kind: .addLearner, node: "d"))
+        for k in 1...10 { try h["a"].propose(bytes("v\(k)")) }
+        h.deliverAll()
+        #expect(throws: ProposalError.invalidConfChange("d has not caught up (match 0 of \(h["a"].lastIndex))")) {
+            try h["a"].proposeConfChange(ConfChange(kind: .promoteToVoter, node: "d"))
+        }
+        h.isolated = []
+        h.tickAll(times: 10)
+        try h["a"].proposeConfChange(ConfChange(kind: .promoteToVoter, node: "d"))
+    }
+
     @Test("Invalid changes are refused with a reason")
     func invalidChangesAreRefused() {
         var h = Harness(["a", "b", "c"])
