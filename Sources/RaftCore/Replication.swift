@@ -79,10 +79,19 @@ extension RaftNode {
             leaderID = m.from
         }
         electionElapsed = 0
-        // Already committed here: the leader's log agrees up to our commit (Leader Completeness).
+        var ae = ae
+        // Our committed prefix agrees with the leader's log (Leader Completeness, §5.4), so a
+        // message that starts inside it (a late or duplicated one, or one sent before we
+        // installed a snapshot) is trimmed to what lies beyond our commit index.
         if ae.prevLogIndex < raftLog.committed {
-            send(to: m.from, .appendEntriesResponse(AppendEntriesResponse(success: true, index: raftLog.committed, readContext: ae.readContext)))
-            return
+            let beyond = ae.entries.filter { $0.index > raftLog.committed }
+            guard !beyond.isEmpty, beyond[0].index == raftLog.committed.next, let t = raftLog.term(at: raftLog.committed) else {
+                send(to: m.from, .appendEntriesResponse(AppendEntriesResponse(success: true, index: raftLog.committed, readContext: ae.readContext)))
+                return
+            }
+            ae.prevLogIndex = raftLog.committed
+            ae.prevLogTerm = t
+            ae.entries = beyond
         }
         var truncatedFrom: LogIndex? = nil
         if let lastNew = raftLog.maybeAppend(prevIndex: ae.prevLogIndex, prevTerm: ae.prevLogTerm, entries: ae.entries, truncatedFrom: &truncatedFrom) {
