@@ -67,9 +67,10 @@ public struct RESPRequestParser: Sendable {
                     let header = readHeaderLine(bytes, from: pos, end: end)
                     switch header {
                     case .incomplete:
-                        if end - pos > limits.maxInlineLength { return fail(.tooBigMultibulkCount, end) }
+                        if end - pos > limits.maxInlineLength + 1 { return fail(.tooBigMultibulkCount, end) }
                         return (pos, .needMoreData)
                     case .line(let cr):
+                        if cr - pos > limits.maxInlineLength { return fail(.tooBigMultibulkCount, end) }
                         guard let count = parseRedisInteger(bytes, pos + 1, cr),
                             count <= Int64(limits.maxMultibulkLength)
                         else { return fail(.invalidMultibulkLength, end) }
@@ -101,9 +102,10 @@ public struct RESPRequestParser: Sendable {
                 }
                 switch readHeaderLine(bytes, from: pos, end: end) {
                 case .incomplete:
-                    if end - pos > limits.maxInlineLength { return fail(.tooBigBulkCount, end) }
+                    if end - pos > limits.maxInlineLength + 1 { return fail(.tooBigBulkCount, end) }
                     return (pos, .needMoreData)
                 case .line(let cr):
+                    if cr - pos > limits.maxInlineLength { return fail(.tooBigBulkCount, end) }
                     guard let length = parseRedisInteger(bytes, pos + 1, cr), length >= 0,
                         length <= Int64(limits.maxBulkLength)
                     else { return fail(.invalidBulkLength, end) }
@@ -170,9 +172,11 @@ public struct RESPRequestParser: Sendable {
             return .incomplete
         }
         scanned = 0
+        // The limit counts the line with its '\r', so the verdict never depends on where the
+        // input was split (Redis checks only while no newline has arrived).
+        if newline - start > limits.maxInlineLength { return .error(.tooBigInlineRequest) }
         var lineEnd = newline
         if lineEnd > start && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-        if lineEnd - start > limits.maxInlineLength { return .error(.tooBigInlineRequest) }
         guard let args = InlineCommandSplitter.split(bytes, from: start, to: lineEnd) else {
             return .error(.unbalancedQuotes)
         }
