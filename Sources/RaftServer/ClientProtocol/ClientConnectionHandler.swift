@@ -13,8 +13,8 @@ import RESP
 /// - backpressure: reading pauses while too many requests are in flight or too many reply
 ///   bytes are unsent; a client that lets unsent replies pass `maxUnsentReplyBytes` is closed
 ///   with a log line;
-/// - idle: with `idleTimeout`, a connection silent for that long and owed nothing is closed
-///   (needs an `IdleStateHandler` in front; `addClientProtocolHandlers` installs it).
+/// - idle: with `idleTimeout`, a connection silent for that long and owed nothing is closed.
+///   (The timer reads `eventLoop.now`, unlike NIO's IdleStateHandler, so tests can drive it.)
 public final class ClientConnectionHandler: ChannelDuplexHandler {
     public typealias InboundIn = ClientRequestFrame
     public typealias OutboundIn = ByteBuffer
@@ -49,6 +49,8 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     private var inputClosed = false
     private var closeOnceDrained = false
     private var isClosed = false
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
+    private var idleCheck: Scheduled<Void>?
 
     public init(
         commandHandler: any ClientCommandHandler,
@@ -69,11 +71,24 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         let info = ClientConnectionInfo(id: connectionID, remoteAddress: context.channel.remoteAddress, eventLoop: context.eventLoop)
         self.info = info
         logger[metadataKey: "client"] = "\(info)"
+        if context.channel.isActive { startIdleTimer(context: context) }
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         isClosed = true
+        idleCheck?.cancel()
         self.context = nil
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        startIdleTimer(context: context)
+        context.fireChannelActive()
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        // Any bytes count as activity, so a slow upload of a large argument is not idle.
+        lastActivity = context.eventLoop.now
+        context.fireChannelReadComplete()
     }
 
     // MARK: inbound
@@ -82,6 +97,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         guard acceptingRequests, !isClosed, let info else { return }
         switch unwrapInboundIn(data) {
         case .command(let arguments):
+            lastActivity = context.eventLoop.now
             let sequence = nextSequence
             nextSequence += 1
             owed.append(OwedReply())
@@ -114,18 +130,12 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             closeIfDrained()
             return
         }
-        if let event = event as? IdleStateHandler.IdleStateEvent, event == .read {
-            if owed.isEmpty && unsentBytes == 0 {
-                logger.debug("closing idle connection")
-                close()
-            }
-            return
-        }
         context.fireUserInboundEventTriggered(event)
     }
 
     public func channelInactive(context: ChannelHandlerContext) {
         isClosed = true
+        idleCheck?.cancel()
         owed.removeAll()
         context.fireChannelInactive()
     }
@@ -133,6 +143,35 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("connection error, closing", metadata: ["error": "\(error)"])
         close()
+    }
+
+    // MARK: idle policy
+
+    private func startIdleTimer(context: ChannelHandlerContext) {
+        guard let timeout = configuration.idleTimeout, idleCheck == nil else { return }
+        lastActivity = context.eventLoop.now
+        scheduleIdleCheck(in: timeout)
+    }
+
+    private func scheduleIdleCheck(in delay: TimeAmount) {
+        guard let context else { return }
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.checkIdle() }
+    }
+
+    private func checkIdle() {
+        guard !isClosed, let context, let timeout = configuration.idleTimeout else { return }
+        let idleFor = context.eventLoop.now - lastActivity
+        guard idleFor >= timeout else {
+            scheduleIdleCheck(in: timeout - idleFor)
+            return
+        }
+        // A client waiting for a slow reply (a write awaiting its Raft commit) is not idle.
+        if owed.isEmpty && unsentBytes == 0 {
+            logger.debug("closing idle connection", metadata: ["idleSeconds": "\(idleFor.nanoseconds / 1_000_000_000)"])
+            close()
+        } else {
+            scheduleIdleCheck(in: timeout)
+        }
     }
 
     // MARK: outbound

@@ -3,8 +3,7 @@ import NIOCore
 import RESP
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Installs the client-port handlers: optional idle detection, the request decoder and
-    /// the connection handler. Call from a child channel initializer. The server bootstrap
+    /// Installs the client-port handlers: the request decoder and the connection handler. Call from a child channel initializer. The server bootstrap
     /// should set `ChannelOptions.allowRemoteHalfClosure` so a half-closed client still gets
     /// its replies (otherwise NIO closes the connection at EOF).
     public func addClientProtocolHandlers(
@@ -13,9 +12,6 @@ extension ChannelPipeline.SynchronousOperations {
         connectionID: UInt64,
         logger: Logger
     ) throws {
-        if let idle = configuration.idleTimeout {
-            try addHandler(IdleStateHandler(readTimeout: idle))
-        }
         try addHandler(ByteToMessageHandler(RESPRequestFrameDecoder(limits: configuration.limits)))
         try addHandler(
             ClientConnectionHandler(
