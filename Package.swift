@@ -61,6 +61,8 @@ let package = Package(
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], path: "Tests/RESPTests"),
+        // Parse throughput measurement (not a test): swift run -c release resp-bench
+        .executableTarget(name: "resp-bench", dependencies: ["RESP"], path: "Benchmarks/RESPBenchmark"),
         .testTarget(
             name: "ClientProtocolTests",
             dependencies: [
