@@ -74,4 +74,52 @@ struct SocketEndToEndTests {
         try await server.close()
         try await group.shutdownGracefully()
     }
+
+    @Test func clientThatNeverReadsIsClosedOnceUnsentRepliesPassTheCap() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let value = RESPValue.bulkString([UInt8](repeating: 0x61, count: 64 * 1024))
+        let handler = ClosureClientCommandHandler { _, context in context.connection.eventLoop.makeSucceededFuture(value) }
+        let serverClosed = group.next().makePromise(of: Void.self)
+        // Reading never pauses here, so only the cap can stop the growth.
+        let configuration = ClientProtocolConfiguration(
+            maxUnsentReplyBytes: 1024 * 1024, pauseReadingAboveUnsentBytes: .max, maxInFlightCommands: .max)
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addClientProtocolHandlers(
+                        commandHandler: handler, configuration: configuration, connectionID: 2, logger: Logger(label: "test"))
+                    try channel.pipeline.syncOperations.addHandler(CloseProbe(closed: serverClosed))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(server.localAddress?.port)
+
+        // A client that sends 400 requests (25 MiB of replies, more than loopback buffers
+        // hold) and never reads.
+        let client = try await ClientBootstrap(group: group)
+            .channelOption(.autoRead, value: false)
+            .connect(host: "127.0.0.1", port: port).get()
+        let requests = [UInt8](String(repeating: "GET k\r\n", count: 400).utf8)
+        try await client.writeAndFlush(ByteBuffer(bytes: requests))
+
+        let deadline = group.next().scheduleTask(in: .seconds(20)) { serverClosed.fail(ChannelError.connectTimeout(.seconds(20))) }
+        try await serverClosed.futureResult.get()
+        deadline.cancel()
+
+        try? await client.close()  // the server may have closed it already
+        try await server.close()
+        try await group.shutdownGracefully()
+    }
+}
+
+/// Reports when the server side of a connection closed.
+final class CloseProbe: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = Never
+    let closed: EventLoopPromise<Void>
+    init(closed: EventLoopPromise<Void>) { self.closed = closed }
+    func channelInactive(context: ChannelHandlerContext) {
+        closed.succeed()
+        context.fireChannelInactive()
+    }
 }
