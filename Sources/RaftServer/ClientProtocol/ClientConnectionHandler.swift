@@ -49,6 +49,10 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     private var inputClosed = false
     private var closeOnceDrained = false
     private var isClosed = false
+    /// Inside a burst of channelRead calls: replies are written but flushed once, at
+    /// channelReadComplete, so a pipeline of N requests costs one syscall, not N.
+    private var inReadBurst = false
+    private var flushPending = false
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
 
@@ -88,6 +92,11 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     public func channelReadComplete(context: ChannelHandlerContext) {
         // Any bytes count as activity, so a slow upload of a large argument is not idle.
         lastActivity = context.eventLoop.now
+        inReadBurst = false
+        if flushPending {
+            flushPending = false
+            context.flush()
+        }
         context.fireChannelReadComplete()
     }
 
@@ -95,6 +104,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard acceptingRequests, !isClosed, let info else { return }
+        inReadBurst = true
         switch unwrapInboundIn(data) {
         case .command(let arguments):
             lastActivity = context.eventLoop.now
@@ -123,7 +133,13 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            // Half-close: answer what arrived, then close.
+            // Half-close: answer what arrived, then close. (Requests decoded at EOF come
+            // without a channelReadComplete, so flush here.)
+            inReadBurst = false
+            if flushPending {
+                flushPending = false
+                context.flush()
+            }
             inputClosed = true
             acceptingRequests = false
             closeOnceDrained = true
@@ -248,7 +264,12 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             self.closeIfDrained()
             self.resumeReadingIfPossible()
         }
-        context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
+        if inReadBurst {
+            context.write(wrapOutboundOut(buffer), promise: promise)
+            flushPending = true
+        } else {
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
+        }
         if unsentBytes > configuration.maxUnsentReplyBytes {
             logger.warning(
                 "closing client that does not read its replies",
