@@ -49,10 +49,11 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     private var inputClosed = false
     private var closeOnceDrained = false
     private var isClosed = false
-    /// Inside a burst of channelRead calls: replies are written but flushed once, at
-    /// channelReadComplete, so a pipeline of N requests costs one syscall, not N.
+    /// Inside a burst of channelRead calls: replies collect in `outgoing` and go out as one
+    /// write and one flush at channelReadComplete, so a pipeline of N requests costs one
+    /// syscall (and one promise), not N.
     private var inReadBurst = false
-    private var flushPending = false
+    private var outgoing: ByteBuffer?
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
 
@@ -93,10 +94,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         // Any bytes count as activity, so a slow upload of a large argument is not idle.
         lastActivity = context.eventLoop.now
         inReadBurst = false
-        if flushPending {
-            flushPending = false
-            context.flush()
-        }
+        sendOutgoing()
         context.fireChannelReadComplete()
     }
 
@@ -136,10 +134,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             // Half-close: answer what arrived, then close. (Requests decoded at EOF come
             // without a channelReadComplete, so flush here.)
             inReadBurst = false
-            if flushPending {
-                flushPending = false
-                context.flush()
-            }
+            sendOutgoing()
             inputClosed = true
             acceptingRequests = false
             closeOnceDrained = true
@@ -182,7 +177,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             return
         }
         // A client waiting for a slow reply (a write awaiting its Raft commit) is not idle.
-        if owed.isEmpty && unsentBytes == 0 {
+        if owed.isEmpty && unsentBytes == 0 && outgoing == nil {
             logger.debug("closing idle connection", metadata: ["idleSeconds": "\(idleFor.nanoseconds / 1_000_000_000)"])
             close()
         } else {
@@ -236,10 +231,12 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         if index == 0 { writeReadyReplies() }
     }
 
-    /// Writes every reply at the head of the queue that is ready, as one buffer and one flush.
+    /// Encodes every reply at the head of the queue that is ready; sends them at once unless
+    /// a read burst is in progress (then at its end).
     private func writeReadyReplies() {
         guard !isClosed, let context, let first = owed.first, first.value != nil else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 256)
+        var buffer = outgoing ?? context.channel.allocator.buffer(capacity: 256)
+        outgoing = nil
         var closeAfter = false
         while let head = owed.first, let value = head.value {
             owed.removeFirst()
@@ -251,11 +248,21 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
                 break
             }
         }
+        outgoing = buffer
         if closeAfter {
             acceptingRequests = false
             closeOnceDrained = true
             owed.removeAll()  // requests after QUIT or a protocol error are never answered
         }
+        // Large replies go out at once even mid-burst, so the unsent-bytes cap is checked
+        // before a burst of big replies piles up here.
+        if !inReadBurst || buffer.readableBytes >= 64 * 1024 { sendOutgoing() }
+    }
+
+    /// Writes and flushes the collected replies, and enforces the unsent-bytes cap.
+    private func sendOutgoing() {
+        guard !isClosed, let context, let buffer = outgoing else { return }
+        outgoing = nil
         let size = buffer.readableBytes
         unsentBytes += size
         let promise = context.eventLoop.makePromise(of: Void.self)
@@ -264,12 +271,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             self.closeIfDrained()
             self.resumeReadingIfPossible()
         }
-        if inReadBurst {
-            context.write(wrapOutboundOut(buffer), promise: promise)
-            flushPending = true
-        } else {
-            context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
-        }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
         if unsentBytes > configuration.maxUnsentReplyBytes {
             logger.warning(
                 "closing client that does not read its replies",
@@ -282,7 +284,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func closeIfDrained() {
-        guard closeOnceDrained, owed.isEmpty, unsentBytes == 0 else { return }
+        guard closeOnceDrained, owed.isEmpty, unsentBytes == 0, outgoing == nil else { return }
         close()
     }
 
