@@ -50,9 +50,9 @@ extension RaftNode {
         }
         // Retransmission: a peer that made no progress for an election timeout while messages
         // were in flight has lost one of them; probe it again.
-        for k in peers.keys where k != id {
+        for k in peers.keys.sorted() where k != id {
             guard var pr = peers[k] else { continue }
-            let waiting = (pr.state == .replicate && !pr.inflights.isEmpty) || pr.state == .snapshot || (pr.state == .probe && pr.probeSent)
+            let waiting = (pr.state == .replicate && pr.next > pr.match.next) || pr.state == .snapshot || (pr.state == .probe && pr.probeSent)
             guard waiting else { continue }
             pr.stalledTicks += 1
             if pr.stalledTicks >= config.electionTick {

@@ -91,7 +91,7 @@ extension RaftNode {
         switch currentRole {
         case .leader:
             // New members start probing from the end of our log; removed ones are forgotten.
-            for m in conf.members where peers[m] == nil {
+            for m in conf.members.sorted() where peers[m] == nil {
                 peers[m] = PeerProgress(next: raftLog.lastIndex.next, isLearner: conf.learners.contains(m))
                 sendAppend(to: m)
             }

@@ -49,6 +49,13 @@ public struct RaftNode: Sendable {
     /// new cluster); a node bootstrapping a one-node cluster passes a configuration with itself as
     /// the only voter; a node that joins an existing cluster passes an empty one and waits to be
     /// contacted by the leader.
+    ///
+    /// Bootstrap: a brand new node (no snapshot, no entries) with a non-empty
+    /// `initialConfiguration` writes that configuration into its log as the first entries
+    /// (term 0, one `.configuration` entry per member, voters then learners, each sorted by id)
+    /// and treats them as committed. Every founding member must be given the same configuration,
+    /// so their logs start identical; a node that joins later receives these entries like any
+    /// other and so learns the founding configuration from the log.
     public init(config: RaftConfig, restored: RaftRestoredState, initialConfiguration: Configuration) {
         self.config = config
         self.rng = SplitMix64(seed: config.randomSeed)
@@ -56,13 +63,26 @@ public struct RaftNode: Sendable {
         self.currentTerm = restored.hardState.term
         self.votedFor = config.faults.contains(.forgetVoteOnRestart) ? nil : restored.hardState.votedFor
         self.latestSnapshot = restored.snapshot
-        let base = restored.snapshot?.configuration ?? initialConfiguration
-        self.confHistory = ConfigurationHistory(base: base, baseIndex: restored.snapshot?.index ?? .zero)
+        self.confHistory = ConfigurationHistory(base: restored.snapshot?.configuration ?? Configuration(), baseIndex: restored.snapshot?.index ?? .zero)
         self.prevSoftState = SoftState(role: .follower, leader: nil, term: restored.hardState.term)
-        self.prevHardState = HardState(term: restored.hardState.term, votedFor: votedFor, commit: raftLog.committed)
+        self.prevHardState = restored.hardState
+        if restored.snapshot == nil && raftLog.lastIndex == .zero && !initialConfiguration.members.isEmpty {
+            raftLog.append(Self.bootstrapEntries(initialConfiguration))
+            raftLog.commit(to: raftLog.lastIndex)
+        }
         _ = confHistory.record(entries: raftLog.entries)
         becomeFollower(term: currentTerm, leader: nil)
         prevSoftState = softState
+    }
+
+    static func bootstrapEntries(_ c: Configuration) -> [Entry] {
+        var out: [Entry] = []
+        let changes = c.voters.sorted().map { ConfChange(kind: .addVoter, node: $0, address: c.addresses[$0] ?? "") }
+            + c.learners.subtracting(c.voters).sorted().map { ConfChange(kind: .addLearner, node: $0, address: c.addresses[$0] ?? "") }
+        for cc in changes {
+            out.append(Entry(term: .zero, index: LogIndex(UInt64(out.count + 1)), kind: .configuration, data: cc.encoded))
+        }
+        return out
     }
 
     // MARK: what the shell may look at
