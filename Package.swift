@@ -21,6 +21,8 @@ let package = Package(
     targets: [
         // MARK: the node
         .target(name: "RaftCore", path: "Sources/RaftCore"),
+        .target(name: "RaftSimulation", dependencies: ["RaftCore"], path: "Sources/RaftSimulation"),
+        .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore"], path: "Sources/raft-sim"),
         .target(name: "PeerWire", dependencies: ["RaftCore"], path: "Sources/PeerWire"),
         .target(name: "RaftStorage", dependencies: ["RaftCore", "PeerWire"], path: "Sources/RaftStorage"),
         .target(name: "RESP", path: "Sources/RESP"),
@@ -57,7 +59,7 @@ let package = Package(
         ),
 
         // MARK: tests (Swift Testing throughout)
-        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"], path: "Tests/RaftCoreTests"),
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftSimulation"], path: "Tests/RaftCoreTests"),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], path: "Tests/RESPTests"),
