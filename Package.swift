@@ -63,6 +63,28 @@ let package = Package(
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], path: "Tests/RESPTests"),
+        // Parse throughput measurement (not a test): swift run -c release resp-bench
+        .executableTarget(
+            name: "resp-bench",
+            dependencies: [
+                "RESP", "RaftServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RESPBenchmark"
+        ),
+        .testTarget(
+            name: "ClientProtocolTests",
+            dependencies: [
+                "RaftServer", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ClientProtocolTests"
+        ),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
     ],
