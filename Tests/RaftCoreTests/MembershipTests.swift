@@ -170,3 +170,60 @@ func isVoteRequest(_ m: Message) -> Bool {
     if case .requestVote = m.body { return true }
     return false
 }
+
+@Suite("Bootstrap")
+struct BootstrapTests {
+    @Test("The founding configuration is written to the log as committed entries, identical on every founder")
+    func bootstrapConfigurationIsInTheLog() {
+        let conf = Configuration(voters: ["a", "b", "c"], addresses: ["a": "127.0.0.1:1"])
+        var a = RaftNode(config: RaftConfig(id: "a", randomSeed: 1), restored: RaftRestoredState(), initialConfiguration: conf)
+        var b = RaftNode(config: RaftConfig(id: "b", randomSeed: 2), restored: RaftRestoredState(), initialConfiguration: conf)
+        let ra = a.ready()
+        let rb = b.ready()
+        #expect(ra.entries == rb.entries)
+        #expect(ra.entries.count == 3 && ra.entries.allSatisfy { $0.kind == .configuration })
+        #expect(ra.hardState?.commit == LogIndex(3))
+        #expect(a.configuration == conf)
+        // A restart from what was persisted needs no initial configuration any more.
+        let restarted = RaftNode(config: RaftConfig(id: "a", randomSeed: 1), restored: RaftRestoredState(hardState: ra.hardState!, entries: ra.entries), initialConfiguration: Configuration())
+        #expect(restarted.configuration == conf)
+    }
+
+    @Test("A node joining with an empty configuration learns the founders from the log, and never campaigns before")
+    func joinerLearnsConfigurationFromLog() throws {
+        var h = Harness(["a", "b", "c"])
+        h.elect("a")
+        h.addJoiner("d")
+        h.tick("d", times: 50)
+        #expect(h["d"].role == .follower && h["d"].term == .zero)
+        try h["a"].proposeConfChange(ConfChange(kind: .addLearner, node: "d"))
+        h.tickAll(times: 3)
+        #expect(h["d"].configuration.voters == ["a", "b", "c"])
+        #expect(h["d"].configuration.learners == ["d"])
+    }
+}
+
+@Suite("Replication details")
+struct ReplicationDetailTests {
+    @Test("A late AppendEntries that starts inside the committed prefix still delivers what lies beyond it")
+    func appendStartingInsideCommittedPrefixIsTrimmed() throws {
+        var h = Harness(["a", "b"])
+        h.elect("a")
+        try h["a"].propose(bytes("x"))
+        h.deliverAll()
+        h.tick("a")
+        h.deliverAll()
+        let committed = h["b"].commitIndex
+        let prev = LogIndex(1)
+        var entries: [Entry] = []
+        var i = prev.next
+        while i <= h["a"].lastIndex { entries.append(h["a"].entry(at: i)!); i = i.next }
+        let extra = Entry(term: h["a"].term, index: h["a"].lastIndex.next, data: bytes("y"))
+        entries.append(extra)
+        let ae = AppendEntries(prevLogIndex: prev, prevLogTerm: h["a"].term(at: prev)!, entries: entries, leaderCommit: committed)
+        #expect(prev < committed)
+        h["b"].step(Message(from: "a", to: "b", term: h["a"].term, body: .appendEntries(ae)))
+        #expect(h["b"].lastIndex == extra.index)
+        #expect(h["b"].entry(at: extra.index)?.data == bytes("y"))
+    }
+}
