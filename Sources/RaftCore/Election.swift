@@ -189,6 +189,9 @@ extension RaftNode {
 
     public mutating func step(_ m: Message) {
         guard m.to == id, m.from != id else { return }
+        // A term this large can only be corrupt input (terms grow by one per election); taking
+        // it would also leave no room to campaign.
+        guard m.term.rawValue < UInt64.max / 2 else { return }
         if m.term > currentTerm {
             switch m.body {
             case .requestVote(let rv):

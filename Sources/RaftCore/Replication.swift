@@ -79,6 +79,9 @@ extension RaftNode {
             leaderID = m.from
         }
         electionElapsed = 0
+        // Malformed input is dropped, never trusted: entries must follow prevLogIndex one by
+        // one, with terms that never decrease and never exceed the sender's term.
+        guard Self.isWellFormed(ae, term: m.term) else { return }
         var ae = ae
         // Our committed prefix agrees with the leader's log (Leader Completeness, §5.4), so a
         // message that starts inside it (a late or duplicated one, or one sent before we
@@ -121,8 +124,22 @@ extension RaftNode {
         }
     }
 
+    static func isWellFormed(_ ae: AppendEntries, term: Term) -> Bool {
+        guard ae.prevLogIndex.rawValue < UInt64.max - UInt64(ae.entries.count) - 1 else { return false }
+        var expected = ae.prevLogIndex.next
+        var lastTerm = ae.prevLogTerm
+        for e in ae.entries {
+            guard e.index == expected, e.term >= lastTerm, e.term <= term else { return false }
+            expected = expected.next
+            lastTerm = e.term
+        }
+        return true
+    }
+
     mutating func handleAppendResponse(_ m: Message, _ r: AppendEntriesResponse) {
         guard var pr = peers[m.from] else { return }
+        // A peer cannot hold more than we sent: an acknowledgement beyond our log is bogus.
+        guard r.index <= raftLog.lastIndex else { return }
         pr.recentActive = true
         if r.readContext != 0 { noteReadAck(from: m.from, context: r.readContext) }
         if !r.success {

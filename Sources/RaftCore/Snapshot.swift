@@ -29,6 +29,9 @@ extension RaftNode {
     /// InstallSnapshot receiver (Figure 13): discard the log when the snapshot is newer than
     /// what we hold; keep the suffix when we already have the snapshot's last entry.
     mutating func handleInstallSnapshot(_ m: Message, _ s: SnapshotMetadata) {
+        // A snapshot from a later term than its sender's, or at the very end of the index
+        // space, is malformed.
+        guard s.term <= m.term, s.index.rawValue < UInt64.max / 2 else { return }
         if currentRole != .follower && currentRole != .learner {
             if currentRole == .leader { return }
             becomeFollower(term: m.term, leader: m.from)
@@ -58,7 +61,7 @@ extension RaftNode {
     }
 
     mutating func handleSnapshotResponse(_ m: Message, _ r: InstallSnapshotResponse) {
-        guard var pr = peers[m.from] else { return }
+        guard var pr = peers[m.from], r.index <= raftLog.lastIndex else { return }
         pr.recentActive = true
         if r.success {
             _ = pr.maybeUpdate(r.index)
