@@ -10,6 +10,13 @@
 /// 4. only then send `messagesAfterPersist` (votes and append acknowledgements depend on it);
 /// 5. apply `committedEntries` in order, and answer `readStates` once applied reaches their index;
 /// 6. call `advance(_:)` with this Ready.
+///
+/// Notes for shells: `committedEntries` holds every committed entry in order, including the
+/// leader's `.noop` entries and `.configuration` entries (data = `ConfChange.encoded`; the core
+/// already uses each configuration from the moment it was appended, so a shell only updates
+/// its address book from them); only `.normal` entries go to the state machine. A brand new
+/// node's first Ready persists the founding configuration as committed entries (see
+/// `RaftNode.init`). Call `ready()` again only after `advance(_:)`.
 public struct Ready: Sendable {
     public var softState: SoftState?
     public var hardState: HardState?
