@@ -10,7 +10,7 @@ import Foundation
 /// `.unknown`, never a crash.
 public func check<M: Model>(history: History, model: M, options: CheckOptions = CheckOptions()) -> CheckResult {
     let start = DispatchTime.now()
-    let searches = makeSearches(history: history, model: model)
+    let searches = specializedSearches(history: history, model: model)
     let scheduler = Scheduler(searches: searches, options: options, start: start)
     scheduler.runToCompletion()
     return scheduler.result(operationCount: searches.reduce(0) { $0 + $1.operations.count })
@@ -28,6 +28,16 @@ public func validate<M: Model>(history: History, model: M) -> [String] {
 }
 
 func defaultWorkerCount() -> Int { ProcessInfo.processInfo.activeProcessorCount }
+
+/// The built-in models by their concrete types, so that the compiler specializes the search set-up
+/// and the state interning for them even when the caller holds an `any Model`.
+private func specializedSearches<M: Model>(history: History, model: M) -> [PartitionSearch] {
+    if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m) }
+    if let m = model as? KeyValueModel { return makeSearches(history: history, model: m) }
+    if let m = model as? RegisterModel { return makeSearches(history: history, model: m) }
+    if let m = model as? MapModel { return makeSearches(history: history, model: m) }
+    return makeSearches(history: history, model: model)
+}
 
 private func makeSearches<M: Model>(history: History, model: M) -> [PartitionSearch] {
     var byKey: [String: [Operation]] = [:]

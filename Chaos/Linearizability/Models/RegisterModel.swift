@@ -13,6 +13,7 @@ public struct RegisterModel: Model {
     }
 
     public func isIrrelevant(_ op: Operation) -> Bool { op.function == "read" && op.outcome == .indeterminate }
+    public func isReadOnly(_ op: Operation) -> Bool { op.function == "read" }
 
     public func validate(_ op: Operation) -> String? {
         ["read", "write"].contains(op.function) ? nil : "the register model knows read and write, not \(op.function)"
@@ -46,6 +47,9 @@ public struct CASRegisterModel: Model {
     }
 
     public func isIrrelevant(_ op: Operation) -> Bool { op.function == "read" && op.outcome == .indeterminate }
+    public func isReadOnly(_ op: Operation) -> Bool {
+        op.function == "read" || (op.function == "cas" && op.outcome == .ok && op.output == .bool(false))
+    }
 
     public func validate(_ op: Operation) -> String? {
         switch op.function {

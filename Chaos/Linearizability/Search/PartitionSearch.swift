@@ -28,7 +28,13 @@ final class PartitionSearch: @unchecked Sendable {
     /// Random words whose XOR over the linearized set is its hash (Zobrist hashing).
     private let zobrist: [UInt64]
 
-    private var trans: [Int32]
+    private var trans = TransitionCache()
+    /// For an indeterminate operation, the previous indeterminate operation with the same function,
+    /// key and input (by call time), or -1. Such twins are interchangeable (both may take effect at
+    /// any moment after their calls), so the search only linearizes them in call order.
+    private let twinBefore: [Int32]
+    /// Operations that, where legal, leave the state unchanged; see `Model.isReadOnly`.
+    private let readOnly: [Bool]
     private var memo: MemoTable
     private var bits: [UInt64]
     private var stack: [Frame] = []
@@ -43,6 +49,12 @@ final class PartitionSearch: @unchecked Sendable {
     private(set) var bestPrefix: [Int32] = []
     private(set) var bestBlocked: Int32 = -1
     private var atBest = true
+
+    private struct TwinKey: Hashable {
+        var function: String
+        var key: String?
+        var input: Value
+    }
 
     private struct Frame {
         var entry: Int32
@@ -92,12 +104,22 @@ final class PartitionSearch: @unchecked Sendable {
         let words = max(1, (count + 63) / 64)
         bits = [UInt64](repeating: 0, count: words)
         memo = MemoTable(words: words, initialCapacity: min(1 << 16, max(64, 4 * count)))
-        trans = [Int32](repeating: -2, count: count)
+        var lastTwin: [TwinKey: Int32] = [:]
+        var twinBefore = [Int32](repeating: -1, count: count)
+        for i in operations.indices.sorted(by: { operations[$0].callTime < operations[$1].callTime }) {
+            let op = operations[i]
+            guard op.outcome == .indeterminate else { continue }
+            let k = TwinKey(function: op.function, key: op.key, input: op.input)
+            twinBefore[i] = lastTwin[k] ?? -1
+            lastTwin[k] = Int32(i)
+        }
+        self.twinBefore = twinBefore
+        readOnly = operations.map { $0.outcome == .ok && model.isReadOnly($0) }
         if count == 0 { status = .linearizable }
     }
 
     /// Bytes held by the memo, transition cache and entry list, for the memory budget.
-    var memoryBytes: Int { memo.memoryBytes + trans.capacity * 4 + stack.capacity * 16 + 32 * n }
+    var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + stack.capacity * 16 + 32 * n }
     var memoEntries: Int { memo.count }
     var stateCount: Int { space.stateCount }
     func describe(state: Int32) -> String { space.describe(state) }
@@ -119,12 +141,14 @@ final class PartitionSearch: @unchecked Sendable {
         // Work on locals: no exclusivity checks or reference counting in the loop.
         var next = self.next; self.next = []
         var prev = self.prev; self.prev = []
-        var trans = self.trans; self.trans = []
+        var trans = self.trans; self.trans = TransitionCache(capacity: 1)
+        let entryOp = self.entryOp, entryIsCall = self.entryIsCall, match = self.match
+        let zobrist = self.zobrist, twinBefore = self.twinBefore, space = self.space, readOnly = self.readOnly
+        var bestPrefix = self.bestPrefix, bestBlocked = self.bestBlocked, atBest = self.atBest
         var memo = self.memo; self.memo = MemoTable(words: 1, initialCapacity: 16)
         var bits = self.bits; self.bits = []
         var stack = self.stack; self.stack = []
         var e = cursor, state = self.state, hash = self.hash
-        let n = self.n
         var done = 0
         var result = SearchStatus.running
 
@@ -145,7 +169,7 @@ final class PartitionSearch: @unchecked Sendable {
             if next[ei] >= 0 { prev[Int(next[ei])] = e }
         }
 
-        while done < budget {
+        search: while done < budget {
             done += 1
             if next[0] < 0 {
                 result = .linearizable
@@ -154,46 +178,56 @@ final class PartitionSearch: @unchecked Sendable {
             let ei = Int(e)
             let op = entryOp[ei]
             if entryIsCall[ei] {
-                let ti = Int(state) * n + Int(op)
-                var t = trans[ti]
-                if t == -2 {
+                let twin = twinBefore[Int(op)]
+                if twin >= 0 && bits[Int(twin) >> 6] & (UInt64(1) << UInt64(twin & 63)) == 0 {
+                    e = next[ei]
+                    continue
+                }
+                var t = trans.lookup(state, op)
+                if t == TransitionCache.absent {
                     t = space.transition(state, op)
-                    let needed = space.stateCount * n
-                    if trans.count < needed { trans.append(contentsOf: repeatElement(-2, count: needed - trans.count)) }
-                    trans[ti] = t
+                    trans.store(state, op, t)
                 }
-                if t >= 0 {
-                    let w = Int(op) >> 6
-                    let b = UInt64(1) << UInt64(op & 63)
-                    bits[w] |= b
-                    let h = hash ^ zobrist[Int(op)]
-                    if memo.insert(hash: h ^ mixState(t), bits: bits, state: t) {
-                        stack.append(Frame(entry: e, state: state, hash: hash))
-                        state = t
-                        hash = h
-                        lift(e)
-                        if stack.count > bestPrefix.count {
-                            bestPrefix = stack.map { entryOp[Int($0.entry)] }
-                            bestBlocked = -1
-                            atBest = true
-                        } else {
-                            atBest = false
-                        }
-                        e = next[0]
-                        continue
+                if t < 0 {
+                    e = next[ei]
+                    continue
+                }
+                let w = Int(op) >> 6
+                let b = UInt64(1) << UInt64(op & 63)
+                bits[w] |= b
+                let h = hash ^ zobrist[Int(op)]
+                if memo.insert(hash: h ^ mixState(t), bits: bits, state: t) {
+                    stack.append(Frame(entry: e, state: state, hash: hash))
+                    state = t
+                    hash = h
+                    lift(e)
+                    if stack.count > bestPrefix.count {
+                        bestPrefix = stack.map { entryOp[Int($0.entry)] }
+                        bestBlocked = -1
+                        atBest = true
+                    } else {
+                        atBest = false
                     }
-                    bits[w] &= ~b
+                    e = next[0]
+                    continue
                 }
-                e = next[ei]
-            } else {
+                bits[w] &= ~b
+                // A legal read-only op whose configuration already failed: this one fails too.
+                if !readOnly[Int(op)] {
+                    e = next[ei]
+                    continue
+                }
+            } else if atBest {
                 // The return of an operation not yet linearized: nothing left here can go first.
-                if atBest {
-                    bestBlocked = op
-                    atBest = false
-                }
+                bestBlocked = op
+            }
+            atBest = false
+            // Backtrack. A popped read-only op was linearized as early as it could be, which
+            // dominates every later placement: its failure is its parent's, so keep popping.
+            while true {
                 guard let f = stack.popLast() else {
                     result = .illegal
-                    break
+                    break search
                 }
                 let fop = entryOp[Int(f.entry)]
                 bits[Int(fop) >> 6] &= ~(UInt64(1) << UInt64(fop & 63))
@@ -201,9 +235,13 @@ final class PartitionSearch: @unchecked Sendable {
                 hash = f.hash
                 unlift(f.entry)
                 e = next[Int(f.entry)]
+                if !readOnly[Int(fop)] { break }
             }
         }
 
+        self.bestPrefix = bestPrefix
+        self.bestBlocked = bestBlocked
+        self.atBest = atBest
         self.next = next
         self.prev = prev
         self.trans = trans

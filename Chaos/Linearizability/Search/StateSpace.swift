@@ -23,6 +23,10 @@ final class InternedStateSpace<M: Model>: StateSpace {
 
     var stateCount: Int { states.count }
 
+    @_specialize(where M == KeyValueModel)
+    @_specialize(where M == CASRegisterModel)
+    @_specialize(where M == RegisterModel)
+    @_specialize(where M == MapModel)
     private func intern(_ s: M.State) -> Int32 {
         if let id = ids[s] { return id }
         let id = Int32(states.count)
@@ -31,6 +35,10 @@ final class InternedStateSpace<M: Model>: StateSpace {
         return id
     }
 
+    @_specialize(where M == KeyValueModel)
+    @_specialize(where M == CASRegisterModel)
+    @_specialize(where M == RegisterModel)
+    @_specialize(where M == MapModel)
     func transition(_ state: Int32, _ op: Int32) -> Int32 {
         guard let next = model.step(states[Int(state)], operations[Int(op)]) else { return -1 }
         return intern(next)
