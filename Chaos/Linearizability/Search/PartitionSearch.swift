@@ -268,3 +268,4 @@ func splitMix64(_ x: inout UInt64) -> UInt64 {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
 }
+
