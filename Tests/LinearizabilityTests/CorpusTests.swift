@@ -5,10 +5,21 @@ import Linearizability
 /// Every file of ../shared/corpus/porcupine must get the verdict its MANIFEST.tsv gives.
 /// The corpus lives next to the repository (CI has it); without it the test says it skipped.
 @Suite struct CorpusTests {
+    /// ../shared/corpus/porcupine from the repository root (CI); a git worktree one level deeper
+    /// finds it further up, so every ancestor's shared/ is tried, nearest first.
     static var corpus: URL? {
-        guard let root = repositoryRoot() else { return nil }
-        let dir = root.deletingLastPathComponent().appendingPathComponent("shared/corpus/porcupine")
-        return FileManager.default.fileExists(atPath: dir.appendingPathComponent("MANIFEST.tsv").path) ? dir : nil
+        if let env = ProcessInfo.processInfo.environment["RAFT_CORPUS_DIR"] {
+            return URL(fileURLWithPath: env).appendingPathComponent("porcupine")
+        }
+        guard var dir = repositoryRoot()?.deletingLastPathComponent() else { return nil }
+        while true {
+            let candidate = dir.appendingPathComponent("shared/corpus/porcupine")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("MANIFEST.tsv").path) {
+                return candidate
+            }
+            if dir.path == "/" { return nil }
+            dir = dir.deletingLastPathComponent()
+        }
     }
 
     #if DEBUG
@@ -21,9 +32,10 @@ import Linearizability
 
     @Test func porcupineCorpusVerdictsMatchTheManifest() throws {
         guard let dir = Self.corpus else {
-            print("CorpusTests: SKIPPED, no corpus at ../shared/corpus/porcupine next to the repository")
+            print("CorpusTests: SKIPPED, no corpus at ../shared/corpus/porcupine next to the repository (or set RAFT_CORPUS_DIR)")
             return
         }
+        print("CorpusTests: checking \(dir.path)")
         let rows = readManifest(dir.appendingPathComponent("MANIFEST.tsv"))
         #expect(rows.count == 109)
         var undecided: [String] = []
