@@ -63,6 +63,9 @@ private final class Scheduler: @unchecked Sendable {
     private var queue: [Int]
     private var head = 0
     private var memory: [Int]
+    /// Each partition's next slice: small at first so that quickly decided partitions (above all
+    /// illegal ones) finish before long ones hog the workers, then doubling to `sliceSteps`.
+    private var slices: [Int]
     private var totalMemory = 0
     private var illegal: Int?
     private var unknownReason: String?
@@ -73,6 +76,7 @@ private final class Scheduler: @unchecked Sendable {
         self.start = start
         queue = Array(searches.indices)
         memory = Array(repeating: 0, count: searches.count)
+        slices = Array(repeating: min(256, options.sliceSteps), count: searches.count)
     }
 
     func runToCompletion() {
@@ -85,14 +89,14 @@ private final class Scheduler: @unchecked Sendable {
     }
 
     private func work() {
-        while let i = take() {
+        while let (i, slice) = take() {
             let search = searches[i]
-            let status = search.run(steps: options.sliceSteps)
+            let status = search.run(steps: slice)
             finish(i, status: status, memory: search.memoryBytes)
         }
     }
 
-    private func take() -> Int? {
+    private func take() -> (Int, Int)? {
         lock.lock()
         defer { lock.unlock() }
         guard illegal == nil, unknownReason == nil, head < queue.count else { return nil }
@@ -101,7 +105,10 @@ private final class Scheduler: @unchecked Sendable {
             return nil
         }
         head += 1
-        return queue[head - 1]
+        let i = queue[head - 1]
+        let slice = slices[i]
+        slices[i] = min(options.sliceSteps, slice * 2)
+        return (i, slice)
     }
 
     private func finish(_ i: Int, status: SearchStatus, memory bytes: Int) {

@@ -18,6 +18,7 @@ final class InternedStateSpace<M: Model>: StateSpace {
     init(model: M, operations: [Operation]) {
         self.model = model
         self.operations = operations
+        ids.reserveCapacity(256)
         _ = intern(model.initialState)
     }
 
