@@ -18,6 +18,7 @@ public struct KeyValueModel: Model {
         }
 
         mutating func append(_ s: String) {
+            value.reserveCapacity(value.count + s.utf8.count)
             for b in s.utf8 {
                 value.append(b)
                 rolling = rolling &* 0x100_0000_01B3 &+ UInt64(b) &+ 1

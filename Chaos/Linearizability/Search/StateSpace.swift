@@ -12,12 +12,15 @@ protocol StateSpace: AnyObject {
 final class InternedStateSpace<M: Model>: StateSpace {
     let model: M
     let operations: [Operation]
+    /// `Model.isReadOnly` per operation: a legal read-only step keeps the state id, no interning.
+    private let readOnly: [Bool]
     private var states: [M.State] = []
     private var ids: [M.State: Int32] = [:]
 
     init(model: M, operations: [Operation]) {
         self.model = model
         self.operations = operations
+        readOnly = operations.map { $0.outcome == .ok && model.isReadOnly($0) }
         ids.reserveCapacity(256)
         _ = intern(model.initialState)
     }
@@ -42,7 +45,7 @@ final class InternedStateSpace<M: Model>: StateSpace {
     @_specialize(where M == MapModel)
     func transition(_ state: Int32, _ op: Int32) -> Int32 {
         guard let next = model.step(states[Int(state)], operations[Int(op)]) else { return -1 }
-        return intern(next)
+        return readOnly[Int(op)] ? state : intern(next)
     }
 
     func describe(_ state: Int32) -> String { model.describe(states[Int(state)]) }
