@@ -31,7 +31,7 @@ func defaultWorkerCount() -> Int { ProcessInfo.processInfo.activeProcessorCount 
 
 /// The built-in models by their concrete types, so that the compiler specializes the search set-up
 /// and the state interning for them even when the caller holds an `any Model`.
-private func specializedSearches<M: Model>(history: History, model: M) -> [PartitionSearch] {
+private func specializedSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
     if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m) }
     if let m = model as? KeyValueModel { return makeSearches(history: history, model: m) }
     if let m = model as? RegisterModel { return makeSearches(history: history, model: m) }
@@ -39,7 +39,7 @@ private func specializedSearches<M: Model>(history: History, model: M) -> [Parti
     return makeSearches(history: history, model: model)
 }
 
-private func makeSearches<M: Model>(history: History, model: M) -> [PartitionSearch] {
+private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
     var byKey: [String: [Operation]] = [:]
     var order: [String] = []
     for op in history.operations where !model.isIrrelevant(op) {
@@ -56,7 +56,7 @@ private func makeSearches<M: Model>(history: History, model: M) -> [PartitionSea
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
 /// linearizable, or a budget runs out.
 private final class Scheduler: @unchecked Sendable {
-    private let searches: [PartitionSearch]
+    private let searches: [any SearchTask]
     private let options: CheckOptions
     private let start: DispatchTime
     private let lock = NSLock()
@@ -70,7 +70,7 @@ private final class Scheduler: @unchecked Sendable {
     private var illegal: Int?
     private var unknownReason: String?
 
-    init(searches: [PartitionSearch], options: CheckOptions, start: DispatchTime) {
+    init(searches: [any SearchTask], options: CheckOptions, start: DispatchTime) {
         self.searches = searches
         self.options = options
         self.start = start
@@ -163,7 +163,7 @@ private final class Scheduler: @unchecked Sendable {
             operationCount: operationCount)
     }
 
-    private func explain(_ s: PartitionSearch) -> Explanation {
+    private func explain(_ s: any SearchTask) -> Explanation {
         let ops = s.operations
         let prefix = s.bestPrefix.map { ops[Int($0)] }
         var failing: Operation

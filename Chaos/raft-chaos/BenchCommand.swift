@@ -134,7 +134,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
-        guard s.count < width else { return s + " " }
+        guard s.count < width else { return right ? " " + s : s + " " }
         let fill = String(repeating: " ", count: width - s.count)
         return right ? fill + s : s + fill
     }

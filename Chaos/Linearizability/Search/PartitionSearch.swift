@@ -3,6 +3,21 @@ enum SearchStatus: Sendable, Equatable {
     case running, linearizable, illegal
 }
 
+/// What the scheduler sees of a partition's search, whatever its model.
+protocol SearchTask: AnyObject, Sendable {
+    var key: String { get }
+    var operations: [Operation] { get }
+    var status: SearchStatus { get }
+    var steps: Int { get }
+    var memoryBytes: Int { get }
+    var memoEntries: Int { get }
+    var stateCount: Int { get }
+    var bestPrefix: [Int32] { get }
+    var bestBlocked: Int32 { get }
+    var stateAfterBestPrefix: String { get }
+    func run(steps budget: Int) -> SearchStatus
+}
+
 /// Wing & Gong's backtracking search (1993) with Lowe's memoisation, for the operations of one
 /// partition, resumable in slices so that a scheduler can interleave partitions fairly and stop
 /// them all as soon as one is proven illegal.
@@ -12,11 +27,17 @@ enum SearchStatus: Sendable, Equatable {
 /// the configuration is new), lifting the call and its return out of the list; at a return it has
 /// met an operation that had to be linearized already, so it backtracks. The list empties exactly
 /// when every operation is linearized.
-final class PartitionSearch: @unchecked Sendable {
+///
+/// Model states are interned to small integers (the memo key is then a bitset plus one Int32) and
+/// transitions are cached, so the model's `step` runs once per (state, operation) pair. The class
+/// is generic over the model so that the whole loop, interning included, is specialized.
+final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
     let key: String
     /// The partition's operations; the search names them by index into this array.
     let operations: [Operation]
-    private let space: any StateSpace
+    private let model: M
+    private var states: [M.State] = []
+    private var ids: [M.State: Int32] = [:]
     private let n: Int
 
     // The entry list. Index 0 is the head sentinel; entries are 1...2n; -1 ends the list.
@@ -62,10 +83,12 @@ final class PartitionSearch: @unchecked Sendable {
         var hash: UInt64
     }
 
-    init<M: Model>(key: String, operations: [Operation], model: M) {
+    init(key: String, operations: [Operation], model: M) {
         self.key = key
         self.operations = operations
-        self.space = InternedStateSpace(model: model, operations: operations)
+        self.model = model
+        states = [model.initialState]
+        ids = [model.initialState: 0]
         n = operations.count
 
         // Calls before returns at equal times: operations that touch at an instant overlap, the
@@ -121,21 +144,24 @@ final class PartitionSearch: @unchecked Sendable {
     /// Bytes held by the memo, transition cache and entry list, for the memory budget.
     var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + stack.capacity * 16 + 32 * n }
     var memoEntries: Int { memo.count }
-    var stateCount: Int { space.stateCount }
-    func describe(state: Int32) -> String { space.describe(state) }
+    var stateCount: Int { states.count }
 
-    /// The model state after the best prefix (replayed through the transition cache).
+    /// The model state after the best prefix (replayed through the model).
     var stateAfterBestPrefix: String {
-        var s: Int32 = 0
+        var s = model.initialState
         for op in bestPrefix {
-            let t = space.transition(s, op)
-            if t < 0 { break }
+            guard let t = model.step(s, operations[Int(op)]) else { break }
             s = t
         }
-        return space.describe(s)
+        return model.describe(s)
     }
 
-    /// Runs at most `budget` steps; returns the status reached.
+    /// Runs at most `budget` steps; returns the status reached. Specialized for the built-in
+    /// models (a generic class's methods are otherwise compiled once, generically).
+    @_specialize(where M == KeyValueModel)
+    @_specialize(where M == CASRegisterModel)
+    @_specialize(where M == RegisterModel)
+    @_specialize(where M == MapModel)
     func run(steps budget: Int) -> SearchStatus {
         guard status == .running else { return status }
         // Work on locals: no exclusivity checks or reference counting in the loop.
@@ -143,7 +169,10 @@ final class PartitionSearch: @unchecked Sendable {
         var prev = self.prev; self.prev = []
         var trans = self.trans; self.trans = TransitionCache(capacity: 1)
         let entryOp = self.entryOp, entryIsCall = self.entryIsCall, match = self.match
-        let zobrist = self.zobrist, twinBefore = self.twinBefore, space = self.space, readOnly = self.readOnly
+        let zobrist = self.zobrist, twinBefore = self.twinBefore, readOnly = self.readOnly
+        let model = self.model, operations = self.operations
+        var states = self.states; self.states = []
+        var ids = self.ids; self.ids = [:]
         var bestPrefix = self.bestPrefix, bestBlocked = self.bestBlocked, atBest = self.atBest
         var memo = self.memo; self.memo = MemoTable(words: 1, initialCapacity: 16)
         var bits = self.bits; self.bits = []
@@ -185,7 +214,19 @@ final class PartitionSearch: @unchecked Sendable {
                 }
                 var t = trans.lookup(state, op)
                 if t == TransitionCache.absent {
-                    t = space.transition(state, op)
+                    if let after = model.step(states[Int(state)], operations[Int(op)]) {
+                        if readOnly[Int(op)] {
+                            t = state  // legal and read-only: the same state, no interning
+                        } else if let id = ids[after] {
+                            t = id
+                        } else {
+                            t = Int32(states.count)
+                            states.append(after)
+                            ids[after] = t
+                        }
+                    } else {
+                        t = -1
+                    }
                     trans.store(state, op, t)
                 }
                 if t < 0 {
@@ -239,6 +280,8 @@ final class PartitionSearch: @unchecked Sendable {
             }
         }
 
+        self.states = states
+        self.ids = ids
         self.bestPrefix = bestPrefix
         self.bestBlocked = bestBlocked
         self.atBest = atBest
