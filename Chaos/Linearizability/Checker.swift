@@ -10,7 +10,7 @@ import Foundation
 /// `.unknown`, never a crash.
 public func check<M: Model>(history: History, model: M, options: CheckOptions = CheckOptions()) -> CheckResult {
     let start = DispatchTime.now()
-    let searches = makeSearches(history: history, model: model)
+    let searches = specializedSearches(history: history, model: model)
     let scheduler = Scheduler(searches: searches, options: options, start: start)
     scheduler.runToCompletion()
     return scheduler.result(operationCount: searches.reduce(0) { $0 + $1.operations.count })
@@ -29,7 +29,17 @@ public func validate<M: Model>(history: History, model: M) -> [String] {
 
 func defaultWorkerCount() -> Int { ProcessInfo.processInfo.activeProcessorCount }
 
-private func makeSearches<M: Model>(history: History, model: M) -> [PartitionSearch] {
+/// The built-in models by their concrete types, so that the compiler specializes the search set-up
+/// and the state interning for them even when the caller holds an `any Model`.
+private func specializedSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
+    if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m) }
+    if let m = model as? KeyValueModel { return makeSearches(history: history, model: m) }
+    if let m = model as? RegisterModel { return makeSearches(history: history, model: m) }
+    if let m = model as? MapModel { return makeSearches(history: history, model: m) }
+    return makeSearches(history: history, model: model)
+}
+
+private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
     var byKey: [String: [Operation]] = [:]
     var order: [String] = []
     for op in history.operations where !model.isIrrelevant(op) {
@@ -46,23 +56,27 @@ private func makeSearches<M: Model>(history: History, model: M) -> [PartitionSea
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
 /// linearizable, or a budget runs out.
 private final class Scheduler: @unchecked Sendable {
-    private let searches: [PartitionSearch]
+    private let searches: [any SearchTask]
     private let options: CheckOptions
     private let start: DispatchTime
     private let lock = NSLock()
     private var queue: [Int]
     private var head = 0
     private var memory: [Int]
+    /// Each partition's next slice: small at first so that quickly decided partitions (above all
+    /// illegal ones) finish before long ones hog the workers, then doubling to `sliceSteps`.
+    private var slices: [Int]
     private var totalMemory = 0
     private var illegal: Int?
     private var unknownReason: String?
 
-    init(searches: [PartitionSearch], options: CheckOptions, start: DispatchTime) {
+    init(searches: [any SearchTask], options: CheckOptions, start: DispatchTime) {
         self.searches = searches
         self.options = options
         self.start = start
         queue = Array(searches.indices)
         memory = Array(repeating: 0, count: searches.count)
+        slices = Array(repeating: min(256, options.sliceSteps), count: searches.count)
     }
 
     func runToCompletion() {
@@ -75,14 +89,14 @@ private final class Scheduler: @unchecked Sendable {
     }
 
     private func work() {
-        while let i = take() {
+        while let (i, slice) = take() {
             let search = searches[i]
-            let status = search.run(steps: options.sliceSteps)
+            let status = search.run(steps: slice)
             finish(i, status: status, memory: search.memoryBytes)
         }
     }
 
-    private func take() -> Int? {
+    private func take() -> (Int, Int)? {
         lock.lock()
         defer { lock.unlock() }
         guard illegal == nil, unknownReason == nil, head < queue.count else { return nil }
@@ -91,7 +105,10 @@ private final class Scheduler: @unchecked Sendable {
             return nil
         }
         head += 1
-        return queue[head - 1]
+        let i = queue[head - 1]
+        let slice = slices[i]
+        slices[i] = min(options.sliceSteps, slice * 2)
+        return (i, slice)
     }
 
     private func finish(_ i: Int, status: SearchStatus, memory bytes: Int) {
@@ -146,7 +163,7 @@ private final class Scheduler: @unchecked Sendable {
             operationCount: operationCount)
     }
 
-    private func explain(_ s: PartitionSearch) -> Explanation {
+    private func explain(_ s: any SearchTask) -> Explanation {
         let ops = s.operations
         let prefix = s.bestPrefix.map { ops[Int($0)] }
         var failing: Operation

@@ -16,6 +16,10 @@ public protocol Model: Sendable {
     /// An operation that never changes the state and is legal in every state (an indeterminate
     /// read) constrains nothing and may be dropped before the search.
     func isIrrelevant(_ op: Operation) -> Bool
+    /// True when `op`, where legal, leaves the state as it found it (a read, a failed cas). The
+    /// search linearizes such an operation as soon as it is legal and never tries it later
+    /// (Lowe 2017, §5: nothing that follows can be harmed by an observation made earlier).
+    func isReadOnly(_ op: Operation) -> Bool
     /// Why `op` cannot be checked with this model (unknown function, malformed argument), or nil.
     func validate(_ op: Operation) -> String?
     func describe(_ state: State) -> String
@@ -24,6 +28,7 @@ public protocol Model: Sendable {
 extension Model {
     public func partitionKey(of op: Operation) -> String { op.key ?? "" }
     public func isIrrelevant(_ op: Operation) -> Bool { false }
+    public func isReadOnly(_ op: Operation) -> Bool { false }
     public func describe(_ state: State) -> String { "\(state)" }
 }
 

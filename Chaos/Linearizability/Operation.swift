@@ -57,7 +57,9 @@ public struct Operation: Sendable, Hashable, Identifiable {
         if let key { s += " \(key)" }
         if !input.isNull { s += " \(input)" }
         switch outcome {
-        case .ok: s += output.isNull && function != "read" && function != "get" ? " -> ok" : " -> \(output)"
+        case .ok:
+            let quiet = output == input || (output.isNull && function != "read" && function != "get")
+            s += quiet ? " -> ok" : " -> \(output)"
         case .indeterminate: s += " -> ?"
         }
         return s

@@ -45,3 +45,13 @@ extension Value: Codable {
         }
     }
 }
+
+// Deliberately not ExpressibleByNilLiteral: `cond ? state : nil` in a model must stay Optional.none.
+extension Value: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral
+{
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: Value...) { self = .list(elements) }
+}

@@ -40,9 +40,9 @@ struct BenchCommand: ParsableCommand {
         let entries = try readManifest()
         let options = CheckOptions(timeout: timeout, workers: workers)
         var disagreements: [String] = []
-        var totalCheck = 0.0, totalPorcupine = 0.0, slower: [String] = []
+        var totalCheck = 0.0, totalCPU = 0.0, totalPorcupine = 0.0, slower: [String] = []
         let wallStart = DispatchTime.now()
-        print("file                 ops  check-ms  porcupine-ms  ratio  verdict            expected      agree")
+        print("file                 ops  check-ms    cpu-ms  porcupine-ms  ratio  verdict            expected      agree")
         for entry in entries {
             let path = (directory as NSString).appendingPathComponent(entry.file)
             let history: History
@@ -58,17 +58,22 @@ struct BenchCommand: ParsableCommand {
                 disagreements.append(entry.file)
                 continue
             }
-            var times: [Double] = []
+            var times: [Double] = [], cpuTimes: [Double] = []
             var verdict = Verdict.unknown("not run")
             for _ in 0..<repeats {
                 let t0 = DispatchTime.now()
+                let c0 = processCPUSeconds()
                 let result = check(history: history, model: model, options: options)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9)
+                cpuTimes.append(processCPUSeconds() - c0)
                 verdict = result.verdict
             }
             times.sort()
+            cpuTimes.sort()
             let median = times[times.count / 2]
+            let cpu = cpuTimes[cpuTimes.count / 2]
             totalCheck += median
+            totalCPU += cpu
             let agrees = verdict == (entry.expectLinearizable ? .linearizable : .notLinearizable)
             if !agrees { disagreements.append(entry.file) }
             var ratio = "-"
@@ -79,14 +84,15 @@ struct BenchCommand: ParsableCommand {
             }
             print(
                 pad(entry.file, 18) + pad(String(history.operations.count), 7, right: true)
-                    + pad(format3(median * 1000), 10, right: true)
+                    + pad(format3(median * 1000), 10, right: true) + pad(format3(cpu * 1000), 10, right: true)
                     + pad(entry.porcupineSeconds.map { format3($0 * 1000) } ?? "-", 14, right: true)
                     + pad(ratio, 7, right: true) + "  " + pad(verdict.description, 19)
                     + pad(entry.expectLinearizable ? "linearizable" : "not", 14) + (agrees ? "yes" : "NO"))
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart.uptimeNanoseconds) / 1e9
         print("files: \(entries.count), agree: \(entries.count - disagreements.count), disagree: \(disagreements.count)")
-        print("check time total: \(format3(totalCheck)) s (median of \(repeats) per file); wall time with parsing: \(format3(wall)) s")
+        print("check time total: \(format3(totalCheck)) s wall, \(format3(totalCPU)) s CPU (all threads; median of \(repeats) per file); whole run with parsing: \(format3(wall)) s")
+        print("load average at the end: \(loadAverage()) (wall times on a busy machine are inflated; CPU time is not)")
         if totalPorcupine > 0 {
             print("porcupine total (MANIFEST): \(format3(totalPorcupine)) s; ratio \(format3(totalCheck / totalPorcupine))")
         }
@@ -128,8 +134,21 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
-        guard s.count < width else { return s + " " }
+        guard s.count < width else { return right ? " " + s : s + " " }
         let fill = String(repeating: " ", count: width - s.count)
         return right ? fill + s : s + fill
     }
+}
+
+/// CPU seconds used by this process so far, all threads.
+func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func loadAverage() -> String {
+    var loads = [Double](repeating: 0, count: 3)
+    guard getloadavg(&loads, 3) == 3 else { return "unknown" }
+    return loads.map { format3($0) }.joined(separator: " ")
 }

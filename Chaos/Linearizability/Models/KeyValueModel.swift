@@ -3,31 +3,75 @@
 public struct KeyValueModel: Model {
     public init() {}
     public var name: String { "kv" }
-    public var initialState: String { "" }
+    public var initialState: Text { Text("") }
 
-    public func step(_ state: String, _ op: Operation) -> String? {
+    /// A string with a polynomial hash kept as it grows, so that interning a state after an
+    /// append costs the append, not a rehash of the whole (possibly long) value.
+    public struct Text: Hashable, Sendable, CustomStringConvertible {
+        public private(set) var value: [UInt8]
+        private var rolling: UInt64
+
+        public init(_ s: String) {
+            value = []
+            rolling = 0
+            append(s)
+        }
+
+        mutating func append(_ s: String) {
+            value.reserveCapacity(value.count + s.utf8.count)
+            for b in s.utf8 {
+                value.append(b)
+                rolling = rolling &* 0x100_0000_01B3 &+ UInt64(b) &+ 1
+            }
+        }
+
+        public static func == (a: Text, b: Text) -> Bool { a.rolling == b.rolling && a.value == b.value }
+        public func hash(into h: inout Hasher) { h.combine(rolling) }
+        public var description: String { String(decoding: value, as: UTF8.self) }
+        /// Compares lengths, then from the end: histories' candidate values differ mostly at the tail.
+        func equals(_ s: String) -> Bool {
+            var s = s
+            return s.withUTF8 { other in
+                guard other.count == value.count else { return false }
+                return value.withUnsafeBufferPointer { mine in
+                    var i = mine.count
+                    while i > 0 {
+                        i -= 1
+                        if mine[i] != other[i] { return false }
+                    }
+                    return true
+                }
+            }
+        }
+    }
+
+    public func step(_ state: Text, _ op: Operation) -> Text? {
         switch op.function {
         case "get":
             if op.outcome == .indeterminate { return state }
             switch op.output {
-            case .string(let s): return s == state ? state : nil
-            case .null: return state.isEmpty ? state : nil
+            case .string(let s): return state.equals(s) ? state : nil
+            case .null: return state.value.isEmpty ? state : nil
             default: return nil
             }
-        case "put": return Self.text(op.input)
-        case "append": return state + Self.text(op.input)
+        case "put": return Text(Self.text(op.input))
+        case "append":
+            var next = state
+            next.append(Self.text(op.input))
+            return next
         default: return nil
         }
     }
 
     public func isIrrelevant(_ op: Operation) -> Bool { op.function == "get" && op.outcome == .indeterminate }
+    public func isReadOnly(_ op: Operation) -> Bool { op.function == "get" }
 
     public func validate(_ op: Operation) -> String? {
         ["get", "put", "append"].contains(op.function)
             ? nil : "the kv model knows get, put and append, not \(op.function)"
     }
 
-    public func describe(_ state: String) -> String { "\"" + state + "\"" }
+    public func describe(_ state: Text) -> String { "\"" + state.description + "\"" }
 
     static func text(_ v: Value) -> String {
         switch v {
@@ -36,33 +80,4 @@ public struct KeyValueModel: Model {
         default: return v.description
         }
     }
-}
-
-/// The node's map workload: set, get and del per key, initially absent (nil). Values written by
-/// `set` are unique in the workload, which keeps the search small but is not required.
-/// `get` returns the value or nil; `del` may report how many keys it removed (0 or 1).
-public struct MapModel: Model {
-    public init() {}
-    public var name: String { "map" }
-    public var initialState: Value { .null }
-
-    public func step(_ state: Value, _ op: Operation) -> Value? {
-        switch op.function {
-        case "set": return op.input
-        case "get": return op.outcome == .indeterminate || op.output == state ? state : nil
-        case "del":
-            if op.outcome == .ok, case .int(let n) = op.output, n != (state.isNull ? 0 : 1) { return nil }
-            return .null
-        default: return nil
-        }
-    }
-
-    public func isIrrelevant(_ op: Operation) -> Bool { op.function == "get" && op.outcome == .indeterminate }
-
-    public func validate(_ op: Operation) -> String? {
-        ["set", "get", "del"].contains(op.function)
-            ? nil : "the map model knows set, get and del, not \(op.function)"
-    }
-
-    public func describe(_ state: Value) -> String { state.description }
 }

@@ -3,6 +3,21 @@ enum SearchStatus: Sendable, Equatable {
     case running, linearizable, illegal
 }
 
+/// What the scheduler sees of a partition's search, whatever its model.
+protocol SearchTask: AnyObject, Sendable {
+    var key: String { get }
+    var operations: [Operation] { get }
+    var status: SearchStatus { get }
+    var steps: Int { get }
+    var memoryBytes: Int { get }
+    var memoEntries: Int { get }
+    var stateCount: Int { get }
+    var bestPrefix: [Int32] { get }
+    var bestBlocked: Int32 { get }
+    var stateAfterBestPrefix: String { get }
+    func run(steps budget: Int) -> SearchStatus
+}
+
 /// Wing & Gong's backtracking search (1993) with Lowe's memoisation, for the operations of one
 /// partition, resumable in slices so that a scheduler can interleave partitions fairly and stop
 /// them all as soon as one is proven illegal.
@@ -12,11 +27,17 @@ enum SearchStatus: Sendable, Equatable {
 /// the configuration is new), lifting the call and its return out of the list; at a return it has
 /// met an operation that had to be linearized already, so it backtracks. The list empties exactly
 /// when every operation is linearized.
-final class PartitionSearch: @unchecked Sendable {
+///
+/// Model states are interned to small integers (the memo key is then a bitset plus one Int32) and
+/// transitions are cached, so the model's `step` runs once per (state, operation) pair. The class
+/// is generic over the model so that the whole loop, interning included, is specialized.
+final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
     let key: String
     /// The partition's operations; the search names them by index into this array.
     let operations: [Operation]
-    private let space: any StateSpace
+    private let model: M
+    private var states: [M.State] = []
+    private var ids: [M.State: Int32] = [:]
     private let n: Int
 
     // The entry list. Index 0 is the head sentinel; entries are 1...2n; -1 ends the list.
@@ -28,7 +49,13 @@ final class PartitionSearch: @unchecked Sendable {
     /// Random words whose XOR over the linearized set is its hash (Zobrist hashing).
     private let zobrist: [UInt64]
 
-    private var trans: [Int32]
+    private var trans = TransitionCache()
+    /// For an indeterminate operation, the previous indeterminate operation with the same function,
+    /// key and input (by call time), or -1. Such twins are interchangeable (both may take effect at
+    /// any moment after their calls), so the search only linearizes them in call order.
+    private let twinBefore: [Int32]
+    /// Operations that, where legal, leave the state unchanged; see `Model.isReadOnly`.
+    private let readOnly: [Bool]
     private var memo: MemoTable
     private var bits: [UInt64]
     private var stack: [Frame] = []
@@ -44,16 +71,24 @@ final class PartitionSearch: @unchecked Sendable {
     private(set) var bestBlocked: Int32 = -1
     private var atBest = true
 
+    private struct TwinKey: Hashable {
+        var function: String
+        var key: String?
+        var input: Value
+    }
+
     private struct Frame {
         var entry: Int32
         var state: Int32
         var hash: UInt64
     }
 
-    init<M: Model>(key: String, operations: [Operation], model: M) {
+    init(key: String, operations: [Operation], model: M) {
         self.key = key
         self.operations = operations
-        self.space = InternedStateSpace(model: model, operations: operations)
+        self.model = model
+        states = [model.initialState]
+        ids = [model.initialState: 0]
         n = operations.count
 
         // Calls before returns at equal times: operations that touch at an instant overlap, the
@@ -92,39 +127,57 @@ final class PartitionSearch: @unchecked Sendable {
         let words = max(1, (count + 63) / 64)
         bits = [UInt64](repeating: 0, count: words)
         memo = MemoTable(words: words, initialCapacity: min(1 << 16, max(64, 4 * count)))
-        trans = [Int32](repeating: -2, count: count)
+        var lastTwin: [TwinKey: Int32] = [:]
+        var twinBefore = [Int32](repeating: -1, count: count)
+        for i in operations.indices.sorted(by: { operations[$0].callTime < operations[$1].callTime }) {
+            let op = operations[i]
+            guard op.outcome == .indeterminate else { continue }
+            let k = TwinKey(function: op.function, key: op.key, input: op.input)
+            twinBefore[i] = lastTwin[k] ?? -1
+            lastTwin[k] = Int32(i)
+        }
+        self.twinBefore = twinBefore
+        readOnly = operations.map { $0.outcome == .ok && model.isReadOnly($0) }
         if count == 0 { status = .linearizable }
     }
 
     /// Bytes held by the memo, transition cache and entry list, for the memory budget.
-    var memoryBytes: Int { memo.memoryBytes + trans.capacity * 4 + stack.capacity * 16 + 32 * n }
+    var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + stack.capacity * 16 + 32 * n }
     var memoEntries: Int { memo.count }
-    var stateCount: Int { space.stateCount }
-    func describe(state: Int32) -> String { space.describe(state) }
+    var stateCount: Int { states.count }
 
-    /// The model state after the best prefix (replayed through the transition cache).
+    /// The model state after the best prefix (replayed through the model).
     var stateAfterBestPrefix: String {
-        var s: Int32 = 0
+        var s = model.initialState
         for op in bestPrefix {
-            let t = space.transition(s, op)
-            if t < 0 { break }
+            guard let t = model.step(s, operations[Int(op)]) else { break }
             s = t
         }
-        return space.describe(s)
+        return model.describe(s)
     }
 
-    /// Runs at most `budget` steps; returns the status reached.
+    /// Runs at most `budget` steps; returns the status reached. Specialized for the built-in
+    /// models (a generic class's methods are otherwise compiled once, generically).
+    @_specialize(where M == KeyValueModel)
+    @_specialize(where M == CASRegisterModel)
+    @_specialize(where M == RegisterModel)
+    @_specialize(where M == MapModel)
     func run(steps budget: Int) -> SearchStatus {
         guard status == .running else { return status }
         // Work on locals: no exclusivity checks or reference counting in the loop.
         var next = self.next; self.next = []
         var prev = self.prev; self.prev = []
-        var trans = self.trans; self.trans = []
+        var trans = self.trans; self.trans = TransitionCache(capacity: 1)
+        let entryOp = self.entryOp, entryIsCall = self.entryIsCall, match = self.match
+        let zobrist = self.zobrist, twinBefore = self.twinBefore, readOnly = self.readOnly
+        let model = self.model, operations = self.operations
+        var states = self.states; self.states = []
+        var ids = self.ids; self.ids = [:]
+        var bestPrefix = self.bestPrefix, bestBlocked = self.bestBlocked, atBest = self.atBest
         var memo = self.memo; self.memo = MemoTable(words: 1, initialCapacity: 16)
         var bits = self.bits; self.bits = []
         var stack = self.stack; self.stack = []
         var e = cursor, state = self.state, hash = self.hash
-        let n = self.n
         var done = 0
         var result = SearchStatus.running
 
@@ -145,7 +198,7 @@ final class PartitionSearch: @unchecked Sendable {
             if next[ei] >= 0 { prev[Int(next[ei])] = e }
         }
 
-        while done < budget {
+        search: while done < budget {
             done += 1
             if next[0] < 0 {
                 result = .linearizable
@@ -154,46 +207,68 @@ final class PartitionSearch: @unchecked Sendable {
             let ei = Int(e)
             let op = entryOp[ei]
             if entryIsCall[ei] {
-                let ti = Int(state) * n + Int(op)
-                var t = trans[ti]
-                if t == -2 {
-                    t = space.transition(state, op)
-                    let needed = space.stateCount * n
-                    if trans.count < needed { trans.append(contentsOf: repeatElement(-2, count: needed - trans.count)) }
-                    trans[ti] = t
+                let twin = twinBefore[Int(op)]
+                if twin >= 0 && bits[Int(twin) >> 6] & (UInt64(1) << UInt64(twin & 63)) == 0 {
+                    e = next[ei]
+                    continue
                 }
-                if t >= 0 {
-                    let w = Int(op) >> 6
-                    let b = UInt64(1) << UInt64(op & 63)
-                    bits[w] |= b
-                    let h = hash ^ zobrist[Int(op)]
-                    if memo.insert(hash: h ^ mixState(t), bits: bits, state: t) {
-                        stack.append(Frame(entry: e, state: state, hash: hash))
-                        state = t
-                        hash = h
-                        lift(e)
-                        if stack.count > bestPrefix.count {
-                            bestPrefix = stack.map { entryOp[Int($0.entry)] }
-                            bestBlocked = -1
-                            atBest = true
+                var t = trans.lookup(state, op)
+                if t == TransitionCache.absent {
+                    if let after = model.step(states[Int(state)], operations[Int(op)]) {
+                        if readOnly[Int(op)] {
+                            t = state  // legal and read-only: the same state, no interning
+                        } else if let id = ids[after] {
+                            t = id
                         } else {
-                            atBest = false
+                            t = Int32(states.count)
+                            states.append(after)
+                            ids[after] = t
                         }
-                        e = next[0]
-                        continue
+                    } else {
+                        t = -1
                     }
-                    bits[w] &= ~b
+                    trans.store(state, op, t)
                 }
-                e = next[ei]
-            } else {
+                if t < 0 {
+                    e = next[ei]
+                    continue
+                }
+                let w = Int(op) >> 6
+                let b = UInt64(1) << UInt64(op & 63)
+                bits[w] |= b
+                let h = hash ^ zobrist[Int(op)]
+                if memo.insert(hash: h ^ mixState(t), bits: bits, state: t) {
+                    stack.append(Frame(entry: e, state: state, hash: hash))
+                    state = t
+                    hash = h
+                    lift(e)
+                    if stack.count > bestPrefix.count {
+                        bestPrefix = stack.map { entryOp[Int($0.entry)] }
+                        bestBlocked = -1
+                        atBest = true
+                    } else {
+                        atBest = false
+                    }
+                    e = next[0]
+                    continue
+                }
+                bits[w] &= ~b
+                // A legal read-only op whose configuration already failed: this one fails too.
+                if !readOnly[Int(op)] {
+                    e = next[ei]
+                    continue
+                }
+            } else if atBest {
                 // The return of an operation not yet linearized: nothing left here can go first.
-                if atBest {
-                    bestBlocked = op
-                    atBest = false
-                }
+                bestBlocked = op
+            }
+            atBest = false
+            // Backtrack. A popped read-only op was linearized as early as it could be, which
+            // dominates every later placement: its failure is its parent's, so keep popping.
+            while true {
                 guard let f = stack.popLast() else {
                     result = .illegal
-                    break
+                    break search
                 }
                 let fop = entryOp[Int(f.entry)]
                 bits[Int(fop) >> 6] &= ~(UInt64(1) << UInt64(fop & 63))
@@ -201,9 +276,15 @@ final class PartitionSearch: @unchecked Sendable {
                 hash = f.hash
                 unlift(f.entry)
                 e = next[Int(f.entry)]
+                if !readOnly[Int(fop)] { break }
             }
         }
 
+        self.states = states
+        self.ids = ids
+        self.bestPrefix = bestPrefix
+        self.bestBlocked = bestBlocked
+        self.atBest = atBest
         self.next = next
         self.prev = prev
         self.trans = trans
@@ -230,3 +311,4 @@ func splitMix64(_ x: inout UInt64) -> UInt64 {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
 }
+

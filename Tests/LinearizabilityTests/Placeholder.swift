@@ -1,4 +1,0 @@
-import Testing
-@testable import Linearizability
-
-@Test func targetBuilds() {}
