@@ -29,6 +29,7 @@ public struct RecoveredLog: Sendable {
 /// Applies WAL records in order, as the node applied them when it wrote them.
 struct LogReplay {
     var log = RecoveredLog()
+    private var sawEntry = false
 
     mutating func apply(_ record: WALRecord, path: String, offset: Int) throws(StorageError) {
         switch record {
@@ -53,9 +54,12 @@ struct LogReplay {
                     // An overwrite without an explicit marker: the newer record wins (§5.3).
                     discard(from: e.index)
                 }
-            } else if let s = log.snapshot, e.index != s.index.next {
+            } else if sawEntry, let s = log.snapshot, e.index != s.index.next {
+                // Only the first entry of the whole replay may start anywhere: compaction
+                // removed the segments before it (and their newer snapshot marker follows).
                 throw .logGap(path: path, offset: offset, expected: s.index.next.rawValue, found: e.index.rawValue)
             }
+            sawEntry = true
             log.entries.append(e)
         }
     }
