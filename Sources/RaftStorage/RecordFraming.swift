@@ -27,12 +27,14 @@ enum RecordFraming {
         payload(&w)
         let end = w.bytes.count
         w.patchU32(UInt32(end - start - headerSize), at: start)
-        w.bytes.withUnsafeBytes { b in
-            let lengthCRC = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[start..<start + 4]))
-            let dataCRC = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[start + headerSize..<end]))
-            w.patchU32(lengthCRC, at: start + 4)
-            w.patchU32(dataCRC, at: start + 8)
+        // Checksums first, patches after: mutating the array inside withUnsafeBytes would
+        // force a copy of the whole buffer on every record.
+        let (lengthCRC, dataCRC) = w.bytes.withUnsafeBytes { b in
+            (CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[start..<start + 4])),
+             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[start + headerSize..<end])))
         }
+        w.patchU32(lengthCRC, at: start + 4)
+        w.patchU32(dataCRC, at: start + 8)
         swap(&w.bytes, &out)
     }
 
