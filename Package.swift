@@ -21,6 +21,8 @@ let package = Package(
     targets: [
         // MARK: the node
         .target(name: "RaftCore", path: "Sources/RaftCore"),
+        .target(name: "RaftSimulation", dependencies: ["RaftCore"], path: "Sources/RaftSimulation"),
+        .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore"], path: "Sources/raft-sim"),
         .target(name: "PeerWire", dependencies: ["RaftCore"], path: "Sources/PeerWire"),
         .target(name: "RaftStorage", dependencies: ["RaftCore", "PeerWire"], path: "Sources/RaftStorage"),
         .target(name: "RESP", path: "Sources/RESP"),
@@ -57,10 +59,32 @@ let package = Package(
         ),
 
         // MARK: tests (Swift Testing throughout)
-        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore"], path: "Tests/RaftCoreTests"),
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftSimulation"], path: "Tests/RaftCoreTests"),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], path: "Tests/RESPTests"),
+        // Parse throughput measurement (not a test): swift run -c release resp-bench
+        .executableTarget(
+            name: "resp-bench",
+            dependencies: [
+                "RESP", "RaftServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RESPBenchmark"
+        ),
+        .testTarget(
+            name: "ClientProtocolTests",
+            dependencies: [
+                "RaftServer", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ClientProtocolTests"
+        ),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
     ],

@@ -1,0 +1,297 @@
+import Logging
+import NIOCore
+import RESP
+
+/// One client connection: dispatches decoded requests to the `ClientCommandHandler`, writes
+/// replies in request order whatever order they complete in, and applies the connection
+/// policies:
+///
+/// - protocol errors: the error reply follows the replies already owed, then the connection
+///   closes (Redis's CLIENT_CLOSE_AFTER_REPLY);
+/// - half-close: after the client shuts its sending side, every request that arrived is still
+///   answered, then the connection closes (needs `ChannelOptions.allowRemoteHalfClosure`);
+/// - backpressure: reading pauses while too many requests are in flight or too many reply
+///   bytes are unsent; a client that lets unsent replies pass `maxUnsentReplyBytes` is closed
+///   with a log line;
+/// - idle: with `idleTimeout`, a connection silent for that long and owed nothing is closed.
+///   (The timer reads `eventLoop.now`, unlike NIO's IdleStateHandler, so tests can drive it.)
+public final class ClientConnectionHandler: ChannelDuplexHandler {
+    public typealias InboundIn = ClientRequestFrame
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
+
+    private struct OwedReply {
+        var value: RESPValue?
+        /// Set by HELLO: from this reply on, replies use this protocol.
+        var switchToVersion: RESPVersion?
+        var closeAfter = false
+    }
+
+    private let commandHandler: any ClientCommandHandler
+    private let configuration: ClientProtocolConfiguration
+    private let connectionID: UInt64
+    private var logger: Logger
+
+    private var context: ChannelHandlerContext?
+    private var info: ClientConnectionInfo?
+    /// Replies owed, in request order; `owed[0]` belongs to request `firstOwedSequence`.
+    private var owed = CircularBuffer<OwedReply>(initialCapacity: 8)
+    private var firstOwedSequence = 0
+    private var nextSequence = 0
+    /// The protocol replies are currently written in (changes in reply order).
+    private var replyVersion: RESPVersion
+    /// The protocol newly dispatched requests see (changes in request order).
+    private(set) var requestProtocolVersion: RESPVersion
+    private var unsentBytes = 0
+    private var readHeld = false
+    /// No further requests are accepted (protocol error, QUIT, input closed).
+    private var acceptingRequests = true
+    private var inputClosed = false
+    private var closeOnceDrained = false
+    private var isClosed = false
+    /// Inside a burst of channelRead calls: replies collect in `outgoing` and go out as one
+    /// write and one flush at channelReadComplete, so a pipeline of N requests costs one
+    /// syscall (and one promise), not N.
+    private var inReadBurst = false
+    private var outgoing: ByteBuffer?
+    private var lastActivity = NIODeadline.uptimeNanoseconds(0)
+    private var idleCheck: Scheduled<Void>?
+
+    public init(
+        commandHandler: any ClientCommandHandler,
+        configuration: ClientProtocolConfiguration = .init(),
+        connectionID: UInt64,
+        logger: Logger
+    ) {
+        self.commandHandler = commandHandler
+        self.configuration = configuration
+        self.connectionID = connectionID
+        self.logger = logger
+        self.replyVersion = configuration.initialProtocolVersion
+        self.requestProtocolVersion = configuration.initialProtocolVersion
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let info = ClientConnectionInfo(id: connectionID, remoteAddress: context.channel.remoteAddress, eventLoop: context.eventLoop)
+        self.info = info
+        logger[metadataKey: "client"] = "\(info)"
+        if context.channel.isActive { startIdleTimer(context: context) }
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        isClosed = true
+        idleCheck?.cancel()
+        self.context = nil
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        startIdleTimer(context: context)
+        context.fireChannelActive()
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        // Any bytes count as activity, so a slow upload of a large argument is not idle.
+        lastActivity = context.eventLoop.now
+        inReadBurst = false
+        sendOutgoing()
+        context.fireChannelReadComplete()
+    }
+
+    // MARK: inbound
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard acceptingRequests, !isClosed, let info else { return }
+        inReadBurst = true
+        switch unwrapInboundIn(data) {
+        case .command(let arguments):
+            lastActivity = context.eventLoop.now
+            let sequence = nextSequence
+            nextSequence += 1
+            owed.append(OwedReply())
+            let requestContext = ClientRequestContext(connection: info, handler: self, sequence: sequence)
+            let future = commandHandler.handle(arguments, context: requestContext)
+            future.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+                switch result {
+                case .success(let value):
+                    self.deliver(value, sequence: sequence)
+                case .failure(let error):
+                    self.logger.debug("command failed", metadata: ["error": "\(error)"])
+                    self.deliver(.error("ERR \(error)"), sequence: sequence)
+                }
+            }
+        case .protocolError(let error):
+            logger.debug("protocol error, closing after the owed replies", metadata: ["error": "\(error.message)"])
+            acceptingRequests = false
+            owed.append(OwedReply(value: error.reply, closeAfter: true))
+            nextSequence += 1
+            writeReadyReplies()
+        }
+    }
+
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            // Half-close: answer what arrived, then close. (Requests decoded at EOF come
+            // without a channelReadComplete, so flush here.)
+            inReadBurst = false
+            sendOutgoing()
+            inputClosed = true
+            acceptingRequests = false
+            closeOnceDrained = true
+            closeIfDrained()
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        isClosed = true
+        idleCheck?.cancel()
+        owed.removeAll()
+        context.fireChannelInactive()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error, closing", metadata: ["error": "\(error)"])
+        close()
+    }
+
+    // MARK: idle policy
+
+    private func startIdleTimer(context: ChannelHandlerContext) {
+        guard let timeout = configuration.idleTimeout, idleCheck == nil else { return }
+        lastActivity = context.eventLoop.now
+        scheduleIdleCheck(in: timeout)
+    }
+
+    private func scheduleIdleCheck(in delay: TimeAmount) {
+        guard let context else { return }
+        idleCheck = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { self.checkIdle() }
+    }
+
+    private func checkIdle() {
+        guard !isClosed, let context, let timeout = configuration.idleTimeout else { return }
+        let idleFor = context.eventLoop.now - lastActivity
+        guard idleFor >= timeout else {
+            scheduleIdleCheck(in: timeout - idleFor)
+            return
+        }
+        // A client waiting for a slow reply (a write awaiting its Raft commit) is not idle.
+        if owed.isEmpty && unsentBytes == 0 && outgoing == nil {
+            logger.debug("closing idle connection", metadata: ["idleSeconds": "\(idleFor.nanoseconds / 1_000_000_000)"])
+            close()
+        } else {
+            scheduleIdleCheck(in: timeout)
+        }
+    }
+
+    // MARK: outbound
+
+    public func read(context: ChannelHandlerContext) {
+        if readingShouldPause {
+            readHeld = true
+        } else {
+            context.read()
+        }
+    }
+
+    private var readingShouldPause: Bool {
+        owed.count >= configuration.maxInFlightCommands || unsentBytes > configuration.pauseReadingAboveUnsentBytes
+    }
+
+    private func resumeReadingIfPossible() {
+        guard readHeld, !readingShouldPause, !isClosed, let context else { return }
+        readHeld = false
+        context.read()
+    }
+
+    // MARK: used by ClientRequestContext
+
+    func setProtocolVersion(_ version: RESPVersion, fromSequence sequence: Int) {
+        requestProtocolVersion = version
+        let index = sequence - firstOwedSequence
+        guard index >= 0, index < owed.count else { return }  // reply already written
+        owed[owed.index(owed.startIndex, offsetBy: index)].switchToVersion = version
+    }
+
+    func closeAfterReply(sequence: Int) {
+        let index = sequence - firstOwedSequence
+        guard index >= 0, index < owed.count else { return }
+        owed[owed.index(owed.startIndex, offsetBy: index)].closeAfter = true
+        acceptingRequests = false
+    }
+
+    // MARK: writing replies in request order
+
+    private func deliver(_ value: RESPValue, sequence: Int) {
+        guard !isClosed else { return }
+        let index = sequence - firstOwedSequence
+        guard index >= 0, index < owed.count else { return }
+        owed[owed.index(owed.startIndex, offsetBy: index)].value = value
+        if index == 0 { writeReadyReplies() }
+    }
+
+    /// Encodes every reply at the head of the queue that is ready; sends them at once unless
+    /// a read burst is in progress (then at its end).
+    private func writeReadyReplies() {
+        guard !isClosed, let context, let first = owed.first, first.value != nil else { return }
+        var buffer = outgoing ?? context.channel.allocator.buffer(capacity: 256)
+        outgoing = nil
+        var closeAfter = false
+        while let head = owed.first, let value = head.value {
+            owed.removeFirst()
+            firstOwedSequence += 1
+            if let version = head.switchToVersion { replyVersion = version }
+            RESPEncoder.encode(value, version: replyVersion, into: &buffer)
+            if head.closeAfter {
+                closeAfter = true
+                break
+            }
+        }
+        outgoing = buffer
+        if closeAfter {
+            acceptingRequests = false
+            closeOnceDrained = true
+            owed.removeAll()  // requests after QUIT or a protocol error are never answered
+        }
+        // Large replies go out at once even mid-burst, so the unsent-bytes cap is checked
+        // before a burst of big replies piles up here.
+        if !inReadBurst || buffer.readableBytes >= 64 * 1024 { sendOutgoing() }
+    }
+
+    /// Writes and flushes the collected replies, and enforces the unsent-bytes cap.
+    private func sendOutgoing() {
+        guard !isClosed, let context, let buffer = outgoing else { return }
+        outgoing = nil
+        let size = buffer.readableBytes
+        unsentBytes += size
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { _ in
+            self.unsentBytes -= size
+            self.closeIfDrained()
+            self.resumeReadingIfPossible()
+        }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
+        if unsentBytes > configuration.maxUnsentReplyBytes {
+            logger.warning(
+                "closing client that does not read its replies",
+                metadata: ["unsentBytes": "\(unsentBytes)", "limit": "\(configuration.maxUnsentReplyBytes)"]
+            )
+            close()
+            return
+        }
+        resumeReadingIfPossible()
+    }
+
+    private func closeIfDrained() {
+        guard closeOnceDrained, owed.isEmpty, unsentBytes == 0, outgoing == nil else { return }
+        close()
+    }
+
+    private func close() {
+        guard !isClosed, let context else { return }
+        isClosed = true
+        owed.removeAll()
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,25 @@
+import Logging
+import NIOCore
+import RESP
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Installs the client-port handlers: the request decoder and the connection handler. Call from a child channel initializer. The server bootstrap
+    /// should set `ChannelOptions.allowRemoteHalfClosure` so a half-closed client still gets
+    /// its replies (otherwise NIO closes the connection at EOF).
+    public func addClientProtocolHandlers(
+        commandHandler: any ClientCommandHandler,
+        configuration: ClientProtocolConfiguration = .init(),
+        connectionID: UInt64,
+        logger: Logger
+    ) throws {
+        try addHandler(ByteToMessageHandler(RESPRequestFrameDecoder(limits: configuration.limits)))
+        try addHandler(
+            ClientConnectionHandler(
+                commandHandler: commandHandler,
+                configuration: configuration,
+                connectionID: connectionID,
+                logger: logger
+            )
+        )
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import RESP
-
-@Test func targetBuilds() {}
