@@ -24,6 +24,12 @@ public struct RecoveredLog: Sendable {
     }
 
     public var lastIndex: LogIndex { entries.last?.index ?? snapshot?.index ?? .zero }
+
+    /// What RaftCore's `RaftNode` takes on restart. (Restore the state machine from
+    /// `snapshotFile` first; warnings are for the node's log.)
+    public var restoredState: RaftRestoredState {
+        RaftRestoredState(hardState: hardState, snapshot: snapshot, entries: entries)
+    }
 }
 
 /// Applies WAL records in order, as the node applied them when it wrote them.
