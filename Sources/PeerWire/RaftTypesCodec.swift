@@ -46,12 +46,6 @@ extension WireWriter {
         u64(m.term.rawValue)
         configuration(m.configuration)
     }
-
-    public mutating func confChange(_ c: ConfChange) {
-        u8(c.kind.rawValue)
-        nodeID(c.node)
-        string(c.address)
-    }
 }
 
 extension WireReader {
@@ -93,15 +87,10 @@ extension WireReader {
         let term = Term(try u64("snapshot.term"))
         return SnapshotMetadata(index: index, term: term, configuration: try configuration())
     }
-
-    public mutating func confChange() throws(WireError) -> ConfChange {
-        let raw = try u8("confChange.kind")
-        guard let kind = ConfChange.Kind(rawValue: raw) else { throw .unknownTag(field: "confChange.kind", value: raw) }
-        let node = try nodeID("confChange.node")
-        return ConfChange(kind: kind, node: node, address: try string("confChange.address"))
-    }
 }
 
+/// A `.configuration` entry's data is `ConfChange.encoded` (RaftCore owns and versions that
+/// format); to this codec, as to storage, entry data is opaque bytes.
 /// One-shot helpers for callers that hold a whole value's bytes (RaftStorage, tests, tools).
 public enum RaftTypesCodec {
     public static func encode(_ e: Entry) -> [UInt8] {
@@ -114,17 +103,5 @@ public enum RaftTypesCodec {
         let e = try r.entry()
         try r.expectEnd()
         return e
-    }
-    /// The bytes of a `.configuration` entry's data: an encoded `ConfChange`.
-    public static func encode(_ c: ConfChange) -> [UInt8] {
-        var w = WireWriter()
-        w.confChange(c)
-        return w.bytes
-    }
-    public static func decodeConfChange(_ bytes: [UInt8]) throws(WireError) -> ConfChange {
-        var r = WireReader(bytes)
-        let c = try r.confChange()
-        try r.expectEnd()
-        return c
     }
 }

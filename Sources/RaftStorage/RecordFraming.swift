@@ -11,15 +11,31 @@ enum RecordFraming {
     static let maxRecordLength = PeerWire.defaultMaxFrameBody + 4096
 
     static func append(type: UInt8, payload: [UInt8], to out: inout [UInt8]) {
-        var w = WireWriter(capacity: headerSize + 1 + payload.count)
-        let length = UInt32(1 + payload.count)
-        w.u32(length)
-        w.u32(CRC32C.checksum(Array(w.bytes[0..<4])))
-        let crc = CRC32C.checksum(payload, continuing: CRC32C.checksum([type]))
-        w.u32(crc)
+        append(type: type, to: &out) { $0.bytes.append(contentsOf: payload) }
+    }
+
+    /// Encodes a record straight into `out` (no intermediate buffer: this is the hot path of
+    /// every append), then patches its length and checksums.
+    static func append(type: UInt8, to out: inout [UInt8], payload: (inout WireWriter) -> Void) {
+        var w = WireWriter(capacity: 0)
+        swap(&w.bytes, &out)
+        let start = w.bytes.count
+        w.u32(0)
+        w.u32(0)
+        w.u32(0)
         w.u8(type)
-        out.append(contentsOf: w.bytes)
-        out.append(contentsOf: payload)
+        payload(&w)
+        let end = w.bytes.count
+        w.patchU32(UInt32(end - start - headerSize), at: start)
+        // Checksums first, patches after: mutating the array inside withUnsafeBytes would
+        // force a copy of the whole buffer on every record.
+        let (lengthCRC, dataCRC) = w.bytes.withUnsafeBytes { b in
+            (CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[start..<start + 4])),
+             CRC32C.checksum(UnsafeRawBufferPointer(rebasing: b[start + headerSize..<end])))
+        }
+        w.patchU32(lengthCRC, at: start + 4)
+        w.patchU32(dataCRC, at: start + 8)
+        swap(&w.bytes, &out)
     }
 
     enum HeaderCheck: Equatable {

@@ -24,11 +24,20 @@ public struct RecoveredLog: Sendable {
     }
 
     public var lastIndex: LogIndex { entries.last?.index ?? snapshot?.index ?? .zero }
+
+    /// What RaftCore's `RaftNode` takes on restart. (Restore the state machine from
+    /// `snapshotFile` first; warnings are for the node's log.)
+    public var restoredState: RaftRestoredState {
+        RaftRestoredState(hardState: hardState, snapshot: snapshot, entries: entries)
+    }
 }
 
 /// Applies WAL records in order, as the node applied them when it wrote them.
 struct LogReplay {
     var log = RecoveredLog()
+    private var sawEntry = false
+    /// The index just below the first entry replayed: what compaction removed.
+    private var floor: LogIndex = .zero
 
     mutating func apply(_ record: WALRecord, path: String, offset: Int) throws(StorageError) {
         switch record {
@@ -53,9 +62,19 @@ struct LogReplay {
                     // An overwrite without an explicit marker: the newer record wins (§5.3).
                     discard(from: e.index)
                 }
-            } else if let s = log.snapshot, e.index != s.index.next {
-                throw .logGap(path: path, offset: offset, expected: s.index.next.rawValue, found: e.index.rawValue)
+            } else if sawEntry {
+                // The log is empty above max(snapshot, floor): the next entry may not skip past it.
+                let base = max(floor, log.snapshot?.index ?? .zero)
+                if e.index > base.next {
+                    throw .logGap(path: path, offset: offset, expected: base.next.rawValue, found: e.index.rawValue)
+                }
+            } else {
+                // Only the first entry of the whole replay may start anywhere: compaction removed
+                // the segments before it (a snapshot marker covering them follows later in the log,
+                // possibly after markers older than it that were copied into segment heads).
+                floor = e.index.previous
             }
+            sawEntry = true
             log.entries.append(e)
         }
     }

@@ -81,7 +81,8 @@ enum Segment {
                         return
                     }
                     do {
-                        let record = try WALRecord.decode(type: b[start], payload: Array(body[1...]))
+                        var reader = WireReader(bytes, from: start + 1, to: start + length)
+                        let record = try WALRecord.decode(type: b[start], &reader)
                         try visit(record, offset)
                     } catch let e as WireError {
                         result = .failure(.corrupt(path: path, offset: offset, reason: "undecodable record: \(e)"))

@@ -137,6 +137,7 @@ public final class SnapshotStore {
                       maxLength: Int = PeerWire.maxSnapshotChunk) throws(StorageError) -> SnapshotChunk {
         let file = try FileHandle(path: info.path, mode: .readOnly)
         let total = try file.size()
+        guard offset <= UInt64(total) else { throw .misuse("chunk offset \(offset) beyond the file's \(total) bytes") }
         let length = min(maxLength, PeerWire.maxSnapshotChunk)
         let bytes = try file.read(count: min(length, max(0, total - Int(offset))), at: Int(offset))
         return SnapshotChunk(snapshotIndex: metadata.index, snapshotTerm: metadata.term, offset: offset,

@@ -20,31 +20,31 @@ enum WALRecord: Equatable {
     }
 
     func append(to out: inout [UInt8]) {
-        var w = WireWriter(capacity: 64)
-        let tag: Tag
         switch self {
         case .entry(let e):
-            tag = .entry
-            w.entry(e)
+            RecordFraming.append(type: Tag.entry.rawValue, to: &out) { $0.entry(e) }
         case .hardState(let h):
-            tag = .hardState
-            w.hardState(h)
+            RecordFraming.append(type: Tag.hardState.rawValue, to: &out) { $0.hardState(h) }
         case .truncate(let i):
-            tag = .truncate
-            w.u64(i.rawValue)
+            RecordFraming.append(type: Tag.truncate.rawValue, to: &out) { $0.u64(i.rawValue) }
         case .snapshot(let m, let file):
-            tag = .snapshot
-            w.snapshotMetadata(m)
-            w.string(file)
+            RecordFraming.append(type: Tag.snapshot.rawValue, to: &out) {
+                $0.snapshotMetadata(m)
+                $0.string(file)
+            }
         }
-        RecordFraming.append(type: tag.rawValue, payload: w.bytes, to: &out)
     }
 
     /// Decodes a record whose checksum already matched; a failure here means a bug or a record
     /// from a newer version, and is reported as corruption by the caller.
     static func decode(type: UInt8, payload: [UInt8]) throws(WireError) -> WALRecord {
-        guard let tag = Tag(rawValue: type) else { throw .unknownTag(field: "wal.record", value: type) }
         var r = WireReader(payload)
+        return try decode(type: type, &r)
+    }
+
+    /// Decodes from a reader bounded to exactly the payload (no copy of the payload).
+    static func decode(type: UInt8, _ r: inout WireReader) throws(WireError) -> WALRecord {
+        guard let tag = Tag(rawValue: type) else { throw .unknownTag(field: "wal.record", value: type) }
         let record: WALRecord
         switch tag {
         case .entry: record = .entry(try r.entry())

@@ -41,9 +41,13 @@ func everyFrameShapeRoundTripsOverSeededRandomValues(shape: Int) throws {
         let e = rng.entry()
         #expect(try RaftTypesCodec.decodeEntry(RaftTypesCodec.encode(e)) == e)
     }
+    // A membership change travels as RaftCore's own ConfChange encoding inside the entry data.
     for kind in [ConfChange.Kind.addLearner, .promoteToVoter, .addVoter, .remove] {
         let c = ConfChange(kind: kind, node: "n☃", address: "10.0.0.1:5011")
-        #expect(try RaftTypesCodec.decodeConfChange(RaftTypesCodec.encode(c)) == c)
+        let e = Entry(term: 2, index: 9, kind: .configuration, data: c.encoded)
+        let decoded = try RaftTypesCodec.decodeEntry(RaftTypesCodec.encode(e))
+        #expect(decoded == e)
+        #expect(try ConfChange(decoding: decoded.data) == c)
     }
 }
 

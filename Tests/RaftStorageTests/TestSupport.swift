@@ -10,6 +10,7 @@ struct TempDir {
         let p = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
         path = String(cString: p!)
     }
+    init(existing path: String) { self.path = path }
     func file(_ name: String) -> String { path + "/" + name }
     func cleanup() { _ = system("rm -rf '\(path)'") }
 }

@@ -198,3 +198,28 @@ import Testing
         _ = try WriteAheadLog.open(directory: dir.path)
     }
 }
+
+@Test func repeatedSnapshotsAndCompactionsRecoverTheLogAfterTheNewestSnapshot() throws {
+    let dir = TempDir("compact2")
+    defer { dir.cleanup() }
+    let options = WALOptions(fsync: .never, segmentSize: 2048)
+    var wal = try WriteAheadLog.open(directory: dir.path, options: options).0
+    var index: UInt64 = 0
+    for round in 1...4 as ClosedRange<UInt64> {
+        for _ in 0..<100 {
+            index += 1
+            try wal.append(entries: entries(index...index, term: round), hardState: HardState(term: Term(round), commit: LogIndex(index)))
+            try wal.sync()
+        }
+        let snap = SnapshotMetadata(index: LogIndex(index - 30), term: Term(round), configuration: Configuration(voters: ["a"]))
+        try wal.recordSnapshot(snap, file: "s\(round)")
+        try wal.sync()
+        try wal.compact(upTo: snap.index)
+        wal.close()
+        let log = try WriteAheadLog.open(directory: dir.path, options: options).1
+        #expect(log.snapshot == snap, "round \(round)")
+        #expect(log.entries.map(\.index.rawValue) == Array(index - 29...index), "round \(round)")
+        #expect(log.hardState.commit == LogIndex(index))
+        wal = try WriteAheadLog.open(directory: dir.path, options: options).0
+    }
+}
