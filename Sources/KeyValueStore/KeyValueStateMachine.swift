@@ -12,7 +12,7 @@ import RESP
 
 public final class KeyValueStateMachine {
     public var registry: CommandRegistry
-    public let store: KeyValueStore
+    public var store: KeyValueStore
 
     public init(registry: CommandRegistry = .builtin(), store: KeyValueStore = KeyValueStore()) {
         self.registry = registry

@@ -38,7 +38,7 @@ enum TreeCommands {
         let attrs = try attributes(c)
         let path = TreeNode.components(c.args[1])
         guard let name = path.last else { throw exists }  // the root always exists
-        let done = try c.store.tree.modify(at: path.dropLast()) { (n: inout TreeNode) throws(CommandError) -> Void in
+        let done: Void? = try c.store.tree.modify(at: path.dropLast()) { (n: inout TreeNode) throws(CommandError) -> Void in
             if n.children[name] != nil || n.attributes[name] != nil { throw exists }
             var fresh = TreeNode()
             for (k, v) in attrs { fresh.attributes[k] = v }
@@ -51,7 +51,7 @@ enum TreeCommands {
     static func tset(_ c: CommandContext) throws(CommandError) -> RESPValue {
         let attrs = try attributes(c)
         let path = TreeNode.components(c.args[1])
-        let done = try c.store.tree.modify(at: path[...]) { (n: inout TreeNode) throws(CommandError) -> Void in
+        let done: Void? = try c.store.tree.modify(at: path[...]) { (n: inout TreeNode) throws(CommandError) -> Void in
             for (k, _) in attrs where n.children[k] != nil { throw overwrite }
             for (k, v) in attrs { n.attributes[k] = v }
         }
@@ -87,13 +87,13 @@ enum TreeCommands {
         let attrs = c.args.dropFirst(2).map { ByteKey($0) }
         if attrs.isEmpty {
             guard let name = path.last else { c.store.tree = TreeNode(); return .ok }
-            let done = try c.store.tree.modify(at: path.dropLast()) { (n: inout TreeNode) throws(CommandError) -> Void in
+            let done: Void? = try c.store.tree.modify(at: path.dropLast()) { (n: inout TreeNode) throws(CommandError) -> Void in
                 guard n.children.removeValue(forKey: name) != nil else { throw noNode }
             }
             guard done != nil else { throw noNode }
             return .ok
         }
-        let done = try c.store.tree.modify(at: path[...]) { (n: inout TreeNode) throws(CommandError) -> Void in
+        let done: Void? = try c.store.tree.modify(at: path[...]) { (n: inout TreeNode) throws(CommandError) -> Void in
             for a in attrs where n.attributes[a] == nil { throw noAttr }
             for a in attrs { n.attributes[a] = nil }
         }
