@@ -73,11 +73,13 @@ public struct CommandRegistry {
         handler: @escaping CommandHandler
     ) {
         let lower = name.lowercased()
-        table[ByteKey(Array(lower.utf8))] = Command(
-            name: lower, kind: kind, arity: arity, handler: handler, preparer: prepare)
+        let command = Command(name: lower, kind: kind, arity: arity, handler: handler, preparer: prepare)
+        table[ByteKey(Array(lower.utf8))] = command
+        // Most clients send upper case: a second entry spares them a lower-casing allocation.
+        table[ByteKey(Array(name.uppercased().utf8))] = command
     }
 
-    public var commandNames: [String] { table.values.map(\.name).sorted() }
+    public var commandNames: [String] { Set(table.values.map(\.name)).sorted() }
 
     /// The command for `args[0]`, checked for arity, or Redis's exact error.
     public func lookup(_ args: [[UInt8]]) -> Result<Command, CommandError> {

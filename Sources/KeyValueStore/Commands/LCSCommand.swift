@@ -32,7 +32,7 @@ enum LCSCommand {
             throw CommandError("ERR If you want both the length and indexes, please just use IDX.")
         }
         let alen = a.count, blen = b.count
-        guard (alen + 1).multipliedReportingOverflow(by: blen + 1).partialValue <= 1 << 30,
+        guard (alen + 1).multipliedReportingOverflow(by: blen + 1).partialValue <= 1 << 26,
               !(alen + 1).multipliedReportingOverflow(by: blen + 1).overflow else {
             throw CommandError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
         }

@@ -200,7 +200,7 @@ enum StringCommands {
         let key = c.key(1)
         let existing = try c.string(key)
         if value.isEmpty { return .int(existing?.count ?? 0) }
-        guard offset + Int64(value.count) <= Int64(maxStringLength) else { throw .stringTooLong }
+        guard offset <= Int64(maxStringLength) - Int64(value.count) else { throw .stringTooLong }
         let len = try c.modifyString(key) { (s: inout [UInt8]) throws(CommandError) -> Int in
             let o = Int(offset)
             if s.count < o + value.count { s.append(contentsOf: repeatElement(0, count: o + value.count - s.count)) }

@@ -15,6 +15,7 @@ enum TreeCommands {
     static let exists = CommandError("ERR node or attr is already exists")
     static let overwrite = CommandError("ERR can not overwrite node")
     static let noAttr = CommandError("ERR attr does not exists")
+    static let maxDepth = 256
 
     static func register(in r: inout CommandRegistry) {
         r.register("tmk", kind: .write, arity: -2, handler: tmk)
@@ -38,6 +39,8 @@ enum TreeCommands {
         let attrs = try attributes(c)
         let path = TreeNode.components(c.args[1])
         guard let name = path.last else { throw exists }  // the root always exists
+        // Bounded depth keeps every recursive walk (snapshot, equality) far from the stack limit.
+        guard path.count <= maxDepth else { throw CommandError("ERR tree depth exceeds \(maxDepth)") }
         let done: Void? = try c.store.tree.modify(at: path.dropLast()) { (n: inout TreeNode) throws(CommandError) -> Void in
             if n.children[name] != nil || n.attributes[name] != nil { throw exists }
             var fresh = TreeNode()
