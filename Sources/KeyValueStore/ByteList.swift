@@ -63,7 +63,7 @@ public struct ByteList: Equatable, Sendable, RandomAccessCollection {
         return e
     }
 
-    /// Keeps only the elements for which `keep` is true, in order.
+    /// Replaces the contents (LREM, LTRIM rebuild the list once rather than shifting).
     public mutating func replaceAll(with elements: [[UInt8]]) {
         self = ByteList(elements)
     }

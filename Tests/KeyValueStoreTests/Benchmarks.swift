@@ -29,7 +29,8 @@ struct Benchmarks {
                 if case .entry(let e) = m.prepare([set, k, value], now: 1_700_000_000_000) { entries.append(e) }
             }
         }
-        measure("apply SET", n) { for e in entries { _ = m.apply(e) } }
+        measure("apply SET (new keys)", n) { for e in entries { _ = m.apply(e) } }
+        measure("apply SET (overwrite)", n) { for e in entries { _ = m.apply(e) } }
         measure("read GET", n) { for k in keys { _ = m.read([get, k], now: 1_700_000_000_000) } }
         var bytes = 0
         measure("snapshot write (keys)", n) { m.store.writeSnapshot { bytes += $0.count } }

@@ -58,6 +58,7 @@ import Testing
         h.run("rpush", "l", "a")
         #expect(h.run("rpop", "l", "0") == .array([]))
         #expect(h.run("rpop", "l", "-1") == .error("ERR value is out of range, must be positive"))
+        #expect(h.run("rpop", "l", "1", "2") == .error("ERR wrong number of arguments for 'rpop' command"))
     }
 
     @Test func manyPushesAndPopsKeepOrder() {

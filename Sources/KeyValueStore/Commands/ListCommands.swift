@@ -30,7 +30,7 @@ enum ListCommands {
 
     static func pop(_ c: CommandContext) throws(CommandError) -> RESPValue {
         let left = c.command.name == "lpop"
-        guard c.args.count <= 3 else { throw .syntax }
+        guard c.args.count <= 3 else { throw .wrongArity(c.command.name) }
         var count: Int? = nil
         if c.args.count == 3 {
             guard let n = Numbers.parseInt(c.args[2]), n >= 0 else { throw .mustBePositive }
