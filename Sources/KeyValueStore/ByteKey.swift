@@ -14,8 +14,20 @@ public struct ByteKey: Hashable, Sendable, Comparable {
     @inlinable public static func == (a: ByteKey, b: ByteKey) -> Bool { a.bytes == b.bytes }
 
     /// Byte-wise (memcmp) order, the order Redis uses for binary strings.
+    /// (A pointer loop: the generic `lexicographicallyPrecedes` dominated snapshot sorting.)
     public static func < (a: ByteKey, b: ByteKey) -> Bool {
-        a.bytes.lexicographicallyPrecedes(b.bytes)
+        a.bytes.withUnsafeBufferPointer { x in
+            b.bytes.withUnsafeBufferPointer { y in
+                let n = Swift.min(x.count, y.count)
+                var i = 0
+                while i < n {
+                    let p = x[i], q = y[i]
+                    if p != q { return p < q }
+                    i += 1
+                }
+                return x.count < y.count
+            }
+        }
     }
 }
 
