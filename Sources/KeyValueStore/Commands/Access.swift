@@ -1,0 +1,71 @@
+// Typed access to a key for command handlers: WRONGTYPE when the kind differs, nil when absent.
+
+import RESP
+
+extension CommandContext {
+    @inline(__always) func string(_ key: ByteKey) throws(CommandError) -> [UInt8]? {
+        guard let v = store.value(key, now: now) else { return nil }
+        guard case .string(let s) = v else { throw .wrongType }
+        return s
+    }
+
+    @inline(__always) func hash(_ key: ByteKey) throws(CommandError) -> [ByteKey: [UInt8]]? {
+        guard let v = store.value(key, now: now) else { return nil }
+        guard case .hash(let h) = v else { throw .wrongType }
+        return h
+    }
+
+    @inline(__always) func list(_ key: ByteKey) throws(CommandError) -> ByteList? {
+        guard let v = store.value(key, now: now) else { return nil }
+        guard case .list(let l) = v else { throw .wrongType }
+        return l
+    }
+
+    /// Mutates the hash at `key` in place (creating it when `create`); deletes it if emptied.
+    func modifyHash<R>(_ key: ByteKey, create: Bool, _ body: (inout [ByteKey: [UInt8]]) throws(CommandError) -> R) throws(CommandError) -> R? {
+        if store.record(key, now: now) == nil {
+            guard create else { return nil }
+            store.setValue(key, .hash([:]))
+        }
+        let result: Result<R, CommandError> = store.modify(key) { rec in
+            guard case .hash(var h) = rec.value else { return .failure(.wrongType) }
+            rec.value = .string([])  // drop the second reference so `h` mutates in place
+            defer { rec.value = .hash(h) }
+            do throws(CommandError) { return .success(try body(&h)) } catch { return .failure(error) }
+        }
+        if case .hash(let h) = store.records[key]?.value, h.isEmpty { store.remove(key) }
+        return try result.get()
+    }
+
+    func modifyList<R>(_ key: ByteKey, create: Bool, _ body: (inout ByteList) throws(CommandError) -> R) throws(CommandError) -> R? {
+        if store.record(key, now: now) == nil {
+            guard create else { return nil }
+            store.setValue(key, .list(ByteList()))
+        }
+        let result: Result<R, CommandError> = store.modify(key) { rec in
+            guard case .list(var l) = rec.value else { return .failure(.wrongType) }
+            rec.value = .string([])
+            defer { rec.value = .list(l) }
+            do throws(CommandError) { return .success(try body(&l)) } catch { return .failure(error) }
+        }
+        if case .list(let l) = store.records[key]?.value, l.isEmpty { store.remove(key) }
+        return try result.get()
+    }
+
+    /// Mutates the string at `key` in place (creating it empty when absent).
+    func modifyString<R>(_ key: ByteKey, _ body: (inout [UInt8]) throws(CommandError) -> R) throws(CommandError) -> R {
+        if store.record(key, now: now) == nil { store.setValue(key, .string([])) }
+        let result: Result<R, CommandError> = store.modify(key) { rec in
+            guard case .string(var s) = rec.value else { return .failure(.wrongType) }
+            rec.value = .string([])
+            defer { rec.value = .string(s) }
+            do throws(CommandError) { return .success(try body(&s)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+}
+
+extension RESPValue {
+    @inline(__always) static func int(_ v: Int) -> RESPValue { .integer(Int64(v)) }
+    @inline(__always) static func int(_ b: Bool) -> RESPValue { .integer(b ? 1 : 0) }
+}

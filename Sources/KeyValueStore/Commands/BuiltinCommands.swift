@@ -1,0 +1,13 @@
+// Every built-in command, registered through the same public API an application uses.
+
+extension CommandRegistry {
+    public mutating func registerBuiltinCommands() {
+        StringCommands.register(in: &self)
+        KeyCommands.register(in: &self)
+        ExpiryCommands.register(in: &self)
+        HashCommands.register(in: &self)
+        ListCommands.register(in: &self)
+        CASCommand.register(in: &self)
+        TreeCommands.register(in: &self)
+    }
+}

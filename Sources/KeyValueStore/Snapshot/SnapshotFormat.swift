@@ -1,0 +1,142 @@
+// Snapshot byte stream of the key-value state (version 1). A sequence of frames, each
+// `uvarint length, payload`, so a writer emits and a reader consumes one record at a time
+// and a big keyspace never needs one giant buffer. Payloads (lp = uvarint length + bytes;
+// deadline = u8 0 | u8 1 + uvarint(bit pattern of Int64 ms)):
+//
+//   header   'K' 'V' 'S' 1, uvarint clock                 always first
+//   string   0x01 lp key, deadline, lp value
+//   hash     0x02 lp key, deadline, uvarint n, n x (lp field, lp value)   fields in byte order
+//   list     0x03 lp key, deadline, uvarint n, n x lp element              head first
+//   tree     0x04 lp path, uvarint n, n x (lp name, lp value)             parents before children
+//   end      0xFF uvarint number of key and tree records                  always last
+//
+// Keys are written in byte order, so equal states give identical snapshot bytes.
+
+public enum SnapshotRecord: Equatable, Sendable {
+    case header(clock: Int64)
+    case key(ByteKey, Record)
+    /// `path` is "" for the root, "/a/b" below it.
+    case treeNode(path: [UInt8], attributes: [(ByteKey, [UInt8])])
+    case end(recordCount: UInt64)
+
+    public static func == (a: SnapshotRecord, b: SnapshotRecord) -> Bool {
+        switch (a, b) {
+        case (.header(let x), .header(let y)): x == y
+        case (.key(let k1, let r1), .key(let k2, let r2)): k1 == k2 && r1 == r2
+        case (.treeNode(let p1, let a1), .treeNode(let p2, let a2)):
+            p1 == p2 && a1.map(\.0) == a2.map(\.0) && a1.map(\.1) == a2.map(\.1)
+        case (.end(let x), .end(let y)): x == y
+        default: false
+        }
+    }
+}
+
+public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}
+
+enum SnapshotTag {
+    static let magic: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "V"), UInt8(ascii: "S"), 1]
+    static let string: UInt8 = 1, hash: UInt8 = 2, list: UInt8 = 3, tree: UInt8 = 4, end: UInt8 = 0xFF
+}
+
+extension SnapshotRecord {
+    /// The framed bytes of this record (length prefix included).
+    public func framed() -> [UInt8] {
+        var p: [UInt8] = []
+        func lp(_ b: [UInt8]) { Varint.append(UInt64(b.count), to: &p); p.append(contentsOf: b) }
+        func deadline(_ d: Int64?) {
+            if let d { p.append(1); Varint.append(UInt64(bitPattern: d), to: &p) } else { p.append(0) }
+        }
+        switch self {
+        case .header(let clock):
+            p.append(contentsOf: SnapshotTag.magic)
+            Varint.append(UInt64(bitPattern: clock), to: &p)
+        case .key(let k, let r):
+            switch r.value {
+            case .string(let s):
+                p.append(SnapshotTag.string); lp(k.bytes); deadline(r.expiresAt); lp(s)
+            case .hash(let h):
+                p.append(SnapshotTag.hash); lp(k.bytes); deadline(r.expiresAt)
+                Varint.append(UInt64(h.count), to: &p)
+                for (f, v) in h.sorted(by: { $0.key < $1.key }) { lp(f.bytes); lp(v) }
+            case .list(let l):
+                p.append(SnapshotTag.list); lp(k.bytes); deadline(r.expiresAt)
+                Varint.append(UInt64(l.count), to: &p)
+                for e in l { lp(e) }
+            }
+        case .treeNode(let path, let attrs):
+            p.append(SnapshotTag.tree); lp(path)
+            Varint.append(UInt64(attrs.count), to: &p)
+            for (k, v) in attrs { lp(k.bytes); lp(v) }
+        case .end(let n):
+            p.append(SnapshotTag.end)
+            Varint.append(n, to: &p)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(p.count + 5)
+        Varint.append(UInt64(p.count), to: &out)
+        out.append(contentsOf: p)
+        return out
+    }
+
+    /// Decodes one frame's payload.
+    static func decode(payload: [UInt8], first: Bool) throws(SnapshotError) -> SnapshotRecord {
+        var r = ByteReader(payload)
+        func need<T>(_ v: T?) throws(SnapshotError) -> T {
+            guard let v else { throw SnapshotError("truncated snapshot record") }
+            return v
+        }
+        func deadline() throws(SnapshotError) -> Int64? {
+            switch try need(r.byte()) {
+            case 0: return nil
+            case 1: return Int64(bitPattern: try need(r.varint()))
+            default: throw SnapshotError("bad deadline flag in snapshot record")
+            }
+        }
+        func count() throws(SnapshotError) -> Int {
+            let n = try need(r.varint())
+            guard n <= UInt64(r.remaining) else { throw SnapshotError("element count exceeds record size") }
+            return Int(n)
+        }
+        if first {
+            guard payload.count >= 4, Array(payload[0..<4]) == SnapshotTag.magic else {
+                throw SnapshotError("not a key-value snapshot (bad magic or version)")
+            }
+            r.offset = 4
+            let clock = Int64(bitPattern: try need(r.varint()))
+            guard r.remaining == 0 else { throw SnapshotError("trailing bytes in snapshot header") }
+            return .header(clock: clock)
+        }
+        let tag = try need(r.byte())
+        let result: SnapshotRecord
+        switch tag {
+        case SnapshotTag.string:
+            let k = try need(r.lengthPrefixed()), d = try deadline(), v = try need(r.lengthPrefixed())
+            result = .key(ByteKey(k), Record(value: .string(v), expiresAt: d))
+        case SnapshotTag.hash:
+            let k = try need(r.lengthPrefixed()), d = try deadline(), n = try count()
+            var h: [ByteKey: [UInt8]] = [:]
+            h.reserveCapacity(n)
+            for _ in 0..<n { h[ByteKey(try need(r.lengthPrefixed()))] = try need(r.lengthPrefixed()) }
+            result = .key(ByteKey(k), Record(value: .hash(h), expiresAt: d))
+        case SnapshotTag.list:
+            let k = try need(r.lengthPrefixed()), d = try deadline(), n = try count()
+            var l = ByteList()
+            for _ in 0..<n { l.append(try need(r.lengthPrefixed())) }
+            result = .key(ByteKey(k), Record(value: .list(l), expiresAt: d))
+        case SnapshotTag.tree:
+            let path = try need(r.lengthPrefixed()), n = try count()
+            var attrs: [(ByteKey, [UInt8])] = []
+            for _ in 0..<n { attrs.append((ByteKey(try need(r.lengthPrefixed())), try need(r.lengthPrefixed()))) }
+            result = .treeNode(path: path, attributes: attrs)
+        case SnapshotTag.end:
+            result = .end(recordCount: try need(r.varint()))
+        default:
+            throw SnapshotError("unknown snapshot record tag \(tag)")
+        }
+        guard r.remaining == 0 else { throw SnapshotError("trailing bytes in snapshot record") }
+        return result
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import KeyValueStore
-
-@Test func targetBuilds() {}
