@@ -33,6 +33,7 @@ let package = Package(
                 "RaftCore", "PeerWire", "RaftStorage", "RESP", "KeyValueStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/RaftServer"
@@ -40,9 +41,10 @@ let package = Package(
         .executableTarget(
             name: "raft-node",
             dependencies: [
-                "RaftServer",
+                "RaftServer", "RaftCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Sources/raft-node"
         ),
