@@ -4,7 +4,7 @@ N ?= 3
 SEEDS ?= 2000
 DURATION ?= 60
 
-.PHONY: build test release clean soak bench bench-checker cluster
+.PHONY: build test release clean soak bench bench-sim bench-resp bench-checker cluster
 
 build:
 	$(SWIFT) build
@@ -22,7 +22,14 @@ clean:
 
 # Many more simulation seeds than CI runs, for as long as asked: make soak DURATION=600
 soak: release
-	RAFT_SOAK_SECONDS=$(DURATION) $(SWIFT) run -c release raft-sim-soak
+	.build/release/raft-sim soak --seconds $(DURATION)
+
+# Simulated Raft steps per second over a fixed seed set, and RESP parse throughput.
+bench-sim: release
+	.build/release/raft-sim bench --seeds 500
+
+bench-resp: release
+	.build/release/resp-bench
 
 bench-checker: release
 	.build/release/raft-chaos bench ../shared/corpus/porcupine
