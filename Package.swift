@@ -78,6 +78,8 @@ let package = Package(
             ],
             path: "Tests/ClientProtocolTests"
         ),
+        // Real multi-process clusters: needs the raft-node product built (swift build --build-tests does).
+        .testTarget(name: "RaftServerTests", dependencies: ["RESP"], path: "Tests/RaftServerTests"),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
     ],

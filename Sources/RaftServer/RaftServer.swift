@@ -22,6 +22,7 @@ public final class RaftServer: Sendable {
     private let state = NIOLockedValueBox(MutableState())
     private let stopped: EventLoopPromise<Void>
     private let clientCount = NIOLockedValueBox(0)
+    private let orderings = ConnectionOrderings()
 
     /// Client connections open now.
     public var connectedClients: Int { clientCount.withLockedValue { $0 } }
@@ -83,7 +84,7 @@ public final class RaftServer: Sendable {
         } catch {
             throw NodeOptionError("cannot listen for peers on \(peerAddress): \(error)")
         }
-        let handler = NodeCommandHandler(server: self, driver: driver)
+        let handler = NodeCommandHandler(server: self, driver: driver, orderings: orderings)
         let client: any Channel
         do {
             client = try await bindClientPort(options.clientAddress, handler: handler)
@@ -116,7 +117,7 @@ public final class RaftServer: Sendable {
                     return s.nextConnectionID
                 }
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount, connectionID: id, orderings: orderings))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(
                         commandHandler: handler, connectionID: id, logger: logger)
                 }

@@ -10,6 +10,7 @@ import RaftCore
 struct NodeCommandHandler: ClientCommandHandler {
     let server: RaftServer
     let driver: NodeDriver
+    let orderings: ConnectionOrderings
     let startedAt = clock_gettime_realtime_millis()
 
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
@@ -56,7 +57,16 @@ struct NodeCommandHandler: ClientCommandHandler {
         case "getlog":
             return driver.loop.submit { .array(driver.logLines(limit: args.first.flatMap { Int($0) } ?? 1000).map { .bulk($0) }) }
         default:
-            return driver.loop.flatSubmit { driver.submit(arguments) }
+            let driver = self.driver
+            let kind: CommandKind
+            switch driver.machine.route(arguments) {
+            case .read: kind = .read
+            case .write: kind = .write
+            case .rejected(let reply): return loop.makeSucceededFuture(reply)
+            }
+            return orderings.ordering(for: context.connection.id).schedule(kind, on: loop) {
+                driver.loop.flatSubmit { driver.submit(arguments) }
+            }
         }
     }
 
@@ -114,13 +124,13 @@ struct NodeCommandHandler: ClientCommandHandler {
                 ("timeout", "0"), ("port", String(server.options.clientAddress.port)),
                 ("bind", server.options.clientAddress.host), ("appendfsync", server.options.fsync == .always ? "always" : "no"),
             ]
-            var out: [RESPValue] = []
+            var out: [RESPValue.Pair] = []
             for pattern in args.dropFirst() {
                 for (k, v) in known where globMatch(Array(pattern.lowercased().utf8), Array(k.utf8)) {
-                    out += [.bulk(k), .bulk(v)]
+                    out.append(.init(.bulk(k), .bulk(v)))
                 }
             }
-            return .array(out)
+            return .map(out)
         case "set", "resetstat", "rewrite":
             return .ok
         default:

@@ -5,7 +5,13 @@ import NIOCore
 final class ConnectionCounter: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     let count: NIOLockedValueBox<Int>
-    init(count: NIOLockedValueBox<Int>) { self.count = count }
+    let connectionID: UInt64
+    let orderings: ConnectionOrderings
+    init(count: NIOLockedValueBox<Int>, connectionID: UInt64, orderings: ConnectionOrderings) {
+        self.count = count
+        self.connectionID = connectionID
+        self.orderings = orderings
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         count.withLockedValue { $0 += 1 }
@@ -14,6 +20,7 @@ final class ConnectionCounter: ChannelInboundHandler, Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         count.withLockedValue { $0 -= 1 }
+        orderings.remove(connectionID)
         context.fireChannelInactive()
     }
 }

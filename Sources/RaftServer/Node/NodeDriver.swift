@@ -210,6 +210,7 @@ final class NodeDriver: @unchecked Sendable {
     private func softStateChanged(_ ss: SoftState) {
         guard ss.role != lastRole else { return }
         lastRole = ss.role
+        publishStatus()  // so the log line below shows the new role and term
         switch ss.role {
         case .leader:
             logger.info("\(options.id) is a leader")
