@@ -66,7 +66,16 @@ let package = Package(
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP"], path: "Tests/RESPTests"),
         // Parse throughput measurement (not a test): swift run -c release resp-bench
-        .executableTarget(name: "resp-bench", dependencies: ["RESP"], path: "Benchmarks/RESPBenchmark"),
+        .executableTarget(
+            name: "resp-bench",
+            dependencies: [
+                "RESP", "RaftServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RESPBenchmark"
+        ),
         .testTarget(
             name: "ClientProtocolTests",
             dependencies: [

@@ -2,7 +2,12 @@
 //   swift build -c release --product resp-bench && .build/release/resp-bench [commands] [rounds]
 // Feeds N pipelined requests in 16 KiB pieces, as socket reads would deliver them, and
 // reports commands per second (best and median of the rounds).
+//   .build/release/resp-bench serve PORT   (a toy SET/GET server on the client-port handlers)
 import RESP
+
+if CommandLine.arguments.count > 2, CommandLine.arguments[1] == "serve" {
+    try ServeMode.run(port: Int(CommandLine.arguments[2]) ?? 7379)
+}
 
 let commandCount = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 1_000_000 : 1_000_000
 let rounds = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 7 : 7

@@ -90,12 +90,13 @@ extension RaftNode {
         let conf = confHistory.current
         switch currentRole {
         case .leader:
-            // New members start probing from the end of our log; removed ones are forgotten.
+            // New members start probing from the end of our log. Removed ones keep receiving
+            // the log until their removal commits, so that they learn of it and stop
+            // campaigning; they count in no quorum meanwhile (quorums use `voters`).
             for m in conf.members.sorted() where peers[m] == nil {
                 peers[m] = PeerProgress(next: raftLog.lastIndex.next, isLearner: conf.learners.contains(m))
                 sendAppend(to: m)
             }
-            for k in peers.keys where k != id && !conf.members.contains(k) { peers[k] = nil }
             for k in peers.keys { peers[k]?.isLearner = conf.learners.contains(k) }
             if let t = leadTransferee, !conf.voters.contains(t) { leadTransferee = nil }
         case .follower, .learner:

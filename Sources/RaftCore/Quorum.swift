@@ -5,11 +5,11 @@ enum VoteResult { case pending, won, lost }
 enum Quorum {
     static func majority(_ voterCount: Int) -> Int { voterCount / 2 + 1 }
 
-    /// The highest index replicated on a majority of voters.
-    static func committedIndex(voters: Set<NodeID>, match: (NodeID) -> LogIndex) -> LogIndex {
-        guard !voters.isEmpty else { return .zero }
-        let sorted = voters.map(match).sorted(by: >)
-        return sorted[majority(voters.count) - 1]
+    /// The highest index replicated on a majority of voters, given each voter's match.
+    static func committedIndex(_ matches: [LogIndex]) -> LogIndex {
+        guard !matches.isEmpty else { return .zero }
+        let sorted = matches.sorted(by: >)
+        return sorted[majority(matches.count) - 1]
     }
 
     static func voteResult(voters: Set<NodeID>, votes: [NodeID: Bool]) -> VoteResult {

@@ -116,10 +116,20 @@ public struct RaftNode: Sendable {
     // MARK: Ready / advance
 
     public var hasReady: Bool {
-        softState != prevSoftState || hardState != prevHardState || raftLog.hasUnstable
-            || snapshotToPersist != nil || !msgs.isEmpty || !msgsAfterPersist.isEmpty
-            || raftLog.committed > raftLog.applied && !nextCommittedEntries().isEmpty
-            || !readStates.isEmpty
+        // One test per line rather than a || chain: in a debug build each autoclosure of ||
+        // copies the whole node, and this is asked after every step.
+        if !msgs.isEmpty { return true }
+        if !msgsAfterPersist.isEmpty { return true }
+        if !readStates.isEmpty { return true }
+        if raftLog.hasUnstable { return true }
+        if snapshotToPersist != nil { return true }
+        if currentRole != prevSoftState.role { return true }
+        if leaderID != prevSoftState.leader { return true }
+        if currentTerm != prevSoftState.term { return true }
+        if currentTerm != prevHardState.term { return true }
+        if votedFor != prevHardState.votedFor { return true }
+        if raftLog.committed != prevHardState.commit { return true }
+        return min(raftLog.committed, applyLimit) > raftLog.applied
     }
 
     /// Everything the shell must do now, in the order documented on `Ready`. Call `advance(_:)`
@@ -170,11 +180,13 @@ public struct RaftNode: Sendable {
         }
     }
 
-    func nextCommittedEntries() -> [Entry] {
-        // Entries still between persisted and unstableFrom belong to a Ready not yet advanced.
-        let limit = raftLog.unstableFrom == raftLog.persisted.next ? raftLog.lastIndex : raftLog.persisted
-        return raftLog.nextCommitted(limit: limit)
+    /// Committed entries may be handed out up to here: entries still between `persisted` and
+    /// `unstableFrom` belong to a Ready not yet advanced, so they wait.
+    var applyLimit: LogIndex {
+        raftLog.unstableFrom == raftLog.persisted.next ? raftLog.lastIndex : raftLog.persisted
     }
+
+    func nextCommittedEntries() -> [Entry] { raftLog.nextCommitted(limit: applyLimit) }
 
     // MARK: sending
 

@@ -175,9 +175,10 @@ extension RaftNode {
     /// entries are committed indirectly with them. Returns true when the commit index moved.
     mutating func maybeCommit() -> Bool {
         let voters = confHistory.current.voters
-        let n = Quorum.committedIndex(voters: voters) { v in
-            v == id ? raftLog.persisted : (peers[v]?.match ?? .zero)
-        }
+        var matches: [LogIndex] = []
+        matches.reserveCapacity(voters.count)
+        for v in voters { matches.append(v == id ? raftLog.persisted : (peers[v]?.match ?? .zero)) }
+        let n = Quorum.committedIndex(matches)
         guard n > raftLog.committed else { return false }
         if !config.faults.contains(.commitOldTermByCounting) {
             guard raftLog.term(at: n) == currentTerm else { return false }
@@ -191,7 +192,11 @@ extension RaftNode {
     /// whose removal just committed steps down (dissertation §4.2.2).
     mutating func committedAdvanced() {
         releaseReadsAwaitingCommit()
-        if !confHistory.current.voters.contains(id), confHistory.lastChangeIndex <= raftLog.committed {
+        guard confHistory.lastChangeIndex <= raftLog.committed else { return }
+        let conf = confHistory.current
+        // Removed members whose removal is now committed are forgotten.
+        for k in peers.keys where k != id && !conf.members.contains(k) { peers[k] = nil }
+        if !conf.voters.contains(id) {
             becomeFollower(term: currentTerm, leader: nil)
         }
     }

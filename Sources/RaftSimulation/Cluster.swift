@@ -34,9 +34,13 @@ struct Disk {
     var restored: RaftRestoredState { RaftRestoredState(hardState: hardState, snapshot: snapshot, entries: entries) }
 }
 
-struct SimNode {
+/// A class, so that the simulation mutates each core in place (copying a core per step would
+/// dominate the run time of a debug build).
+final class SimNode {
     let id: NodeID
-    var core: RaftNode?
+    /// Meaningful only while running; a crash keeps the dead core until the restart replaces it.
+    var core: RaftNode
+    var isRunning = false
     var incarnation = 0
     var disk = Disk()
     /// The Ready handed out and not yet durable (at most one at a time).
@@ -45,7 +49,10 @@ struct SimNode {
     var applied: LogIndex = .zero
     var lastCommit: LogIndex = .zero
     var lastSoftState: SoftState? = nil
-    var isRunning: Bool { core != nil }
+    init(id: NodeID, core: RaftNode) {
+        self.id = id
+        self.core = core
+    }
 }
 
 public final class Cluster {
@@ -79,7 +86,8 @@ public final class Cluster {
         self.options = options
         self.rng = SplitMix64(seed: options.seed ^ 0x5EED_C1A5_7E12_0001)
         let ids = (1...options.nodeCount).map { NodeID("n\($0)") }
-        self.nodes = ids.map { SimNode(id: $0) }
+        let placeholder = RaftNode(config: RaftConfig(id: "-", randomSeed: 0), restored: RaftRestoredState(), initialConfiguration: Configuration())
+        self.nodes = ids.map { SimNode(id: $0, core: placeholder) }
         for (i, id) in ids.enumerated() { indexOf[id] = i }
         self.network = Network(nodeCount: options.nodeCount)
         self.network.conditions.maxDelay = options.maxDelay
@@ -104,6 +112,7 @@ public final class Cluster {
         let initial = i < options.initialVoters ? initialConfiguration : Configuration()
         let core = RaftNode(config: coreConfig(i), restored: nodes[i].disk.restored, initialConfiguration: initial)
         nodes[i].core = core
+        nodes[i].isRunning = true
         nodes[i].pending = nil
         nodes[i].applied = nodes[i].disk.snapshot?.index ?? .zero
         nodes[i].lastCommit = core.commitIndex
@@ -111,7 +120,7 @@ public final class Cluster {
     }
 
     func crash(_ i: Int) {
-        nodes[i].core = nil
+        nodes[i].isRunning = false
         nodes[i].pending = nil
         nodes[i].incarnation += 1
         for (rid, r) in reads where r.node == i { reads[rid] = nil }
@@ -120,43 +129,55 @@ public final class Cluster {
 
     func restart(_ i: Int) {
         start(i)
-        transcript.record(.action(time: now, "\(nodes[i].id) restarted at term \(nodes[i].disk.hardState.term), log to \(nodes[i].core!.lastIndex)"))
+        transcript.record(.action(time: now, "\(nodes[i].id) restarted at term \(nodes[i].disk.hardState.term), log to \(nodes[i].core.lastIndex)"))
     }
 
     // MARK: driving the cores
 
     /// Feeds one input to node `i`'s core, then checks the invariants and pumps its Ready.
     func input(_ i: Int, _ body: (inout RaftNode) throws(Violation) -> Void) throws(Violation) {
-        guard var core = nodes[i].core else { return }
-        nodes[i].core = nil  // keep the core uniquely referenced while it mutates
-        try body(&core)
-        nodes[i].core = core
+        let node = nodes[i]
+        guard node.isRunning else { return }
+        try body(&node.core)
         steps += 1
         try afterStep(i)
     }
 
     func afterStep(_ i: Int) throws(Violation) {
-        guard let core = nodes[i].core else { return }
-        let id = nodes[i].id
-        if core.role == .leader { try checker.observeRole(node: id, role: .leader, term: core.term, core: core) }
-        guard core.commitIndex >= nodes[i].lastCommit else {
-            throw Violation(rule: "Commit Monotonicity", detail: "\(id) commit went from \(nodes[i].lastCommit) to \(core.commitIndex)")
+        let node = nodes[i]
+        guard node.isRunning else { return }
+        let id = node.id
+        let now = Cluster.summary(&node.core)
+        if now.role == .leader, try checker.observeLeader(node: id, term: now.term) {
+            try checker.checkLeaderCompleteness(node: id, term: now.term, core: node.core)
         }
-        nodes[i].lastCommit = core.commitIndex
+        guard now.commit >= node.lastCommit else {
+            throw Violation(rule: "Commit Monotonicity", detail: "\(id) commit went from \(node.lastCommit) to \(now.commit)")
+        }
+        node.lastCommit = now.commit
         try pumpReady(i)
     }
 
-    func pumpReady(_ i: Int) throws(Violation) {
-        guard nodes[i].pending == nil, var core = nodes[i].core else { return }
-        nodes[i].core = nil
-        for rid in core.takeDroppedReads() { reads[rid] = nil }
-        guard core.hasReady else {
-            nodes[i].core = core
-            return
-        }
+    /// Reads through an inout access: in a debug build, reading a computed property of a core
+    /// stored in a class would otherwise copy the whole core first.
+    static func summary(_ core: inout RaftNode) -> (role: Role, term: Term, commit: LogIndex) {
+        (core.role, core.term, core.commitIndex)
+    }
+
+    static func takeReady(_ core: inout RaftNode, dropped: inout [UInt64]) -> (Ready, Term?)? {
+        dropped = core.takeDroppedReads()
+        guard core.hasReady else { return nil }
         let rd = core.ready()
-        let prevTerm = rd.entries.first.flatMap { core.term(at: $0.index.previous) }
-        nodes[i].core = core
+        return (rd, rd.entries.first.flatMap { core.term(at: $0.index.previous) })
+    }
+
+    func pumpReady(_ i: Int) throws(Violation) {
+        let node = nodes[i]
+        guard node.pending == nil, node.isRunning else { return }
+        var dropped: [UInt64] = []
+        let taken = Cluster.takeReady(&node.core, dropped: &dropped)
+        for rid in dropped { reads[rid] = nil }
+        guard let (rd, prevTerm) = taken else { return }
         if let s = rd.softState {
             transcript.record(.role(time: now, node: nodes[i].id, s))
         }
@@ -201,15 +222,16 @@ public final class Cluster {
 
     /// Now and then the shell snapshots its state machine and lets the core compact the log.
     func maybeTakeSnapshot(_ i: Int) {
-        guard options.snapshots, var core = nodes[i].core else { return }
-        let last = core.snapshot?.index ?? .zero
-        guard nodes[i].applied.rawValue >= last.rawValue + 8, rng.below(4) == 0 else { return }
-        let index = nodes[i].applied
-        core.snapshotTaken(SnapshotMetadata(index: index, term: core.term(at: index) ?? .zero, configuration: core.configuration(at: index)))
-        if let s = core.snapshot, s.index == index {
-            nodes[i].disk.compact(s)
+        let node = nodes[i]
+        guard options.snapshots, node.isRunning else { return }
+        let last = node.core.snapshot?.index ?? .zero
+        guard node.applied.rawValue >= last.rawValue + 8, rng.below(4) == 0 else { return }
+        let index = node.applied
+        let meta = SnapshotMetadata(index: index, term: node.core.term(at: index) ?? .zero, configuration: node.core.configuration(at: index))
+        node.core.snapshotTaken(meta)
+        if let s = node.core.snapshot, s.index == index {
+            node.disk.compact(s)
         }
-        nodes[i].core = core
     }
 
     func send(_ messages: [Message], from i: Int) {
@@ -240,9 +262,16 @@ public final class Cluster {
     /// The running leader with the highest term, if any.
     var leaderIndex: Int? {
         var best: Int? = nil
+        var bestTerm = Term.zero
         for i in nodes.indices {
-            guard let c = nodes[i].core, c.role == .leader else { continue }
-            if best == nil || c.term > nodes[best!].core!.term { best = i }
+            let n = nodes[i]
+            guard n.isRunning else { continue }
+            let s = Cluster.summary(&n.core)
+            guard s.role == .leader else { continue }
+            if best == nil || s.term > bestTerm {
+                best = i
+                bestTerm = s.term
+            }
         }
         return best
     }

@@ -13,6 +13,8 @@ enum EventKind {
     case deliver(Envelope)
     /// The node's outstanding Ready reached stable storage (if the node did not crash meanwhile).
     case persisted(node: Int, incarnation: Int)
+    /// A bounced node comes back (unless something else restarted it meanwhile).
+    case restart(node: Int, incarnation: Int)
 }
 
 struct EventQueue {

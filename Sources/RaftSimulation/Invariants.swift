@@ -29,35 +29,35 @@ struct InvariantChecker {
     /// State Machine Safety (§5.4.3): what was applied at each index, by anyone. Entries here are
     /// committed; clients were (or could have been) told so.
     private(set) var applied: [Entry] = []   // applied[i - 1] is the entry applied at index i
-    /// Leaders already checked for Leader Completeness.
-    private var completenessChecked: Set<Term> = []
 
     var highestApplied: LogIndex { LogIndex(UInt64(applied.count)) }
 
-    mutating func observeRole(node: NodeID, role: Role, term: Term, core: RaftNode) throws(Violation) {
-        guard role == .leader else { return }
+    /// Election Safety; returns true the first time this leader is seen, when Leader
+    /// Completeness must be checked.
+    mutating func observeLeader(node: NodeID, term: Term) throws(Violation) -> Bool {
         if let other = leaders[term] {
             guard other == node else {
                 throw Violation(rule: "Election Safety", detail: "\(other) and \(node) are both leader in term \(term)")
             }
-        } else {
-            leaders[term] = node
+            return false
         }
-        // Leader Completeness (§5.4): a leader's log holds every entry committed before its term.
-        if completenessChecked.insert(term).inserted {
-            let first = max(core.firstIndex.rawValue, 1)
-            var i = first
-            while i <= UInt64(applied.count) {
-                let committed = applied[Int(i - 1)]
-                guard committed.term < term else { break }
-                let t = core.term(at: LogIndex(i))
-                guard t == committed.term else {
-                    throw Violation(
-                        rule: "Leader Completeness",
-                        detail: "\(node), leader of term \(term), has term \(t.map(String.init(describing:)) ?? "none") at index \(i), where term \(committed.term) was committed")
-                }
-                i += 1
+        leaders[term] = node
+        return true
+    }
+
+    /// Leader Completeness (§5.4): a leader's log holds every entry committed before its term.
+    func checkLeaderCompleteness(node: NodeID, term: Term, core: RaftNode) throws(Violation) {
+        var i = max(core.firstIndex.rawValue, 1)
+        while i <= UInt64(applied.count) {
+            let committed = applied[Int(i - 1)]
+            guard committed.term < term else { break }
+            let t = core.term(at: LogIndex(i))
+            guard t == committed.term else {
+                throw Violation(
+                    rule: "Leader Completeness",
+                    detail: "\(node), leader of term \(term), has term \(t.map(String.init(describing:)) ?? "none") at index \(i), where term \(committed.term) was committed")
             }
+            i += 1
         }
     }
 

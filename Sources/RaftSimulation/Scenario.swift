@@ -20,6 +20,16 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
     public var maxEntriesPerAppend: Int
     public var maxDelay: UInt64 = 8
     public var faults: PlantedFaults
+    /// How hard the nemesis hits (drawn from the seed): per-tick odds of each action.
+    public var proposalPercent = 35
+    public var crashPerMille = 12
+    /// Crash and restart almost at once (a process bounce): loses only what was in flight.
+    public var bouncePerMille = 0
+    public var partitionPerMille = 10
+    public var restartPercent = 5
+    /// Per-tick odds of cutting the current leader off right away (the "partition the leader"
+    /// nemesis), which leaves uncommitted entries of many terms behind: Figure 8 material.
+    public var isolateLeaderPercent = 0
 
     /// Options drawn from the seed: 3 to 7 nodes, sometimes a spare to add, PreVote and
     /// CheckQuorum usually on, small batches and windows so that pipelining paths are exercised.
@@ -30,16 +40,23 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
         let checkQuorum = r.below(5) != 0
         let membership = (preVote || checkQuorum) && r.below(3) != 0
         let spare = membership && n >= 4 && r.below(2) == 0 ? 1 : 0
-        return SimulationOptions(
+        var o = SimulationOptions(
             seed: seed, nodeCount: n, initialVoters: n - spare, chaosTicks: chaosTicks, healTicks: healTicks,
             preVote: preVote, checkQuorum: checkQuorum, membershipChanges: membership,
             maxInflightAppends: [1, 2, 4, 64][r.below(4)], maxEntriesPerAppend: [1, 3, 16][r.below(3)],
             faults: faults)
+        o.proposalPercent = [35, 35, 10][r.below(3)]
+        o.crashPerMille = [12, 30, 60][r.below(3)]
+        o.bouncePerMille = [0, 20, 60][r.below(3)]
+        o.partitionPerMille = [10, 30][r.below(2)]
+        o.restartPercent = [5, 20][r.below(2)]
+        o.isolateLeaderPercent = [0, 5, 10, 20][r.below(4)]
+        return o
     }
 
     public var description: String {
         let f = faults.isEmpty ? "" : " faults=\(faults.names.joined(separator: ","))"
-        return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) ticks=\(chaosTicks)+\(healTicks)\(f)"
+        return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent) ticks=\(chaosTicks)+\(healTicks)\(f)"
     }
 }
 
@@ -112,6 +129,8 @@ extension Cluster {
                 try deliver(env)
             case .persisted(let node, let incarnation):
                 try persisted(node, incarnation: incarnation)
+            case .restart(let node, let incarnation):
+                if !nodes[node].isRunning, nodes[node].incarnation == incarnation { restart(node) }
             }
         }
     }
@@ -125,12 +144,20 @@ extension Cluster {
 
     func chaosRound() throws(Violation) {
         let n = nodes.count
-        if rng.below(100) < 35 { try proposeSomething() }
-        if rng.below(1000) < 12, crashedIndices.count < n / 2, let i = runningIndices.randomElement(using: &rng) {
+        if rng.below(100) < options.proposalPercent { try proposeSomething() }
+        if rng.below(1000) < options.crashPerMille, crashedIndices.count < n / 2, let i = runningIndices.randomElement(using: &rng) {
             crash(i)
         }
-        if rng.below(100) < 5, let i = crashedIndices.randomElement(using: &rng) { restart(i) }
-        if rng.below(1000) < 10 {
+        if rng.below(1000) < options.bouncePerMille, let i = runningIndices.randomElement(using: &rng) {
+            crash(i)
+            queue.push(at: now + 1 + UInt64(rng.below(Int(Cluster.unitsPerTick) * 2)), .restart(node: i, incarnation: nodes[i].incarnation))
+        }
+        if rng.below(100) < options.restartPercent, let i = crashedIndices.randomElement(using: &rng) { restart(i) }
+        if rng.below(100) < options.isolateLeaderPercent, let l = leaderIndex {
+            network.partition([l])
+            transcript.record(.action(time: now, "PARTITION leader \(nodes[l].id) from the rest"))
+        }
+        if rng.below(1000) < options.partitionPerMille {
             var side = Set<Int>()
             let size = 1 + rng.below(max(1, n / 2))
             while side.count < size { side.insert(rng.below(n)) }
@@ -154,7 +181,7 @@ extension Cluster {
         }
         if options.membershipChanges, rng.below(100) < 2 { try changeMembership() }
         if rng.below(1000) < 5, let l = leaderIndex {
-            let voters = nodes[l].core!.configuration.voters.sorted()
+            let voters = nodes[l].core.configuration.voters.sorted()
             if let target = voters.randomElement(using: &rng) {
                 try input(l) { (core: inout RaftNode) in try? core.transferLeadership(to: target) }
                 transcript.record(.action(time: now, "\(nodes[l].id) asked to transfer leadership to \(target)"))
@@ -170,8 +197,10 @@ extension Cluster {
     }
 
     func proposeSomething() throws(Violation) {
-        // Mostly to the leader; sometimes to anyone, which must refuse cleanly.
-        let target = rng.below(10) < 8 ? leaderIndex : runningIndices.randomElement(using: &rng)
+        // Mostly to a node that believes it leads (a stale leader too: clients cannot tell);
+        // sometimes to anyone, which must refuse cleanly.
+        let leaders = runningIndices.filter { Cluster.summary(&nodes[$0].core).role == .leader }
+        let target = rng.below(10) < 8 ? leaders.randomElement(using: &rng) : runningIndices.randomElement(using: &rng)
         guard let i = target else { return }
         let count = 1 + rng.below(3)
         for _ in 0..<count {
@@ -184,7 +213,8 @@ extension Cluster {
     }
 
     func changeMembership() throws(Violation) {
-        guard let l = leaderIndex, let core = nodes[l].core else { return }
+        guard let l = leaderIndex else { return }
+        let core = nodes[l].core
         let conf = core.configuration
         let outsiders = nodes.indices.map { nodes[$0].id }.filter { !conf.members.contains($0) }
         var options: [ConfChange] = []
@@ -222,7 +252,8 @@ extension Cluster {
         let deadline = ticks + options.healTicks
         var converged = false
         try run(untilTick: deadline) { (c: Cluster) throws(Violation) -> Bool in
-            guard let l = c.leaderIndex, let core = c.nodes[l].core else { return false }
+            guard let l = c.leaderIndex else { return false }
+            let core = c.nodes[l].core
             let members = core.configuration.members
             let done = c.nodes.indices.allSatisfy { !members.contains(c.nodes[$0].id) || c.nodes[$0].applied >= target }
             if done { converged = true }
@@ -230,7 +261,7 @@ extension Cluster {
         }
         guard converged else {
             let state = nodes.map { n in
-                "\(n.id): \(n.core.map { "\($0.role) term \($0.term) commit \($0.commitIndex)" } ?? "down") applied \(n.applied)"
+                "\(n.id): \(n.isRunning ? "\(n.core.role) term \(n.core.term) commit \(n.core.commitIndex)" : "down") applied \(n.applied)"
             }.joined(separator: "; ")
             throw Violation(
                 rule: "Liveness after heal",

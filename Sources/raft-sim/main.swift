@@ -11,7 +11,7 @@ import RaftSimulation
 func usage() -> Never {
     FileHandle.standardError.write(Data("""
         usage: raft-sim soak --seconds N [--from SEED]
-               raft-sim bench [--seeds N]
+               raft-sim bench [--seeds N] [--fault NAME]
                raft-sim replay SEED [--fault voteWithoutLogCheck|commitOldTermByCounting|forgetVoteOnRestart]
 
         """.utf8))
@@ -62,11 +62,16 @@ case "soak":
     print("soak: \(runs) runs passed (seeds up to \(seed - 1)), \(steps) steps in \(String(format: "%.1f", t)) s, \(Int(Double(steps) / t)) steps/s")
 case "bench":
     let count = option("--seeds", in: args).flatMap(Int.init) ?? 200
+    var faults = PlantedFaults.none
+    if let f = option("--fault", in: args) {
+        guard let parsed = fault(named: f) else { usage() }
+        faults = parsed
+    }
     let start = ContinuousClock.now
     var steps = 0
     var failures = 0
     for seed in 1...UInt64(max(1, count)) {
-        let r = Simulation.run(seed: seed)
+        let r = Simulation.run(seed: seed, faults: faults)
         steps += r.steps
         if !r.passed {
             failures += 1

@@ -1,5 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Testing
 @testable import RESP
+
+/// Rounds per seed; RESP_FUZZ_ROUNDS=50000 for a longer soak (still bounded).
+let fuzzRounds = Int(getenvString("RESP_FUZZ_ROUNDS") ?? "") ?? 300
+
+func getenvString(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
+}
 
 @Suite("Garbage never crashes")
 struct FuzzTests {
@@ -26,7 +39,7 @@ struct FuzzTests {
     func requestParserSurvivesRandomBytesAndAgreesAcrossSplits(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         let small = RESPRequestLimits(maxBulkLength: 64, maxMultibulkLength: 8, maxInlineLength: 128)
-        for round in 0..<300 {
+        for round in 0..<fuzzRounds {
             let input = garbage(&rng, count: Int.random(in: 0...300, using: &rng))
             let whole = decodeRequests(input, limits: small)
             let pieces = decodeRequests(randomChunks(input, &rng), limits: small)
@@ -37,7 +50,7 @@ struct FuzzTests {
     @Test(arguments: [UInt64(5), 6, 7, 8])
     func replyParserSurvivesRandomBytesAndAgreesAcrossSplits(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
-        for round in 0..<300 {
+        for round in 0..<fuzzRounds {
             let input = garbage(&rng, count: Int.random(in: 0...300, using: &rng))
             let whole = Result { () throws(RESPProtocolError) in try parseAll([input]) }
             let pieces = Result { () throws(RESPProtocolError) in try parseAll(randomChunks(input, &rng)) }
@@ -53,7 +66,7 @@ struct FuzzTests {
     @Test func mutatedValidRequestsNeverCrash() {
         var rng = SplitMix64(seed: 42)
         let valid = multibulk(args("SET", "key", "value")) + bytes("GET \"k\\x41\" 'x'\r\n")
-        for _ in 0..<2000 {
+        for _ in 0..<(fuzzRounds * 7) {
             var input = valid
             for _ in 0..<Int.random(in: 1...4, using: &rng) {
                 input[Int.random(in: 0..<input.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)

@@ -49,6 +49,11 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     private var inputClosed = false
     private var closeOnceDrained = false
     private var isClosed = false
+    /// Inside a burst of channelRead calls: replies collect in `outgoing` and go out as one
+    /// write and one flush at channelReadComplete, so a pipeline of N requests costs one
+    /// syscall (and one promise), not N.
+    private var inReadBurst = false
+    private var outgoing: ByteBuffer?
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
 
@@ -88,6 +93,8 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     public func channelReadComplete(context: ChannelHandlerContext) {
         // Any bytes count as activity, so a slow upload of a large argument is not idle.
         lastActivity = context.eventLoop.now
+        inReadBurst = false
+        sendOutgoing()
         context.fireChannelReadComplete()
     }
 
@@ -95,6 +102,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard acceptingRequests, !isClosed, let info else { return }
+        inReadBurst = true
         switch unwrapInboundIn(data) {
         case .command(let arguments):
             lastActivity = context.eventLoop.now
@@ -123,7 +131,10 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            // Half-close: answer what arrived, then close.
+            // Half-close: answer what arrived, then close. (Requests decoded at EOF come
+            // without a channelReadComplete, so flush here.)
+            inReadBurst = false
+            sendOutgoing()
             inputClosed = true
             acceptingRequests = false
             closeOnceDrained = true
@@ -166,7 +177,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             return
         }
         // A client waiting for a slow reply (a write awaiting its Raft commit) is not idle.
-        if owed.isEmpty && unsentBytes == 0 {
+        if owed.isEmpty && unsentBytes == 0 && outgoing == nil {
             logger.debug("closing idle connection", metadata: ["idleSeconds": "\(idleFor.nanoseconds / 1_000_000_000)"])
             close()
         } else {
@@ -220,10 +231,12 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         if index == 0 { writeReadyReplies() }
     }
 
-    /// Writes every reply at the head of the queue that is ready, as one buffer and one flush.
+    /// Encodes every reply at the head of the queue that is ready; sends them at once unless
+    /// a read burst is in progress (then at its end).
     private func writeReadyReplies() {
         guard !isClosed, let context, let first = owed.first, first.value != nil else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 256)
+        var buffer = outgoing ?? context.channel.allocator.buffer(capacity: 256)
+        outgoing = nil
         var closeAfter = false
         while let head = owed.first, let value = head.value {
             owed.removeFirst()
@@ -235,11 +248,21 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
                 break
             }
         }
+        outgoing = buffer
         if closeAfter {
             acceptingRequests = false
             closeOnceDrained = true
             owed.removeAll()  // requests after QUIT or a protocol error are never answered
         }
+        // Large replies go out at once even mid-burst, so the unsent-bytes cap is checked
+        // before a burst of big replies piles up here.
+        if !inReadBurst || buffer.readableBytes >= 64 * 1024 { sendOutgoing() }
+    }
+
+    /// Writes and flushes the collected replies, and enforces the unsent-bytes cap.
+    private func sendOutgoing() {
+        guard !isClosed, let context, let buffer = outgoing else { return }
+        outgoing = nil
         let size = buffer.readableBytes
         unsentBytes += size
         let promise = context.eventLoop.makePromise(of: Void.self)
@@ -261,7 +284,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func closeIfDrained() {
-        guard closeOnceDrained, owed.isEmpty, unsentBytes == 0 else { return }
+        guard closeOnceDrained, owed.isEmpty, unsentBytes == 0, outgoing == nil else { return }
         close()
     }
 

@@ -1,0 +1,112 @@
+// What travels on the peer port (P+1). See docs/peer-protocol.md for the byte layout.
+import RaftCore
+
+/// The protocol constants. Bump `version` on any incompatible change to a frame body.
+public enum PeerWire {
+    /// "RF": the first two bytes of every frame.
+    public static let magic: UInt16 = 0x5246
+    public static let version: UInt8 = 1
+    /// magic u16 + version u8 + type u8 + body length u32.
+    public static let headerSize = 8
+    /// The CRC-32C trailer.
+    public static let trailerSize = 4
+    public static let defaultMaxFrameBody = 64 << 20
+    /// Snapshot bytes travel in chunks no larger than this, so no frame or buffer needs a whole state.
+    public static let maxSnapshotChunk = 1 << 20
+}
+
+/// The first frame each side sends on a new connection.
+///
+/// Authentication extension point: `nonce` is the sender's random challenge and `mac` is
+/// HMAC-SHA256(key: cluster secret, message: the peer's nonce || sender || clusterID). This
+/// version only carries the fields (empty `mac` = no authentication); a later version verifies them.
+public struct Handshake: Hashable, Sendable {
+    public var sender: NodeID
+    public var clusterID: String
+    public var nonce: [UInt8]
+    public var mac: [UInt8]
+    public init(sender: NodeID, clusterID: String, nonce: [UInt8] = [], mac: [UInt8] = []) {
+        self.sender = sender
+        self.clusterID = clusterID
+        self.nonce = nonce
+        self.mac = mac
+    }
+}
+
+/// A piece of the snapshot file announced by an InstallSnapshot message with the same index and term.
+public struct SnapshotChunk: Hashable, Sendable {
+    public var snapshotIndex: LogIndex
+    public var snapshotTerm: Term
+    /// Byte offset of `bytes` in the snapshot file; chunks arrive in order.
+    public var offset: UInt64
+    /// Size of the whole file when the sender knows it.
+    public var totalSize: UInt64?
+    /// Set on the final chunk.
+    public var last: Bool
+    public var bytes: [UInt8]
+    public init(snapshotIndex: LogIndex, snapshotTerm: Term, offset: UInt64, totalSize: UInt64? = nil, last: Bool, bytes: [UInt8]) {
+        self.snapshotIndex = snapshotIndex
+        self.snapshotTerm = snapshotTerm
+        self.offset = offset
+        self.totalSize = totalSize
+        self.last = last
+        self.bytes = bytes
+    }
+}
+
+/// Whether a forwarded client command reads or writes (it decides ReadIndex versus proposal).
+public enum ForwardKind: UInt8, Hashable, Sendable {
+    case read = 0
+    case write = 1
+}
+
+/// A follower relays a client's command to the leader.
+public struct ForwardRequest: Hashable, Sendable {
+    public var requestID: UInt64
+    public var kind: ForwardKind
+    /// The command and its arguments as the client sent them (RESP bulk strings).
+    public var args: [[UInt8]]
+    public init(requestID: UInt64, kind: ForwardKind, args: [[UInt8]]) {
+        self.requestID = requestID
+        self.kind = kind
+        self.args = args
+    }
+}
+
+/// The leader's answer to a `ForwardRequest`.
+public struct ForwardResponse: Hashable, Sendable {
+    public var requestID: UInt64
+    /// An encoded RESP reply, passed to the client unchanged.
+    public var reply: [UInt8]
+    public init(requestID: UInt64, reply: [UInt8]) {
+        self.requestID = requestID
+        self.reply = reply
+    }
+}
+
+public enum Frame: Hashable, Sendable {
+    case handshake(Handshake)
+    case message(Message)
+    case snapshotChunk(SnapshotChunk)
+    case forwardRequest(ForwardRequest)
+    case forwardResponse(ForwardResponse)
+
+    /// The frame type byte of the header.
+    public enum Kind: UInt8, Sendable {
+        case handshake = 1
+        case message = 2
+        case snapshotChunk = 3
+        case forwardRequest = 4
+        case forwardResponse = 5
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .handshake: .handshake
+        case .message: .message
+        case .snapshotChunk: .snapshotChunk
+        case .forwardRequest: .forwardRequest
+        case .forwardResponse: .forwardResponse
+        }
+    }
+}

@@ -1,2 +1,0 @@
-// The peer protocol codec; see docs/peer-protocol.md.
-import RaftCore

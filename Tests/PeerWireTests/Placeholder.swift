@@ -1,4 +1,0 @@
-import Testing
-@testable import PeerWire
-
-@Test func targetBuilds() {}

@@ -1,4 +1,0 @@
-import Testing
-@testable import RaftCore
-
-@Test func targetBuilds() {}
