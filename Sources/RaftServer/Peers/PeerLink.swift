@@ -69,7 +69,7 @@ final class PeerLink: @unchecked Sendable {
                     transport.logger.debug("connected to peer \(peer) at \(address)")
                     channel = ch
                     backoffMilliseconds = 50
-                    ch.write(ch.allocator.buffer(bytes: PeerFrame.hello(from: transport.myID, clusterVersion: 1).encoded()), promise: nil)
+                    ch.write(ch.allocator.buffer(bytes: PeerFrame.hello(from: transport.myID).encoded()), promise: nil)
                     let queued = backlog
                     backlog = []
                     for f in queued { ch.write(ch.allocator.buffer(bytes: f.encoded()), promise: nil) }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import PeerWire
 import RESP
 import RaftCore
 
@@ -17,7 +18,8 @@ final class PeerTransport: @unchecked Sendable {
     var inbound: [ObjectIdentifier: any Channel] = [:]
     /// The latest snapshot this node took or received, with its bytes (to ship to laggards).
     var snapshotData: (SnapshotMetadata, [UInt8])? = nil
-    var received: [LogIndex: (term: Term, data: [UInt8])] = [:]
+    /// Snapshot bytes arriving in chunks, by index; complete once the last chunk is in.
+    var received: [LogIndex: (term: Term, data: [UInt8], complete: Bool)] = [:]
 
     init(loop: any EventLoop, myID: NodeID, driver: NodeDriver, logger: Logger) {
         self.loop = loop
@@ -63,7 +65,7 @@ final class PeerTransport: @unchecked Sendable {
                     driver.raft.reportSnapshotStatus(peer: m.to, success: false)
                     continue
                 }
-                link.send(.snapshotData(index: meta.index.rawValue, term: meta.term.rawValue, data: bytes))
+                for chunk in PeerFrame.chunks(of: bytes, index: meta.index, term: meta.term) { link.send(chunk) }
             }
             link.send(.raft(m))
         }
@@ -83,9 +85,23 @@ final class PeerTransport: @unchecked Sendable {
 
     func receivedSnapshotData(_ meta: SnapshotMetadata) -> [UInt8]? {
         defer { received = [:] }
-        guard let r = received[meta.index], r.term == meta.term else { return nil }
+        guard let r = received[meta.index], r.term == meta.term, r.complete else { return nil }
         snapshotData = (meta, r.data)
         return r.data
+    }
+
+    /// Chunks must arrive in order from offset 0; anything else restarts the transfer.
+    func receiveChunk(_ c: SnapshotChunk, from peer: NodeID?) {
+        var entry = received[c.snapshotIndex] ?? (c.snapshotTerm, [], false)
+        if c.offset == 0 || entry.term != c.snapshotTerm { entry = (c.snapshotTerm, [], false) }
+        guard UInt64(entry.data.count) == c.offset else {
+            logger.warning("snapshot chunk from \(peer?.description ?? "?") out of order (offset \(c.offset)), dropped")
+            received[c.snapshotIndex] = nil
+            return
+        }
+        entry.data += c.bytes
+        entry.complete = c.last
+        received[c.snapshotIndex] = entry
     }
 
     func close() -> EventLoopFuture<Void> {
@@ -125,7 +141,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         let frame = unwrapInboundIn(data)
         let driver = transport.driver
         if remote == nil {
-            guard case .hello(let from, let version) = frame, version == 1 else {
+            guard case .hello(let from) = frame else {
                 transport.logger.warning("peer connection from \(context.channel.remoteAddress.map { "\($0)" } ?? "?") did not start with a hello, disconnecting")
                 context.close(promise: nil)
                 return
@@ -140,19 +156,20 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             driver.receive(m)
         case .forwardRequest(let id, let from, let arguments):
             let channel = context.channel
-            driver.submit(arguments, forwardedFrom: from).whenSuccess { reply in
+            _ = from
+            driver.submit(arguments, forwardedFrom: remote).whenSuccess { reply in
                 let bytes = PeerFrame.forwardResponse(id: id, reply: RESPEncoder.encode(reply, version: .resp3)).encoded()
                 channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
             }
         case .forwardResponse(let id, let reply):
             driver.forwardAnswered(id: id, reply: reply)
-        case .snapshotData(let index, let term, let data):
-            transport.received[LogIndex(index)] = (Term(term), data)
+        case .snapshotChunk(let c):
+            transport.receiveChunk(c, from: remote)
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is PeerFrameError || error is ByteToMessageDecoderError {
+        if error is WireError || error is ByteToMessageDecoderError {
             transport.logger.warning("peer \(remote?.description ?? "?") at \(context.channel.remoteAddress.map { "\($0)" } ?? "?") sent bad bytes (\(error)), disconnecting")
         } else {
             transport.logger.debug("peer connection error: \(error)")

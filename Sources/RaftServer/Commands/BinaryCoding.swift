@@ -1,5 +1,5 @@
-// Minimal big-endian byte writer/reader for the node's own peer frames (interim until
-// PeerWire lands; see PeerFrame.swift). Every read is bounds-checked: bad bytes throw.
+// Minimal big-endian byte writer/reader for log entry payloads and state machine snapshots.
+// Every read is bounds-checked: bad bytes throw.
 
 struct PeerFrameError: Error, CustomStringConvertible {
     var description: String
