@@ -48,6 +48,21 @@ let package = Package(
             ],
             path: "Sources/raft-node"
         ),
+        // Examples of embedding the node as a library.
+        .executableTarget(
+            name: "replicated-counter",
+            dependencies: ["RaftServer", "RaftCore", "RESP", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/replicated-counter"
+        ),
+        .executableTarget(
+            name: "url-checker",
+            dependencies: [
+                "RaftServer", "RaftCore", "RESP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Examples/url-checker"
+        ),
 
         // MARK: the chaos toolkit
         .target(name: "Linearizability", path: "Chaos/Linearizability"),
