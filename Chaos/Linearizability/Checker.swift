@@ -1,0 +1,170 @@
+import Dispatch
+import Foundation
+
+/// Decides whether `history` could have come from one copy of `model` executing each operation
+/// atomically between its call and its return.
+///
+/// The history is split by `model.partitionKey(of:)`; partitions are searched concurrently in
+/// slices, round robin, and the check stops as soon as any partition is proven illegal (a history
+/// is linearizable iff every partition is: P-compositionality). Time and memory budgets turn into
+/// `.unknown`, never a crash.
+public func check<M: Model>(history: History, model: M, options: CheckOptions = CheckOptions()) -> CheckResult {
+    let start = DispatchTime.now()
+    let searches = makeSearches(history: history, model: model)
+    let scheduler = Scheduler(searches: searches, options: options, start: start)
+    scheduler.runToCompletion()
+    return scheduler.result(operationCount: searches.reduce(0) { $0 + $1.operations.count })
+}
+
+/// The same, with the model given by name (see `Models.names`); nil for an unknown name.
+public func check(history: History, modelNamed name: String, options: CheckOptions = CheckOptions()) -> CheckResult? {
+    guard let model = Models.named(name) else { return nil }
+    return check(history: history, model: model, options: options)
+}
+
+/// Operations `model` cannot interpret, one message each (empty when all are fine).
+public func validate<M: Model>(history: History, model: M) -> [String] {
+    history.operations.compactMap { op in model.validate(op).map { "operation \(op.id) (\(op.summary)): \($0)" } }
+}
+
+func defaultWorkerCount() -> Int { ProcessInfo.processInfo.activeProcessorCount }
+
+private func makeSearches<M: Model>(history: History, model: M) -> [PartitionSearch] {
+    var byKey: [String: [Operation]] = [:]
+    var order: [String] = []
+    for op in history.operations where !model.isIrrelevant(op) {
+        let key = model.partitionKey(of: op)
+        if byKey[key] == nil { order.append(key) }
+        byKey[key, default: []].append(op)
+    }
+    // Largest partitions first: they are the likeliest to need the most time, and the round robin
+    // still lets a small illegal partition finish early.
+    order.sort { (byKey[$0]!.count, $1) > (byKey[$1]!.count, $0) }
+    return order.map { PartitionSearch(key: $0, operations: byKey[$0]!, model: model) }
+}
+
+/// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
+/// linearizable, or a budget runs out.
+private final class Scheduler: @unchecked Sendable {
+    private let searches: [PartitionSearch]
+    private let options: CheckOptions
+    private let start: DispatchTime
+    private let lock = NSLock()
+    private var queue: [Int]
+    private var head = 0
+    private var memory: [Int]
+    private var totalMemory = 0
+    private var illegal: Int?
+    private var unknownReason: String?
+
+    init(searches: [PartitionSearch], options: CheckOptions, start: DispatchTime) {
+        self.searches = searches
+        self.options = options
+        self.start = start
+        queue = Array(searches.indices)
+        memory = Array(repeating: 0, count: searches.count)
+    }
+
+    func runToCompletion() {
+        let workers = min(options.workers, searches.count)
+        if workers <= 1 {
+            work()
+        } else {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in self.work() }
+        }
+    }
+
+    private func work() {
+        while let i = take() {
+            let search = searches[i]
+            let status = search.run(steps: options.sliceSteps)
+            finish(i, status: status, memory: search.memoryBytes)
+        }
+    }
+
+    private func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard illegal == nil, unknownReason == nil, head < queue.count else { return nil }
+        if let timeout = options.timeout, elapsed() > timeout {
+            unknownReason = "timeout after \(timeout) s"
+            return nil
+        }
+        head += 1
+        return queue[head - 1]
+    }
+
+    private func finish(_ i: Int, status: SearchStatus, memory bytes: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        totalMemory += bytes - memory[i]
+        memory[i] = bytes
+        switch status {
+        case .illegal:
+            if illegal == nil { illegal = i }
+        case .linearizable:
+            break
+        case .running:
+            if totalMemory > options.memoryLimitBytes {
+                if unknownReason == nil {
+                    unknownReason = "memory budget of \(options.memoryLimitBytes >> 20) MiB exhausted"
+                }
+            } else {
+                queue.append(i)
+            }
+        }
+        // Keep the queue from growing without bound: drop the consumed front now and then.
+        if head > 4096 {
+            queue.removeFirst(head)
+            head = 0
+        }
+    }
+
+    private func elapsed() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    func result(operationCount: Int) -> CheckResult {
+        let reports = searches.map { s in
+            PartitionReport(
+                key: s.key, operationCount: s.operations.count,
+                linearizable: s.status == .running ? nil : s.status == .linearizable,
+                steps: s.steps, memoEntries: s.memoEntries, states: s.stateCount)
+        }
+        let verdict: Verdict
+        var explanation: Explanation?
+        if let i = illegal {
+            verdict = .notLinearizable
+            explanation = explain(searches[i])
+        } else if searches.allSatisfy({ $0.status == .linearizable }) {
+            verdict = .linearizable
+        } else {
+            verdict = .unknown(unknownReason ?? "search stopped")
+        }
+        return CheckResult(
+            verdict: verdict, explanation: explanation, partitions: reports, elapsedSeconds: elapsed(),
+            operationCount: operationCount)
+    }
+
+    private func explain(_ s: PartitionSearch) -> Explanation {
+        let ops = s.operations
+        let prefix = s.bestPrefix.map { ops[Int($0)] }
+        var failing: Operation
+        if s.bestBlocked >= 0 {
+            failing = ops[Int(s.bestBlocked)]
+        } else {
+            // Fallback: the earliest-returning operation outside the prefix.
+            let inPrefix = Set(s.bestPrefix)
+            failing = ops.indices.filter { !inPrefix.contains(Int32($0)) }
+                .min { (ops[$0].returnTime ?? .max) < (ops[$1].returnTime ?? .max) }
+                .map { ops[$0] } ?? ops[0]
+        }
+        let fEnd = failing.returnTime ?? .max
+        let concurrent = ops.filter { op in
+            op.id != failing.id && op.callTime <= fEnd && (op.returnTime ?? .max) >= failing.callTime
+        }
+        return Explanation(
+            key: s.key, failing: failing, longestPrefix: prefix, stateAfterPrefix: s.stateAfterBestPrefix,
+            concurrent: concurrent, partitionOperations: ops)
+    }
+}

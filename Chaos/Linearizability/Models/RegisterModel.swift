@@ -1,0 +1,61 @@
+/// A read/write register, initially nil.
+public struct RegisterModel: Model {
+    public init() {}
+    public var name: String { "register" }
+    public var initialState: Value { .null }
+
+    public func step(_ state: Value, _ op: Operation) -> Value? {
+        switch op.function {
+        case "write": return op.input
+        case "read": return op.outcome == .indeterminate || op.output == state ? state : nil
+        default: return nil
+        }
+    }
+
+    public func isIrrelevant(_ op: Operation) -> Bool { op.function == "read" && op.outcome == .indeterminate }
+
+    public func validate(_ op: Operation) -> String? {
+        ["read", "write"].contains(op.function) ? nil : "the register model knows read and write, not \(op.function)"
+    }
+
+    public func describe(_ state: Value) -> String { state.description }
+}
+
+/// A compare-and-set register, initially nil: read, write, and cas [expected new].
+///
+/// A cas whose output is `false` is Porcupine's reading of a failed cas: a definite observation
+/// that the value differed from `expected`, with no effect. Any other successful cas swapped.
+/// An indeterminate cas swaps if the value matches when it takes effect, and does nothing otherwise.
+public struct CASRegisterModel: Model {
+    public init() {}
+    public var name: String { "cas-register" }
+    public var initialState: Value { .null }
+
+    public func step(_ state: Value, _ op: Operation) -> Value? {
+        switch op.function {
+        case "write": return op.input
+        case "read": return op.outcome == .indeterminate || op.output == state ? state : nil
+        case "cas":
+            guard case .list(let args) = op.input, args.count == 2 else { return nil }
+            let matches = state == args[0]
+            if op.outcome == .indeterminate { return matches ? args[1] : state }
+            if op.output == .bool(false) { return matches ? nil : state }
+            return matches ? args[1] : nil
+        default: return nil
+        }
+    }
+
+    public func isIrrelevant(_ op: Operation) -> Bool { op.function == "read" && op.outcome == .indeterminate }
+
+    public func validate(_ op: Operation) -> String? {
+        switch op.function {
+        case "read", "write": return nil
+        case "cas":
+            if case .list(let args) = op.input, args.count == 2 { return nil }
+            return "cas needs [expected new], got \(op.input)"
+        default: return "the cas-register model knows read, write and cas, not \(op.function)"
+        }
+    }
+
+    public func describe(_ state: Value) -> String { state.description }
+}

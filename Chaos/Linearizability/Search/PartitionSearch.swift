@@ -1,0 +1,232 @@
+/// Where a partition's search stands.
+enum SearchStatus: Sendable, Equatable {
+    case running, linearizable, illegal
+}
+
+/// Wing & Gong's backtracking search (1993) with Lowe's memoisation, for the operations of one
+/// partition, resumable in slices so that a scheduler can interleave partitions fairly and stop
+/// them all as soon as one is proven illegal.
+///
+/// The history is a doubly linked list of call and return entries in time order. The search walks
+/// it from the front: at a call it tries to linearize that operation now (the model accepts it and
+/// the configuration is new), lifting the call and its return out of the list; at a return it has
+/// met an operation that had to be linearized already, so it backtracks. The list empties exactly
+/// when every operation is linearized.
+final class PartitionSearch: @unchecked Sendable {
+    let key: String
+    /// The partition's operations; the search names them by index into this array.
+    let operations: [Operation]
+    private let space: any StateSpace
+    private let n: Int
+
+    // The entry list. Index 0 is the head sentinel; entries are 1...2n; -1 ends the list.
+    private var next: [Int32]
+    private var prev: [Int32]
+    private let entryOp: [Int32]
+    private let entryIsCall: [Bool]
+    private let match: [Int32]
+    /// Random words whose XOR over the linearized set is its hash (Zobrist hashing).
+    private let zobrist: [UInt64]
+
+    private var trans: [Int32]
+    private var memo: MemoTable
+    private var bits: [UInt64]
+    private var stack: [Frame] = []
+    private var cursor: Int32
+    private var state: Int32 = 0
+    private var hash: UInt64 = 0
+
+    private(set) var status: SearchStatus = .running
+    private(set) var steps = 0
+    /// The longest linearization found (operation indices in order) and the operation that could
+    /// not follow it (its return was reached before it could be linearized).
+    private(set) var bestPrefix: [Int32] = []
+    private(set) var bestBlocked: Int32 = -1
+    private var atBest = true
+
+    private struct Frame {
+        var entry: Int32
+        var state: Int32
+        var hash: UInt64
+    }
+
+    init<M: Model>(key: String, operations: [Operation], model: M) {
+        self.key = key
+        self.operations = operations
+        self.space = InternedStateSpace(model: model, operations: operations)
+        n = operations.count
+
+        // Calls before returns at equal times: operations that touch at an instant overlap, the
+        // reading that rejects fewer histories (as Porcupine does).
+        var events: [(time: Int64, isReturn: Bool, op: Int32)] = []
+        events.reserveCapacity(2 * n)
+        for (i, op) in operations.enumerated() {
+            events.append((op.callTime, false, Int32(i)))
+            events.append((op.returnTime ?? Int64.max, true, Int32(i)))
+        }
+        events.sort { a, b in
+            if a.time != b.time { return a.time < b.time }
+            if a.isReturn != b.isReturn { return !a.isReturn }
+            return a.op < b.op
+        }
+        var entryOp = [Int32](repeating: -1, count: 2 * n + 1)
+        var isCall = [Bool](repeating: false, count: 2 * n + 1)
+        var callEntry = [Int32](repeating: 0, count: n)
+        var match = [Int32](repeating: -1, count: 2 * n + 1)
+        for (k, ev) in events.enumerated() {
+            let e = k + 1
+            entryOp[e] = ev.op
+            isCall[e] = !ev.isReturn
+            if ev.isReturn { match[Int(callEntry[Int(ev.op)])] = Int32(e) } else { callEntry[Int(ev.op)] = Int32(e) }
+        }
+        self.entryOp = entryOp
+        self.entryIsCall = isCall
+        self.match = match
+        let count = operations.count
+        next = (0...(2 * count)).map { $0 == 2 * count ? -1 : Int32($0 + 1) }
+        prev = (0...(2 * count)).map { $0 == 0 ? -1 : Int32($0 - 1) }
+        cursor = count == 0 ? -1 : 1
+
+        var seed: UInt64 = 0x5EED_1234_ABCD_0001
+        zobrist = (0..<count).map { _ in splitMix64(&seed) }
+        let words = max(1, (count + 63) / 64)
+        bits = [UInt64](repeating: 0, count: words)
+        memo = MemoTable(words: words, initialCapacity: min(1 << 16, max(64, 4 * count)))
+        trans = [Int32](repeating: -2, count: count)
+        if count == 0 { status = .linearizable }
+    }
+
+    /// Bytes held by the memo, transition cache and entry list, for the memory budget.
+    var memoryBytes: Int { memo.memoryBytes + trans.capacity * 4 + stack.capacity * 16 + 32 * n }
+    var memoEntries: Int { memo.count }
+    var stateCount: Int { space.stateCount }
+    func describe(state: Int32) -> String { space.describe(state) }
+
+    /// The model state after the best prefix (replayed through the transition cache).
+    var stateAfterBestPrefix: String {
+        var s: Int32 = 0
+        for op in bestPrefix {
+            let t = space.transition(s, op)
+            if t < 0 { break }
+            s = t
+        }
+        return space.describe(s)
+    }
+
+    /// Runs at most `budget` steps; returns the status reached.
+    func run(steps budget: Int) -> SearchStatus {
+        guard status == .running else { return status }
+        // Work on locals: no exclusivity checks or reference counting in the loop.
+        var next = self.next; self.next = []
+        var prev = self.prev; self.prev = []
+        var trans = self.trans; self.trans = []
+        var memo = self.memo; self.memo = MemoTable(words: 1, initialCapacity: 16)
+        var bits = self.bits; self.bits = []
+        var stack = self.stack; self.stack = []
+        var e = cursor, state = self.state, hash = self.hash
+        let n = self.n
+        var done = 0
+        var result = SearchStatus.running
+
+        @inline(__always) func lift(_ e: Int32) {
+            let m = Int(match[Int(e)])
+            let ei = Int(e)
+            next[Int(prev[ei])] = next[ei]
+            if next[ei] >= 0 { prev[Int(next[ei])] = prev[ei] }
+            next[Int(prev[m])] = next[m]
+            if next[m] >= 0 { prev[Int(next[m])] = prev[m] }
+        }
+        @inline(__always) func unlift(_ e: Int32) {
+            let m = Int(match[Int(e)])
+            let ei = Int(e)
+            next[Int(prev[m])] = Int32(m)
+            if next[m] >= 0 { prev[Int(next[m])] = Int32(m) }
+            next[Int(prev[ei])] = e
+            if next[ei] >= 0 { prev[Int(next[ei])] = e }
+        }
+
+        while done < budget {
+            done += 1
+            if next[0] < 0 {
+                result = .linearizable
+                break
+            }
+            let ei = Int(e)
+            let op = entryOp[ei]
+            if entryIsCall[ei] {
+                let ti = Int(state) * n + Int(op)
+                var t = trans[ti]
+                if t == -2 {
+                    t = space.transition(state, op)
+                    let needed = space.stateCount * n
+                    if trans.count < needed { trans.append(contentsOf: repeatElement(-2, count: needed - trans.count)) }
+                    trans[ti] = t
+                }
+                if t >= 0 {
+                    let w = Int(op) >> 6
+                    let b = UInt64(1) << UInt64(op & 63)
+                    bits[w] |= b
+                    let h = hash ^ zobrist[Int(op)]
+                    if memo.insert(hash: h ^ mixState(t), bits: bits, state: t) {
+                        stack.append(Frame(entry: e, state: state, hash: hash))
+                        state = t
+                        hash = h
+                        lift(e)
+                        if stack.count > bestPrefix.count {
+                            bestPrefix = stack.map { entryOp[Int($0.entry)] }
+                            bestBlocked = -1
+                            atBest = true
+                        } else {
+                            atBest = false
+                        }
+                        e = next[0]
+                        continue
+                    }
+                    bits[w] &= ~b
+                }
+                e = next[ei]
+            } else {
+                // The return of an operation not yet linearized: nothing left here can go first.
+                if atBest {
+                    bestBlocked = op
+                    atBest = false
+                }
+                guard let f = stack.popLast() else {
+                    result = .illegal
+                    break
+                }
+                let fop = entryOp[Int(f.entry)]
+                bits[Int(fop) >> 6] &= ~(UInt64(1) << UInt64(fop & 63))
+                state = f.state
+                hash = f.hash
+                unlift(f.entry)
+                e = next[Int(f.entry)]
+            }
+        }
+
+        self.next = next
+        self.prev = prev
+        self.trans = trans
+        self.memo = memo
+        self.bits = bits
+        self.stack = stack
+        cursor = e
+        self.state = state
+        self.hash = hash
+        steps += done
+        status = result
+        return result
+    }
+}
+
+@inline(__always) private func mixState(_ s: Int32) -> UInt64 {
+    (UInt64(UInt32(bitPattern: s)) &+ 1) &* 0x9E37_79B9_7F4A_7C15
+}
+
+func splitMix64(_ x: inout UInt64) -> UInt64 {
+    x &+= 0x9E37_79B9_7F4A_7C15
+    var z = x
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}

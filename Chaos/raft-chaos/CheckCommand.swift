@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Linearizability
+
+/// `raft-chaos check FILE...`: one verdict line per file, an explanation under each violation,
+/// and a summary. Exit 0 all linearizable, 1 some not linearizable, 2 some unknown (a budget ran
+/// out) and none proven not linearizable, 3 some file unreadable (which outranks the rest).
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check histories for linearizability.",
+        discussion: "Exit status: 0 linearizable, 1 not linearizable, 2 unknown, 3 unreadable input."
+    )
+
+    @OptionGroup var history: HistoryOptions
+
+    @Option(help: "Write a self-contained HTML page explaining a violation (one page per failing file).")
+    var html: String?
+
+    @Flag(name: .shortAndLong, help: "Print per-partition figures.")
+    var verbose = false
+
+    @Argument(help: "History files.")
+    var files: [String]
+
+    func validate() throws {
+        try history.validateOptions()
+        if files.isEmpty { throw ValidationError("give at least one history file") }
+    }
+
+    func run() throws {
+        var counts = (ok: 0, bad: 0, unknown: 0, unreadable: 0)
+        var htmlWritten = 0
+        for file in files {
+            let outcome = checkFile(
+                file, format: history.parsedFormat, modelName: history.modelName(for:), options: history.checkOptions)
+            switch outcome {
+            case .failure(let error):
+                counts.unreadable += 1
+                print("\(file): unreadable: \(error)")
+            case .success(let (h, modelName, result)):
+                let partitions = result.partitions.count
+                print("\(file): \(result.verdict) (\(modelName), \(result.operationCount) ops, \(partitions) partition\(partitions == 1 ? "" : "s"), \(formatSeconds(result.elapsedSeconds)))")
+                switch result.verdict {
+                case .linearizable: counts.ok += 1
+                case .notLinearizable: counts.bad += 1
+                case .unknown: counts.unknown += 1
+                }
+                if let explanation = result.explanation {
+                    print(explanation.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                    if let html {
+                        let path = files.count == 1 ? html : htmlPath(html, for: file)
+                        let page = HTMLReport.render(history: h, result: result, title: file)
+                        do {
+                            try page.write(toFile: path, atomically: true, encoding: .utf8)
+                            print("  report: \(path)")
+                            htmlWritten += 1
+                        } catch {
+                            print("  cannot write \(path): \(error)")
+                        }
+                    }
+                }
+                if verbose {
+                    for p in result.partitions {
+                        let state = p.linearizable.map { $0 ? "ok" : "illegal" } ?? "undecided"
+                        print("  key \(p.key.isEmpty ? "-" : p.key): \(state), \(p.operationCount) ops, \(p.steps) steps, \(p.memoEntries) memo entries, \(p.states) states")
+                    }
+                }
+            }
+        }
+        print("\(files.count) file\(files.count == 1 ? "" : "s"): \(counts.ok) linearizable, \(counts.bad) not linearizable, \(counts.unknown) unknown, \(counts.unreadable) unreadable")
+        if counts.unreadable > 0 { throw ExitCode(3) }
+        if counts.bad > 0 { throw ExitCode(1) }
+        if counts.unknown > 0 { throw ExitCode(2) }
+    }
+
+    private func htmlPath(_ base: String, for file: String) -> String {
+        let name = (file as NSString).lastPathComponent
+        let stem = base.hasSuffix(".html") ? String(base.dropLast(5)) : base
+        return "\(stem)-\(name).html"
+    }
+}

@@ -1,2 +1,0 @@
-// Write-ahead log and snapshot files.
-import RaftCore

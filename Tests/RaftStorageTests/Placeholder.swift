@@ -1,4 +1,0 @@
-import Testing
-@testable import RaftStorage
-
-@Test func targetBuilds() {}
