@@ -7,6 +7,7 @@ import NIOCore
 import NIOPosix
 import RESP
 import RaftCore
+import RaftStorage
 
 /// A Raft-replicated key-value node speaking RESP on the client port and Raft on port+1.
 ///
@@ -69,8 +70,19 @@ public final class RaftServer: Sendable {
         ioPool.start()
         let (registry, callbacks) = state.withLockedValue { ($0.registry, $0.callbacks) }
         let loop = group.next()
-        let recovered = RecoveredNodeState(state: RaftRestoredState(), snapshotData: nil)
-        let persistence: any RaftPersistence = MemoryPersistence()
+        var recovered = RecoveredNodeState(state: RaftRestoredState(), snapshotData: nil)
+        var persistence: any RaftPersistence = MemoryPersistence()
+        if let dir = options.dataDirectory {
+            do {
+                let (disk, state, warnings) = try DiskPersistence.open(directory: dir, node: options.id, fsync: options.fsync)
+                for w in warnings { logger.warning("recovery: \(w)") }
+                persistence = disk
+                recovered = state
+                logger.info("recovered term \(state.state.hardState.term), commit \(state.state.hardState.commit), \(state.state.entries.count) entries, snapshot at \(state.state.snapshot?.index ?? .zero) from \(dir)")
+            } catch {
+                throw NodeOptionError("cannot open --data-dir \(dir): \(error)")
+            }
+        }
         let driver = try NodeDriver(
             loop: loop, options: options, registry: registry, persistence: persistence, recovered: recovered,
             ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)

@@ -110,4 +110,36 @@ struct ClusterTests {
             }
         }
     }
+
+    @Test func aClusterKilledWholeRecoversItsDataFromDisk() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let base = NodeProcesses.portBase()
+        let dirs = (1...3).map { cluster.directory.appendingPathComponent("data-\($0)").path }
+        func start() throws {
+            let ensemble = (1...3).map { "\($0)/127.0.0.1:\(base + 2 * ($0 - 1))" }.joined(separator: ",")
+            for i in 1...3 {
+                try cluster.start(id: "\(i)", port: base + 2 * (i - 1), arguments: [
+                    "-a", "127.0.0.1:\(base + 2 * (i - 1))", "-i", "\(i)", "-e", ensemble, "--tick-ms", "50",
+                    "--data-dir", dirs[i - 1],
+                ])
+            }
+        }
+        try start()
+        let leader = try cluster.waitForLeader()
+        let c = try TestClient(port: leader.port)
+        #expect(try c.call("SET", "durable", "yes").text == "OK")
+        #expect(try c.call("CHECKPOINT").isError == false)  // a snapshot, then more log after it
+        #expect(try c.call("INCR", "after-snapshot") == .integer(1))
+        cluster.stopAll()
+        cluster.nodes = []
+        try start()
+        let again = try cluster.waitForLeader()
+        for n in cluster.nodes {
+            let r = try TestClient(port: n.port)
+            #expect(try r.call("GET", "durable").text == "yes", "node \(n.id)")
+            #expect(try r.call("GET", "after-snapshot").text == "1", "node \(n.id)")
+        }
+        #expect(try TestClient(port: again.port).call("INCR", "after-snapshot") == .integer(2))
+    }
 }

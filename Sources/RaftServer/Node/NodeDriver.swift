@@ -144,9 +144,17 @@ final class NodeDriver: @unchecked Sendable {
             finish(rd)
             return
         }
-        let write = PersistBatch(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, sync: options.fsync == .always)
-        if let s = rd.snapshot, let bytes = transport.receivedSnapshotData(s) {
-            do { try machine.restore(bytes) } catch { logger.error("cannot restore the received snapshot: \(error)") }
+        var write = PersistBatch(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, sync: options.fsync == .always)
+        if let s = rd.snapshot {
+            // §7: the snapshot's bytes arrived beside InstallSnapshot; restore the state machine
+            // from them and store them with the batch.
+            if let bytes = transport.receivedSnapshotData(s) {
+                write.snapshotData = bytes
+                do { try machine.restore(bytes) } catch { logger.error("cannot restore the received snapshot: \(error)") }
+                logger.info("installed a snapshot at index \(s.index) from the leader")
+            } else {
+                logger.error("InstallSnapshot at index \(s.index) arrived without its bytes")
+            }
         }
         if persistence.isDurable && write.sync {
             persisting = true

@@ -5,6 +5,8 @@ struct PersistBatch: Sendable {
     var entries: [Entry]
     var hardState: HardState?
     var snapshot: SnapshotMetadata?
+    /// The bytes of `snapshot` (received from the leader), to store before the entries after it.
+    var snapshotData: [UInt8]?
     var sync: Bool
 }
 
