@@ -88,6 +88,9 @@ public final class RaftServer: Sendable {
             ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)
         let transport = PeerTransport(loop: loop, myID: options.id, driver: driver, logger: logger)
         driver.transport = transport
+        if let meta = recovered.state.snapshot, let data = recovered.snapshotData {
+            transport.snapshotData = (meta, data)  // what a lagging follower will be sent (§7)
+        }
         state.withLockedValue { $0.driver = driver }
 
         let peerAddress = options.clientAddress.peerAddress

@@ -22,7 +22,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
     )
 
     @Option(name: [.customShort("a"), .customLong("addr")], help: ArgumentHelp("Client address to listen on; peers use PORT+1.", valueName: "IP:PORT"))
-    var address: String
+    var address: String?
 
     @Option(name: [.customShort("i"), .customLong("id")], help: ArgumentHelp("This node's id (default: its -a address).", valueName: "NODE_ID"))
     var id: String?
@@ -30,7 +30,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: [.customShort("e"), .customLong("ensemble")], help: ArgumentHelp("Founding members, comma-separated ID/IP:PORT or bare IP:PORT (client addresses); this node may be included.", valueName: "ENSEMBLE"))
     var ensemble: String?
 
-    @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("Snapshot file: loaded at start when it exists, written by CHECKPOINT.", valueName: "SNAPSHOT_FILE"))
+    @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("pyraft's snapshot file: not supported yet (use --data-dir, which keeps log and snapshots).", valueName: "SNAPSHOT_FILE"))
     var snapshotFile: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots (default: memory only).", valueName: "DIR"))
@@ -61,6 +61,8 @@ struct RaftNodeCommand: AsyncParsableCommand {
     var logFile: String?
 
     func validate() throws {
+        // -a is checked in run(): a parent's validate() also runs for `raft-node dump-snapshot`.
+        guard address != nil else { return }
         do {
             _ = try makeOptions()
         } catch let e as NodeOptionError {
@@ -72,12 +74,16 @@ struct RaftNodeCommand: AsyncParsableCommand {
     }
 
     func makeOptions() throws -> RaftServerOptions {
+        guard let address else { throw NodeOptionError("missing -a IP:PORT (the client address to listen on)") }
         let client = try NodeAddress(parsing: address)
         guard let mode = RaftServerOptions.ReadMode(rawValue: readMode) else {
             throw NodeOptionError("--read-mode '\(readMode)' must be linearizable or local")
         }
         guard let policy = RaftServerOptions.FsyncPolicy(rawValue: fsync) else {
             throw NodeOptionError("--fsync '\(fsync)' must be always or never")
+        }
+        if snapshotFile != nil {
+            throw NodeOptionError("-l is not supported yet: use --data-dir DIR (log and snapshots are kept there; CHECKPOINT writes a snapshot)")
         }
         guard logMax > 0 else { throw NodeOptionError("--log-max must be positive") }
         guard (1...60_000).contains(tickMilliseconds) else { throw NodeOptionError("--tick-ms must be between 1 and 60000") }
@@ -107,7 +113,12 @@ struct RaftNodeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = try makeOptions()
+        let options: RaftServerOptions
+        do {
+            options = try makeOptions()
+        } catch let e as NodeOptionError {
+            throw ValidationError(e.description)
+        }
         let sink: LogSink
         if let logFile {
             guard let f = fopen(logFile, "a") else {

@@ -141,5 +141,11 @@ struct ClusterTests {
             #expect(try r.call("GET", "after-snapshot").text == "1", "node \(n.id)")
         }
         #expect(try TestClient(port: again.port).call("INCR", "after-snapshot") == .integer(2))
+        // dump-snapshot reads what CHECKPOINT wrote.
+        let snapshotDir = dirs[Int(leader.id)! - 1] + "/snapshots"
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshotDir).first { $0.hasSuffix(".dat") })
+        let (status, output) = try runNodeExpectingExit(["dump-snapshot", snapshotDir + "/" + file])
+        #expect(status == 0)
+        #expect(output.contains("{\"key\":\"durable\",\"value\":\"yes\"}"), "\(output)")
     }
 }
