@@ -109,11 +109,7 @@ public final class RaftServer: Sendable {
         }
         state.withLockedValue { $0.clientListener = client }
         try await loop.submit {
-            var dial: [NodeID: NodeAddress] = [:]
-            for id in driver.raft.configuration.members where id != self.options.id {
-                if let a = self.options.dialAddress(of: id) { dial[id] = a }
-            }
-            transport.updatePeers(dial)
+            driver.refreshPeerLinks()
             driver.start()
         }.get()
         logger.info("listening for clients on \(options.clientAddress), peers on \(peerAddress); members \(driver.raft.configuration.members.sorted())")

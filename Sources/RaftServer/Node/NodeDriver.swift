@@ -159,7 +159,8 @@ final class NodeDriver: @unchecked Sendable {
         if persistence.isDurable && write.sync {
             persisting = true
             let persistence = self.persistence
-            ioPool.runIfActive(eventLoop: loop) { try persistence.persist(write) }.whenComplete { [self] result in
+            let batch = write
+            ioPool.runIfActive(eventLoop: loop) { try persistence.persist(batch) }.whenComplete { [self] result in
                 persisting = false
                 if case .failure(let error) = result { fatalStorage(error) }
                 finish(rd)
@@ -207,6 +208,7 @@ final class NodeDriver: @unchecked Sendable {
                 if let cc = try? ConfChange(decoding: e.data) {
                     logger.info("membership: \(cc.kind) \(cc.node) \(cc.address)")
                 }
+                refreshPeerLinks()
             }
             if let w = pendingWrites.removeValue(forKey: e.index) {
                 // Same index, different term: our proposal was overwritten by another leader's entry.
@@ -236,6 +238,21 @@ final class NodeDriver: @unchecked Sendable {
             // A write proposed here may still commit under the next leader; it is answered when
             // applied or when it times out. Reads of rounds this node led are dropped by the core.
         }
+    }
+
+    /// Dials every member of the current configuration (a joined node included), at its
+    /// --peer-via override, else the ensemble's address, else the address carried in the log.
+    func refreshPeerLinks() {
+        var dial: [NodeID: NodeAddress] = [:]
+        let c = raft.configuration
+        for id in c.members where id != options.id {
+            if let a = options.dialAddress(of: id) {
+                dial[id] = a
+            } else if let text = c.addresses[id], let a = try? NodeAddress(parsing: text) {
+                dial[id] = a
+            }
+        }
+        transport.updatePeers(dial)
     }
 
     func publishStatus() {
