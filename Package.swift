@@ -33,6 +33,7 @@ let package = Package(
                 "RaftCore", "PeerWire", "RaftStorage", "RESP", "KeyValueStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/RaftServer"
@@ -40,11 +41,27 @@ let package = Package(
         .executableTarget(
             name: "raft-node",
             dependencies: [
-                "RaftServer",
+                "RaftServer", "RaftCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Sources/raft-node"
+        ),
+        // Examples of embedding the node as a library.
+        .executableTarget(
+            name: "replicated-counter",
+            dependencies: ["RaftServer", "RaftCore", "RESP", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/replicated-counter"
+        ),
+        .executableTarget(
+            name: "url-checker",
+            dependencies: [
+                "RaftServer", "RaftCore", "RESP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Examples/url-checker"
         ),
 
         // MARK: the chaos toolkit
@@ -85,6 +102,8 @@ let package = Package(
             ],
             path: "Tests/ClientProtocolTests"
         ),
+        // Real multi-process clusters: needs the raft-node product built (swift build --build-tests does).
+        .testTarget(name: "RaftServerTests", dependencies: ["RESP"], path: "Tests/RaftServerTests"),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
     ],

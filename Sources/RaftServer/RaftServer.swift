@@ -1,2 +1,192 @@
-// The node: drives RaftCore, storage and the two listeners.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import RESP
 import RaftCore
+import RaftStorage
+
+/// A Raft-replicated key-value node speaking RESP on the client port and Raft on port+1.
+///
+/// An application creates one with options, registers its own commands and role callbacks,
+/// then calls `run()` (or `start()`); `request(_:)` and `send(_:)` run commands through Raft
+/// from inside the application, exactly as a client's would.
+public final class RaftServer: Sendable {
+    public let options: RaftServerOptions
+    let logger: Logger
+    let group: MultiThreadedEventLoopGroup
+    let ioPool: NIOThreadPool
+    let statusBox: StatusBox
+    private let state = NIOLockedValueBox(MutableState())
+    private let stopped: EventLoopPromise<Void>
+    private let clientCount = NIOLockedValueBox(0)
+    private let orderings = ConnectionOrderings()
+
+    /// Client connections open now.
+    public var connectedClients: Int { clientCount.withLockedValue { $0 } }
+
+    struct MutableState {
+        var registry = CommandRegistry()
+        var callbacks = RoleCallbacks()
+        var driver: NodeDriver? = nil
+        var clientListener: (any Channel)? = nil
+        var extraListeners: [any Channel] = []
+        var nextConnectionID: UInt64 = 1
+        var shutDown = false
+    }
+
+    public init(options: RaftServerOptions, logger: Logger = Logger(label: "raft-node"), eventLoopThreads: Int = System.coreCount) {
+        self.options = options
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, eventLoopThreads))
+        self.ioPool = NIOThreadPool(numberOfThreads: 1)
+        self.statusBox = StatusBox(RaftServerStatus(id: options.id))
+        self.stopped = group.next().makePromise(of: Void.self)
+        state.withLockedValue { $0.registry.registerBuiltinDataCommands() }
+    }
+
+    // MARK: configuration, before start
+
+    /// Adds (or replaces) a replicated command. Call before `start()`.
+    public func register(_ command: CommandSpec) {
+        state.withLockedValue { $0.registry.register(command) }
+    }
+
+    public func onLeader(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onLeader = body } }
+    public func onFollower(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onFollower = body } }
+    public func onCandidate(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onCandidate = body } }
+
+    /// The node's current role, term, leader and indexes.
+    public var status: RaftServerStatus { statusBox.value }
+
+    // MARK: lifecycle
+
+    /// Binds both ports and starts the Raft clock. Throws (with the address in the message)
+    /// when a port cannot be bound.
+    public func start() async throws {
+        ioPool.start()
+        let (registry, callbacks) = state.withLockedValue { ($0.registry, $0.callbacks) }
+        let loop = group.next()
+        var recovered = RecoveredNodeState(state: RaftRestoredState(), snapshotData: nil)
+        var persistence: any RaftPersistence = MemoryPersistence()
+        if let dir = options.dataDirectory {
+            do {
+                let (disk, state, warnings) = try DiskPersistence.open(directory: dir, node: options.id, fsync: options.fsync)
+                for w in warnings { logger.warning("recovery: \(w)") }
+                persistence = disk
+                recovered = state
+                logger.info("recovered term \(state.state.hardState.term), commit \(state.state.hardState.commit), \(state.state.entries.count) entries, snapshot at \(state.state.snapshot?.index ?? .zero) from \(dir)")
+            } catch {
+                throw NodeOptionError("cannot open --data-dir \(dir): \(error)")
+            }
+        }
+        let driver = try NodeDriver(
+            loop: loop, options: options, registry: registry, persistence: persistence, recovered: recovered,
+            ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)
+        let transport = PeerTransport(loop: loop, myID: options.id, driver: driver, logger: logger)
+        driver.transport = transport
+        if let meta = recovered.state.snapshot, let data = recovered.snapshotData {
+            transport.snapshotData = (meta, data)  // what a lagging follower will be sent (§7)
+        }
+        state.withLockedValue { $0.driver = driver }
+
+        let peerAddress = options.clientAddress.peerAddress
+        do {
+            try await loop.flatSubmit { transport.bind(peerAddress) }.get()
+        } catch {
+            throw NodeOptionError("cannot listen for peers on \(peerAddress): \(error)")
+        }
+        let handler = NodeCommandHandler(server: self, driver: driver, orderings: orderings)
+        let client: any Channel
+        do {
+            client = try await bindClientPort(options.clientAddress, handler: handler)
+        } catch {
+            _ = try? await loop.flatSubmit { transport.close() }.get()
+            throw NodeOptionError("cannot listen for clients on \(options.clientAddress): \(error)")
+        }
+        state.withLockedValue { $0.clientListener = client }
+        try await loop.submit {
+            driver.refreshPeerLinks()
+            driver.start()
+        }.get()
+        logger.info("listening for clients on \(options.clientAddress), peers on \(peerAddress); members \(driver.raft.configuration.members.sorted())")
+    }
+
+    private func bindClientPort(_ address: NodeAddress, handler: NodeCommandHandler) async throws -> any Channel {
+        let logger = self.logger
+        return try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { [self] channel in
+                let id = state.withLockedValue { s in
+                    defer { s.nextConnectionID += 1 }
+                    return s.nextConnectionID
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount, connectionID: id, orderings: orderings))
+                    try channel.pipeline.syncOperations.addClientProtocolHandlers(
+                        commandHandler: handler, connectionID: id, logger: logger)
+                }
+            }
+            .bind(host: address.host, port: address.port).get()
+    }
+
+    /// Adds a listener on client port + `portOffset` (an application's own protocol).
+    public func addListener(portOffset: Int, childChannelInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) async throws {
+        let port = options.clientAddress.port + portOffset
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer(childChannelInitializer)
+            .bind(host: options.clientAddress.host, port: port).get()
+        state.withLockedValue { $0.extraListeners.append(channel) }
+    }
+
+    /// Starts (unless `start()` was already called) and waits until `shutdown()`.
+    public func run() async throws {
+        if state.withLockedValue({ $0.driver == nil }) { try await start() }
+        try await stopped.futureResult.get()
+    }
+
+    public func shutdown() async {
+        let (driver, listeners, already) = state.withLockedValue { s -> (NodeDriver?, [any Channel], Bool) in
+            defer { s.shutDown = true }
+            return (s.driver, [s.clientListener].compactMap { $0 } + s.extraListeners, s.shutDown)
+        }
+        guard !already else { return }
+        for l in listeners { try? await l.close() }
+        if let driver {
+            _ = try? await driver.loop.flatSubmit {
+                driver.stop()
+                return driver.transport.close()
+            }.get()
+        }
+        stopped.succeed(())
+        try? await ioPool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
+
+    // MARK: commands from the application
+
+    /// Runs a command through the node as a client would (writes go through Raft; on a follower
+    /// they are forwarded to the leader). Node commands (PING, INFO, ...) work too.
+    public func request(_ arguments: [String]) async throws -> RESPValue {
+        try await request(bytes: arguments.map { Array($0.utf8) })
+    }
+
+    public func request(bytes arguments: [[UInt8]]) async throws -> RESPValue {
+        guard let driver = state.withLockedValue({ $0.driver }) else { throw NodeOptionError("the server is not started") }
+        return try await driver.loop.flatSubmit { driver.submit(arguments) }.get()
+    }
+
+    /// Fire and forget.
+    public func send(_ arguments: [String]) {
+        guard let driver = state.withLockedValue({ $0.driver }) else { return }
+        let bytes = arguments.map { Array($0.utf8) }
+        driver.loop.execute { _ = driver.submit(bytes) }
+    }
+}

@@ -1,0 +1,310 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import RESP
+import RaftCore
+
+/// The shell around `RaftNode`: owns it on one event loop and performs the Ready obligations
+/// in the documented order (Ready.swift). Every stored property is touched on `loop` only.
+final class NodeDriver: @unchecked Sendable {
+    let loop: any EventLoop
+    let options: RaftServerOptions
+    let logger: Logger
+    var raft: RaftNode
+    let machine: ReplicatedStateMachine
+    let status: StatusBox
+    let persistence: any RaftPersistence
+    let ioPool: NIOThreadPool
+    var transport: PeerTransport!
+    let callbacks: RoleCallbacks
+
+    // Client requests waiting for Raft.
+    struct PendingWrite {
+        var term: Term
+        var promise: EventLoopPromise<RESPValue>
+        var deadline: NIODeadline
+    }
+    struct QueuedRead {
+        var spec: CommandSpec
+        var arguments: [[UInt8]]
+        var promise: EventLoopPromise<RESPValue>
+        var deadline: NIODeadline
+    }
+    var pendingWrites: [LogIndex: PendingWrite] = [:]
+    /// Reads waiting for the next ReadIndex round (one round serves every read queued before it).
+    var readQueue: [QueuedRead] = []
+    var readRounds: [UInt64: (started: NIODeadline, reads: [QueuedRead])] = [:]
+    /// Reads whose read index is known, waiting for applied ≥ index.
+    var readsAwaitingApply: [(index: LogIndex, reads: [QueuedRead])] = []
+    var nextReadID: UInt64 = 1
+    var forwarded: [UInt64: (promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = [:]
+    var nextForwardID: UInt64 = 1
+
+    var readyScheduled = false
+    /// A Ready is being made durable off the loop; the next waits (group commit: everything
+    /// that arrives meanwhile goes into the next batch and its single sync).
+    var persisting = false
+    var appliedSinceSnapshot = 0
+    var lastRole: Role? = nil
+    var ticker: RepeatedTask? = nil
+    var stopped = false
+
+    init(
+        loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
+        recovered: RecoveredNodeState, ioPool: NIOThreadPool, callbacks: RoleCallbacks, status: StatusBox, logger: Logger
+    ) throws {
+        self.loop = loop
+        self.options = options
+        self.logger = logger
+        self.machine = ReplicatedStateMachine(registry: registry)
+        if let bytes = recovered.snapshotData { try machine.restore(bytes) }
+        var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
+        config.electionTick = options.electionTicks
+        config.heartbeatTick = options.heartbeatTicks
+        self.raft = RaftNode(config: config, restored: recovered.state, initialConfiguration: options.initialConfiguration)
+        self.persistence = persistence
+        self.ioPool = ioPool
+        self.callbacks = callbacks
+        self.status = status
+    }
+
+    // MARK: clock
+
+    func start() {
+        loop.preconditionInEventLoop()
+        // A one-node cluster needs no election timeout to elect itself.
+        if raft.configuration.voters == [options.id] { raft.campaign() }
+        ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(options.tickMilliseconds)), delay: .milliseconds(Int64(options.tickMilliseconds))) { [self] _ in
+            guard !stopped else { return }
+            raft.tick()
+            expireRequests(now: .now())
+            scheduleReady()
+        }
+        publishStatus()
+        scheduleReady()
+    }
+
+    func stop() {
+        stopped = true
+        ticker?.cancel()
+        let e = RESPValue.error("TRYAGAIN node is shutting down")
+        for (_, w) in pendingWrites { w.promise.succeed(e) }
+        pendingWrites = [:]
+        failReads(readQueue, e)
+        readQueue = []
+        for (_, r) in readRounds { failReads(r.reads, e) }
+        readRounds = [:]
+        for r in readsAwaitingApply { failReads(r.reads, e) }
+        readsAwaitingApply = []
+        for (_, f) in forwarded { f.promise.succeed(e) }
+        forwarded = [:]
+    }
+
+    // MARK: inputs
+
+    func receive(_ m: Message) {
+        guard !stopped else { return }
+        guard m.to == options.id else {
+            logger.debug("dropping a message addressed to \(m.to)")
+            return
+        }
+        raft.step(m)
+        scheduleReady()
+    }
+
+    func reportUnreachable(_ peer: NodeID) {
+        raft.reportUnreachable(peer)
+    }
+
+    // MARK: the Ready loop
+
+    /// Coalesces every input of this loop iteration into one Ready.
+    func scheduleReady() {
+        guard !readyScheduled, !stopped else { return }
+        readyScheduled = true
+        loop.execute { [self] in
+            readyScheduled = false
+            processReady()
+        }
+    }
+
+    private func processReady() {
+        guard !persisting, !stopped, raft.hasReady else { return }
+        let rd = raft.ready()
+        if let ss = rd.softState { softStateChanged(ss) }
+        // 1. Messages that depend on nothing unpersisted.
+        transport.send(rd.messages)
+        transport.flush()
+        // 2–3. Snapshot, entries and hard state, durable with one sync.
+        let needsWrite = rd.snapshot != nil || !rd.entries.isEmpty || rd.hardState != nil
+        guard needsWrite else {
+            finish(rd)
+            return
+        }
+        var write = PersistBatch(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, sync: options.fsync == .always)
+        if let s = rd.snapshot {
+            // §7: the snapshot's bytes arrived beside InstallSnapshot; restore the state machine
+            // from them and store them with the batch.
+            if let bytes = transport.receivedSnapshotData(s) {
+                write.snapshotData = bytes
+                do { try machine.restore(bytes) } catch { logger.error("cannot restore the received snapshot: \(error)") }
+                logger.info("installed a snapshot at index \(s.index) from the leader")
+            } else {
+                logger.error("InstallSnapshot at index \(s.index) arrived without its bytes")
+            }
+        }
+        if persistence.isDurable && write.sync {
+            persisting = true
+            let persistence = self.persistence
+            let batch = write
+            ioPool.runIfActive(eventLoop: loop) { try persistence.persist(batch) }.whenComplete { [self] result in
+                persisting = false
+                if case .failure(let error) = result { fatalStorage(error) }
+                finish(rd)
+            }
+        } else {
+            do { try persistence.persist(write) } catch { fatalStorage(error) }
+            finish(rd)
+        }
+    }
+
+    private func fatalStorage(_ error: any Error) {
+        // A node that cannot persist must not acknowledge anything (Figure 2): stop at once.
+        logger.critical("storage failed, stopping: \(error)")
+        exit(70)
+    }
+
+    private func finish(_ rd: Ready) {
+        guard !stopped else { return }
+        // 4. Votes and acknowledgements, now that what they promise is durable.
+        transport.send(rd.messagesAfterPersist)
+        transport.flush()
+        // 5. Apply, then answer the reads whose index is now applied.
+        apply(rd.committedEntries)
+        for rs in rd.readStates { readIndexKnown(rs) }
+        raft.advance(rd)
+        let dropped = raft.takeDroppedReads()
+        if !dropped.isEmpty { readsDropped(dropped) }
+        serveAppliedReads()
+        startReadRoundIfNeeded()
+        maybeSnapshot()
+        publishStatus()
+        if raft.hasReady { scheduleReady() }
+    }
+
+    private func apply(_ entries: [Entry]) {
+        for e in entries {
+            var reply: RESPValue = .ok
+            switch e.kind {
+            case .normal:
+                reply = machine.apply(e.data)
+                appliedSinceSnapshot += 1
+            case .noop:
+                break
+            case .configuration:
+                if let cc = try? ConfChange(decoding: e.data) {
+                    logger.info("membership: \(cc.kind) \(cc.node) \(cc.address)")
+                }
+                refreshPeerLinks()
+            }
+            if let w = pendingWrites.removeValue(forKey: e.index) {
+                // Same index, different term: our proposal was overwritten by another leader's entry.
+                w.promise.succeed(w.term == e.term ? reply : .error("TRYAGAIN leadership changed, the write was not applied"))
+            }
+        }
+    }
+
+    private func softStateChanged(_ ss: SoftState) {
+        guard ss.role != lastRole else { return }
+        lastRole = ss.role
+        publishStatus()  // so the log line below shows the new role and term
+        switch ss.role {
+        case .leader:
+            logger.info("\(options.id) is a leader")
+            callbacks.fire(\.onLeader)
+        case .follower, .learner:
+            logger.info("\(options.id) is a follower\(ss.leader.map { " of \($0)" } ?? "")")
+            callbacks.fire(\.onFollower)
+        case .candidate:
+            logger.info("\(options.id) is a candidate")
+            callbacks.fire(\.onCandidate)
+        case .preCandidate:
+            logger.debug("\(options.id) is a pre-candidate")
+        }
+        if ss.role != .leader {
+            // A write proposed here may still commit under the next leader; it is answered when
+            // applied or when it times out. Reads of rounds this node led are dropped by the core.
+        }
+    }
+
+    /// Dials every member of the current configuration (a joined node included), at its
+    /// --peer-via override, else the ensemble's address, else the address carried in the log.
+    func refreshPeerLinks() {
+        var dial: [NodeID: NodeAddress] = [:]
+        let c = raft.configuration
+        for id in c.members where id != options.id {
+            if let a = options.dialAddress(of: id) {
+                dial[id] = a
+            } else if let text = c.addresses[id], let a = try? NodeAddress(parsing: text) {
+                dial[id] = a
+            }
+        }
+        transport.updatePeers(dial)
+    }
+
+    func publishStatus() {
+        let r = raft
+        let keys = machine.data.items.count
+        status.update {
+            $0.role = r.role
+            $0.term = r.term
+            $0.leader = r.leader
+            $0.commitIndex = r.commitIndex
+            $0.appliedIndex = r.appliedIndex
+            $0.lastIndex = r.lastIndex
+            $0.members = r.configuration.members.sorted()
+            $0.keyCount = keys
+        }
+    }
+
+    // MARK: snapshots
+
+    private func maybeSnapshot() {
+        guard appliedSinceSnapshot >= options.logMaxEntries else { return }
+        checkpoint()
+    }
+
+    /// Takes a snapshot of the state machine at the applied index and lets the core compact.
+    @discardableResult
+    func checkpoint() -> LogIndex {
+        let index = raft.appliedIndex
+        guard index > (raft.snapshot?.index ?? .zero), let term = raft.term(at: index) else { return raft.snapshot?.index ?? .zero }
+        let meta = SnapshotMetadata(index: index, term: term, configuration: raft.configuration(at: index))
+        let bytes = machine.serialize()
+        do {
+            try persistence.saveSnapshot(meta, data: bytes)
+        } catch {
+            logger.error("snapshot failed: \(error)")
+            return raft.snapshot?.index ?? .zero
+        }
+        transport.snapshotData = (meta, bytes)
+        raft.snapshotTaken(meta)
+        appliedSinceSnapshot = 0
+        logger.info("snapshot taken at index \(index)")
+        return index
+    }
+}
+
+/// The application's role callbacks, called on the node's loop.
+struct RoleCallbacks: Sendable {
+    var onLeader: (@Sendable () -> Void)?
+    var onFollower: (@Sendable () -> Void)?
+    var onCandidate: (@Sendable () -> Void)?
+
+    func fire(_ which: KeyPath<RoleCallbacks, (@Sendable () -> Void)?>) {
+        self[keyPath: which]?()
+    }
+}

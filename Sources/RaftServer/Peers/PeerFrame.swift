@@ -1,0 +1,57 @@
+import PeerWire
+import RaftCore
+
+/// What the node sends and receives on the peer port (P+1), in PeerWire's documented frames
+/// (docs/peer-protocol.md). This thin layer only adds who sent a forwarded request (known
+/// from the connection's handshake) and the splitting of snapshots into chunks.
+enum PeerFrame: Sendable {
+    /// First frame on every connection: who is dialing.
+    case hello(from: NodeID)
+    case raft(Message)
+    /// A follower hands a client command to the leader (clients may talk to any node; a
+    /// follower relays rather than redirects, so any Redis client works). `from` is filled in
+    /// by the receiving connection from its handshake.
+    case forwardRequest(id: UInt64, from: NodeID, arguments: [[UInt8]])
+    /// The leader's answer, the reply encoded as RESP3 bytes.
+    case forwardResponse(id: UInt64, reply: [UInt8])
+    /// A piece of a snapshot's bytes, sent before the InstallSnapshot message that refers to it (§7).
+    case snapshotChunk(SnapshotChunk)
+
+    static let clusterID = "raft-node"
+
+    var wire: Frame {
+        switch self {
+        case .hello(let from): .handshake(Handshake(sender: from, clusterID: Self.clusterID))
+        case .raft(let m): .message(m)
+        case .forwardRequest(let id, _, let args): .forwardRequest(ForwardRequest(requestID: id, kind: .write, args: args))
+        case .forwardResponse(let id, let reply): .forwardResponse(ForwardResponse(requestID: id, reply: reply))
+        case .snapshotChunk(let c): .snapshotChunk(c)
+        }
+    }
+
+    init(_ frame: Frame) {
+        switch frame {
+        case .handshake(let h): self = .hello(from: h.sender)
+        case .message(let m): self = .raft(m)
+        case .forwardRequest(let r): self = .forwardRequest(id: r.requestID, from: NodeID(""), arguments: r.args)
+        case .forwardResponse(let r): self = .forwardResponse(id: r.requestID, reply: r.reply)
+        case .snapshotChunk(let c): self = .snapshotChunk(c)
+        }
+    }
+
+    func encoded() -> [UInt8] { FrameCodec.encode(wire) }
+
+    /// A snapshot's bytes as the chunks that carry them.
+    static func chunks(of data: [UInt8], index: LogIndex, term: Term) -> [PeerFrame] {
+        var out: [PeerFrame] = []
+        var offset = 0
+        repeat {
+            let end = min(offset + PeerWire.maxSnapshotChunk, data.count)
+            out.append(.snapshotChunk(SnapshotChunk(
+                snapshotIndex: index, snapshotTerm: term, offset: UInt64(offset), totalSize: UInt64(data.count),
+                last: end == data.count, bytes: Array(data[offset..<end]))))
+            offset = end
+        } while offset < data.count
+        return out
+    }
+}

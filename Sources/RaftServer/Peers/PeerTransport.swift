@@ -1,0 +1,179 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PeerWire
+import RESP
+import RaftCore
+
+/// The peer port: a listener for inbound connections and one outbound link per peer. Raft
+/// messages always leave on the outbound link; a forwarded request is answered on the
+/// connection it came in on. Lives on the driver's loop.
+final class PeerTransport: @unchecked Sendable {
+    let loop: any EventLoop
+    let myID: NodeID
+    let logger: Logger
+    unowned let driver: NodeDriver
+    var links: [NodeID: PeerLink] = [:]
+    var listener: (any Channel)? = nil
+    var inbound: [ObjectIdentifier: any Channel] = [:]
+    /// The latest snapshot this node took or received, with its bytes (to ship to laggards).
+    var snapshotData: (SnapshotMetadata, [UInt8])? = nil
+    /// Snapshot bytes arriving in chunks, by index; complete once the last chunk is in.
+    var received: [LogIndex: (term: Term, data: [UInt8], complete: Bool)] = [:]
+
+    init(loop: any EventLoop, myID: NodeID, driver: NodeDriver, logger: Logger) {
+        self.loop = loop
+        self.myID = myID
+        self.driver = driver
+        self.logger = logger
+    }
+
+    func bind(_ address: NodeAddress) -> EventLoopFuture<Void> {
+        ServerBootstrap(group: loop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PeerFrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(PeerConnectionHandler(transport: self, direction: .inbound))
+                }
+            }
+            .bind(host: address.host, port: address.port)
+            .map { [self] channel in listener = channel }
+    }
+
+    /// Keeps the set of links in step with the configuration (joining and leaving members).
+    func updatePeers(_ dial: [NodeID: NodeAddress]) {
+        for (id, address) in dial where id != myID {
+            if let l = links[id], l.address == address { continue }
+            links[id]?.close()
+            links[id] = PeerLink(peer: id, address: address, transport: self)
+        }
+        for id in links.keys where dial[id] == nil {
+            links.removeValue(forKey: id)?.close()
+        }
+    }
+
+    func send(_ messages: [Message]) {
+        for m in messages {
+            guard let link = links[m.to] else {
+                logger.debug("no link to \(m.to), dropping \(m.body)")
+                continue
+            }
+            if case .installSnapshot(let meta) = m.body {
+                guard let (have, bytes) = snapshotData, have.index == meta.index else {
+                    driver.raft.reportSnapshotStatus(peer: m.to, success: false)
+                    continue
+                }
+                for chunk in PeerFrame.chunks(of: bytes, index: meta.index, term: meta.term) { link.send(chunk) }
+            }
+            link.send(.raft(m))
+        }
+    }
+
+    /// False when the peer is unknown (the caller answers the client at once).
+    func sendForward(_ frame: PeerFrame, to peer: NodeID) -> Bool {
+        guard let link = links[peer] else { return false }
+        link.send(frame)
+        link.flush()
+        return true
+    }
+
+    func flush() {
+        for l in links.values { l.flush() }
+    }
+
+    func receivedSnapshotData(_ meta: SnapshotMetadata) -> [UInt8]? {
+        defer { received = [:] }
+        guard let r = received[meta.index], r.term == meta.term, r.complete else { return nil }
+        snapshotData = (meta, r.data)
+        return r.data
+    }
+
+    /// Chunks must arrive in order from offset 0; anything else restarts the transfer.
+    func receiveChunk(_ c: SnapshotChunk, from peer: NodeID?) {
+        var entry = received[c.snapshotIndex] ?? (c.snapshotTerm, [], false)
+        if c.offset == 0 || entry.term != c.snapshotTerm { entry = (c.snapshotTerm, [], false) }
+        guard UInt64(entry.data.count) == c.offset else {
+            logger.warning("snapshot chunk from \(peer?.description ?? "?") out of order (offset \(c.offset)), dropped")
+            received[c.snapshotIndex] = nil
+            return
+        }
+        entry.data += c.bytes
+        entry.complete = c.last
+        received[c.snapshotIndex] = entry
+    }
+
+    func close() -> EventLoopFuture<Void> {
+        for l in links.values { l.close() }
+        links = [:]
+        for c in inbound.values { c.close(promise: nil) }
+        return listener?.close() ?? loop.makeSucceededVoidFuture()
+    }
+}
+
+/// Frames arriving on any peer connection, either direction.
+final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = PeerFrame
+    enum Direction { case inbound, outbound(NodeID) }
+
+    let transport: PeerTransport
+    let direction: Direction
+    var remote: NodeID? = nil
+
+    init(transport: PeerTransport, direction: Direction) {
+        self.transport = transport
+        self.direction = direction
+        if case .outbound(let id) = direction { remote = id }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if case .inbound = direction { transport.inbound[ObjectIdentifier(context.channel)] = context.channel }
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        transport.inbound[ObjectIdentifier(context.channel)] = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        let driver = transport.driver
+        if remote == nil {
+            guard case .hello(let from) = frame else {
+                transport.logger.warning("peer connection from \(context.channel.remoteAddress.map { "\($0)" } ?? "?") did not start with a hello, disconnecting")
+                context.close(promise: nil)
+                return
+            }
+            remote = from
+            return
+        }
+        switch frame {
+        case .hello:
+            break
+        case .raft(let m):
+            driver.receive(m)
+        case .forwardRequest(let id, let from, let arguments):
+            let channel = context.channel
+            _ = from
+            driver.submit(arguments, forwardedFrom: remote).whenSuccess { reply in
+                let bytes = PeerFrame.forwardResponse(id: id, reply: RESPEncoder.encode(reply, version: .resp3)).encoded()
+                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+            }
+        case .forwardResponse(let id, let reply):
+            driver.forwardAnswered(id: id, reply: reply)
+        case .snapshotChunk(let c):
+            transport.receiveChunk(c, from: remote)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is WireError || error is ByteToMessageDecoderError {
+            transport.logger.warning("peer \(remote?.description ?? "?") at \(context.channel.remoteAddress.map { "\($0)" } ?? "?") sent bad bytes (\(error)), disconnecting")
+        } else {
+            transport.logger.debug("peer connection error: \(error)")
+        }
+        context.close(promise: nil)
+    }
+}

@@ -1,0 +1,147 @@
+// raft-node: a Raft-replicated key-value node speaking the Redis protocol (pyraft-compatible CLI).
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import Logging
+import RaftCore
+import RaftServer
+
+@main
+struct RaftNodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "raft-node",
+        abstract: "A Raft-replicated key-value node speaking the Redis protocol (RESP).",
+        discussion: """
+            Clients connect to -a IP:PORT with any Redis client; peers talk Raft on PORT+1.
+            Without -e the node is the leader of a one-node cluster. With -e, give the same
+            ensemble to every founding node, e.g.
+              raft-node -a 127.0.0.1:7379 -i 1 -e 1/127.0.0.1:7379,2/127.0.0.1:7381,3/127.0.0.1:7383
+            """,
+        subcommands: [DumpSnapshot.self]
+    )
+
+    @Option(name: [.customShort("a"), .customLong("addr")], help: ArgumentHelp("Client address to listen on; peers use PORT+1.", valueName: "IP:PORT"))
+    var address: String?
+
+    @Option(name: [.customShort("i"), .customLong("id")], help: ArgumentHelp("This node's id (default: its -a address).", valueName: "NODE_ID"))
+    var id: String?
+
+    @Option(name: [.customShort("e"), .customLong("ensemble")], help: ArgumentHelp("Founding members, comma-separated ID/IP:PORT or bare IP:PORT (client addresses); this node may be included.", valueName: "ENSEMBLE"))
+    var ensemble: String?
+
+    @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("pyraft's snapshot file: not supported yet (use --data-dir, which keeps log and snapshots).", valueName: "SNAPSHOT_FILE"))
+    var snapshotFile: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots (default: memory only).", valueName: "DIR"))
+    var dataDirectory: String?
+
+    @Option(name: .customLong("peer-via"), help: ArgumentHelp("Dial this address to reach peer ID's peer port (e.g. a relay); repeatable.", valueName: "ID=IP:PORT"))
+    var peerVia: [String] = []
+
+    @Option(name: .customLong("read-mode"), help: ArgumentHelp("linearizable (ReadIndex) or local (fast, may be stale).", valueName: "MODE"))
+    var readMode: String = "linearizable"
+
+    @Option(name: .customLong("fsync"), help: ArgumentHelp("always (sync each batch before acknowledging) or never.", valueName: "POLICY"))
+    var fsync: String = "always"
+
+    @Option(name: .customLong("log-max"), help: ArgumentHelp("Snapshot and compact the log every N applied entries.", valueName: "N"))
+    var logMax: Int = 100_000
+
+    @Option(name: .customLong("tick-ms"), help: ArgumentHelp("Length of one Raft tick in milliseconds.", valueName: "MS"))
+    var tickMilliseconds: Int = 100
+
+    @Option(name: .customLong("election-ticks"), help: ArgumentHelp("Election timeout in ticks (randomized up to twice that).", valueName: "N"))
+    var electionTicks: Int = 10
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
+    var logLevel: String = "info"
+
+    @Option(name: .customLong("log-file"), help: ArgumentHelp("Append log lines to this file instead of stderr.", valueName: "FILE"))
+    var logFile: String?
+
+    func validate() throws {
+        // -a is checked in run(): a parent's validate() also runs for `raft-node dump-snapshot`.
+        guard address != nil else { return }
+        do {
+            _ = try makeOptions()
+        } catch let e as NodeOptionError {
+            throw ValidationError(e.description)
+        }
+        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func makeOptions() throws -> RaftServerOptions {
+        guard let address else { throw NodeOptionError("missing -a IP:PORT (the client address to listen on)") }
+        let client = try NodeAddress(parsing: address)
+        guard let mode = RaftServerOptions.ReadMode(rawValue: readMode) else {
+            throw NodeOptionError("--read-mode '\(readMode)' must be linearizable or local")
+        }
+        guard let policy = RaftServerOptions.FsyncPolicy(rawValue: fsync) else {
+            throw NodeOptionError("--fsync '\(fsync)' must be always or never")
+        }
+        if snapshotFile != nil {
+            throw NodeOptionError("-l is not supported yet: use --data-dir DIR (log and snapshots are kept there; CHECKPOINT writes a snapshot)")
+        }
+        guard logMax > 0 else { throw NodeOptionError("--log-max must be positive") }
+        guard (1...60_000).contains(tickMilliseconds) else { throw NodeOptionError("--tick-ms must be between 1 and 60000") }
+        guard electionTicks >= 2 else { throw NodeOptionError("--election-ticks must be at least 2") }
+        var members = try ensemble.map { try RaftServerOptions.parseEnsemble($0) } ?? [:]
+        var via: [NodeID: NodeAddress] = [:]
+        for v in peerVia {
+            let (peer, a) = try RaftServerOptions.parsePeerVia(v)
+            via[peer] = a
+        }
+        let me = NodeID(id ?? client.description)
+        if let listed = members[me], listed != client {
+            throw NodeOptionError("the ensemble lists this node (\(me)) at \(listed), but -a is \(client)")
+        }
+        // A bare IP:PORT ensemble names nodes by address; this node is found by its address.
+        if id != nil, let byAddress = members.first(where: { $0.value == client && $0.key != me }) {
+            throw NodeOptionError("the ensemble lists \(client) as node '\(byAddress.key)', but -i is '\(me)'")
+        }
+        members[me] = client
+        for peer in via.keys where members[peer] == nil {
+            throw NodeOptionError("--peer-via names '\(peer)', which is not in the ensemble")
+        }
+        return RaftServerOptions(
+            id: me, clientAddress: client, ensemble: members.count > 1 ? members : [:], peerVia: via,
+            readMode: mode, fsync: policy, dataDirectory: dataDirectory, logMaxEntries: logMax,
+            tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
+    }
+
+    func run() async throws {
+        let options: RaftServerOptions
+        do {
+            options = try makeOptions()
+        } catch let e as NodeOptionError {
+            throw ValidationError(e.description)
+        }
+        let sink: LogSink
+        if let logFile {
+            guard let f = fopen(logFile, "a") else {
+                throw ValidationError("cannot open --log-file '\(logFile)': \(String(cString: strerror(errno)))")
+            }
+            sink = LogSink(file: f)
+        } else {
+            sink = LogSink(file: fdopen(2, "a"))
+        }
+        let source = NodeStatusSource(fallbackID: options.id.rawValue)
+        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        LoggingSystem.bootstrap { _ in PyraftLogHandler(source: source, sink: sink, logLevel: level) }
+        let logger = Logger(label: "raft-node")
+        let server = RaftServer(options: options, logger: logger)
+        source.attach(server)
+        do {
+            try await server.start()
+        } catch {
+            logger.critical("\(error)")
+            LogSink.standardError("raft-node: \(error)\n")
+            await server.shutdown()
+            throw ExitCode(1)
+        }
+        try await server.run()
+    }
+}

@@ -1,1 +1,0 @@
-print("raft-node: not built yet")

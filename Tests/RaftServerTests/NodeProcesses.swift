@@ -1,0 +1,139 @@
+import Foundation
+import RESP
+
+/// Starts raft-node processes for one test and always kills them (only the pids it started).
+final class NodeProcesses: @unchecked Sendable {
+    struct Node {
+        var id: String
+        var port: Int
+        var process: Process
+        var logPath: String
+    }
+
+    static var binary: URL {
+        // Tests/RaftServerTests/NodeProcesses.swift → the package root → .build/debug/raft-node
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for config in ["debug", "release"] {
+            let u = root.appendingPathComponent(".build/\(config)/raft-node")
+            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
+        }
+        return root.appendingPathComponent(".build/debug/raft-node")
+    }
+
+    /// A port base per test process and per call, so parallel tests and runs do not collide.
+    nonisolated(unsafe) static var nextSlot = 0
+    static let lock = NSLock()
+    static func portBase() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        nextSlot += 1
+        return 20000 + Int(getpid() % 200) * 100 + (nextSlot % 12) * 8
+    }
+
+    var nodes: [Node] = []
+    let directory: URL
+
+    init() {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("raft-node-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { stopAll() }
+
+    /// Starts an n-node cluster with ids 1...n on consecutive even ports from `base`.
+    func startCluster(size: Int, base: Int, extra: [String] = []) throws {
+        let ensemble = (1...size).map { "\($0)/127.0.0.1:\(base + 2 * ($0 - 1))" }.joined(separator: ",")
+        for i in 1...size {
+            var args = ["-a", "127.0.0.1:\(base + 2 * (i - 1))", "-i", "\(i)", "--tick-ms", "50", "--fsync", "never"]
+            if size > 1 { args += ["-e", ensemble] }
+            try start(id: "\(i)", port: base + 2 * (i - 1), arguments: args + extra)
+        }
+    }
+
+    func start(id: String, port: Int, arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = arguments
+        let logPath = directory.appendingPathComponent("node-\(id).log").path
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        p.standardError = log
+        p.standardOutput = log
+        try p.run()
+        nodes.append(Node(id: id, port: port, process: p, logPath: logPath))
+    }
+
+    func kill(id: String) {
+        guard let n = nodes.first(where: { $0.id == id }), n.process.isRunning else { return }
+        Foundation.kill(n.process.processIdentifier, SIGKILL)
+        n.process.waitUntilExit()
+    }
+
+    func stopAll() {
+        for n in nodes where n.process.isRunning {
+            Foundation.kill(n.process.processIdentifier, SIGKILL)
+            n.process.waitUntilExit()
+        }
+    }
+
+    func logs() -> String {
+        nodes.map { n in "--- node \(n.id)\n" + ((try? String(contentsOfFile: n.logPath, encoding: .utf8)) ?? "") }.joined(separator: "\n")
+    }
+
+    /// Polls INFO on the living nodes until one reports itself leader and the others agree.
+    func waitForLeader(among ids: [String]? = nil, seconds: Double = 15) throws -> Node {
+        let deadline = Date().addingTimeInterval(seconds)
+        let candidates = nodes.filter { ids?.contains($0.id) ?? true }
+        while Date() < deadline {
+            var leaders: Set<String> = []
+            var reporting = 0
+            for n in candidates {
+                guard let c = try? TestClient(port: n.port, timeoutSeconds: 1),
+                    let info = try? c.call("INFO", "raft").text
+                else { continue }
+                reporting += 1
+                if let line = info.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("leader:") }) {
+                    let l = String(line.dropFirst("leader:".count)).trimmingCharacters(in: .whitespaces)
+                    leaders.insert(l)
+                }
+            }
+            if reporting == candidates.count, leaders.count == 1, let l = leaders.first, !l.isEmpty,
+                let node = candidates.first(where: { $0.id == l })
+            {
+                return node
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestClient.Failure(description: "no agreed leader within \(seconds)s\n\(logs())")
+    }
+
+    /// Waits until the node accepts connections.
+    func waitForPort(_ port: Int, seconds: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let c = try? TestClient(port: port, timeoutSeconds: 1), (try? c.call("PING"))?.text == "PONG" { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestClient.Failure(description: "port \(port) never answered PING\n\(logs())")
+    }
+}
+
+/// Runs raft-node to completion with a time bound; returns the exit status and stderr.
+func runNodeExpectingExit(_ arguments: [String], seconds: Double = 10) throws -> (status: Int32, output: String) {
+    let p = Process()
+    p.executableURL = NodeProcesses.binary
+    p.arguments = arguments
+    let pipe = Pipe()
+    p.standardError = pipe
+    p.standardOutput = pipe
+    try p.run()
+    let deadline = Date().addingTimeInterval(seconds)
+    while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if p.isRunning {
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        return (-1, "still running after \(seconds)s")
+    }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
