@@ -216,8 +216,8 @@ sec_failover() {
 # 5. restart: replay of a long log, then of a snapshot
 ###########################################################################################
 RS_ARGS=""
-restart_time() {  # restart_time LABEL TARGET_APPLIED: start the node, time until PONG and applied_index >= target
-  local label=$1 target=$2 t0 t_pong="" t_ok="" a=""
+restart_time() {  # restart_time LABEL TARGET_APPLIED WHAT: start the node, time until PONG and applied_index >= target
+  local label=$1 target=$2 what=$3 t0 t_pong="" t_ok="" a=""
   # shellcheck disable=SC2086
   t0=$(now_ms); start_bg "$OUT/restart.p$PASS.log" "$NODE_BIN" $RS_ARGS; RS_PID=$LASTPID
   while [ $(( $(now_ms) - t0 )) -lt 600000 ] && is_running "$RS_PID"; do
@@ -230,7 +230,7 @@ restart_time() {  # restart_time LABEL TARGET_APPLIED: start the node, time unti
   done
   if [ -n "$t_ok" ]; then
     row restart restart time "raft-node 1x" "$label" $((t_ok - t0)) - - - \
-        "first PONG after $((t_pong - t0)) ms; applied_index=$a (target $target); data dir $(du -sh "$W/restart" | cut -f1); rss $(awk '/VmRSS/{print $2 $3}' /proc/$RS_PID/status)"
+        "$what; first PONG after $((t_pong - t0)) ms; applied_index=$a (target $target); data dir $(du -sh "$W/restart" | cut -f1); rss $(awk '/VmRSS/{print $2 $3}' /proc/$RS_PID/status)"
   else
     row restart restart time "raft-node 1x" "$label" FAILED - - - "applied_index=${a:-?} target=$target (not reached in 600 s or node exited)"
   fi
@@ -254,13 +254,13 @@ sec_restart() {
   echo "  loaded: applied_index=$before keys=$keys data dir $(du -sh "$W/restart" | cut -f1)"
   [ -n "$before" ] || { row restart restart time "raft-node 1x" "restart" FAILED - - - "no applied_index in INFO raft"; stop_pid "$RS_PID"; return; }
   stop_pid "$RS_PID" TERM
-  restart_time "restart from log (${before} entries, $keys keys)" "$before"
+  restart_time "restart from log" "$before" "log of $before entries, $keys keys"
   is_running "$RS_PID" || return
   before=$(info_field 26201 applied_index)
   cp=$(RCLI_TIMEOUT=300 rcli -p 26201 CHECKPOINT)
   echo "  CHECKPOINT -> $cp; data dir $(du -sh "$W/restart" | cut -f1)"
   stop_pid "$RS_PID" TERM
-  restart_time "restart after CHECKPOINT (snapshot at $cp, $keys keys)" "$before"
+  restart_time "restart after CHECKPOINT" "$before" "snapshot at index $cp, $keys keys"
   stop_pid "$RS_PID"
   rm -rf "$W/restart"
 }
