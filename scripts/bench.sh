@@ -286,8 +286,8 @@ sec_pyraft() {
   section_head "pyraft: 3-node pyraft vs 3-node raft-node (--fsync always), python RESP client (resp_load.py)"
   python3 -c "import pyraft" 2>/dev/null || { echo "  SKIP: python3 -c 'import pyraft' fails (pip install pyraft)"; row pyraft c50 ref pyraft SKIP - - - "pyraft not installed"; return; }
   need_ports 26301 26302 26311 26312 26321 26322 || return
-  local try i L="" pids=()
-  for try in 1 2 3; do
+  local i L="" pids=()
+  for _ in 1 2 3; do
     rm -rf "$W/pyraft"; pids=()
     for i in 1 2 3; do mkdir -p "$W/pyraft/n$i"; done
     start_bg_in "$W/pyraft/n1" "$OUT/pyraft-n1.p$PASS.log" python3 -m pyraft.run_raft -i 1 -a 127.0.0.1:26301; pids+=("$LASTPID")
