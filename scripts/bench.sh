@@ -178,22 +178,27 @@ sec_failover() {
   section_head "failover: SIGKILL the leader of a 3-node raft-node (--fsync always), first OK SET on a survivor"
   [ $NODE_OK = 1 ] || { node_skip failover failover "SIGKILL leader"; return; }
   cluster_start failover always || { row failover failover time "raft-node 3x" "SIGKILL leader -> first OK SET" FAILED - - - "cluster did not start"; return; }
-  local k i li t0 t1 el p r polls survivors times=() errs=0 fails=0
+  local k i li t0 t1 el p okf polls survivors jobs times=() fails=0
   for k in $(seq 1 "$FAILOVERS"); do
     LEADER=$(wait_leader 30 "${NPORT[1]}" "${NPORT[2]}" "${NPORT[3]}")
     [ -n "$LEADER" ] || { echo "  trial $k: no leader within 30 s"; fails=$((fails + 1)); break; }
     li=$(( (LEADER - 26099) / 2 )); survivors=()
     for i in 1 2 3; do [ "$i" != "$li" ] && survivors+=("${NPORT[$i]}"); done
     rcli -p "$LEADER" SET failover warm > /dev/null
-    kill_now "${NPID[$li]}"; t0=$(now_ms); t1=""; polls=0
-    while [ $(( $(now_ms) - t0 )) -lt 30000 ]; do
+    # Every 20 ms one SET per survivor, each in its own short-lived redis-cli (bounded by a 1 s
+    # timeout), so a SET stuck on a follower that still forwards to the dead leader does not delay
+    # the next poll. The time is that of the first +OK, from the kill.
+    okf=$W/failover.$k.ok; : > "$okf"; polls=0; jobs=()
+    kill_now "${NPID[$li]}"; t0=$(now_ms)
+    while [ $(( $(now_ms) - t0 )) -lt 30000 ] && [ ! -s "$okf" ]; do
       for p in "${survivors[@]}"; do
-        r=$(RCLI_TIMEOUT=0.5 rcli -p "$p" SET failover "$k"); polls=$((polls + 1))
-        [ "$r" = OK ] && { t1=$(now_ms); break 2; }
-        [ -n "$r" ] && errs=$((errs + 1))
+        ( r=$(timeout 1 redis-cli -p "$p" SET failover "$k" 2>/dev/null); [ "$r" = OK ] && now_ms >> "$okf" ) &
+        jobs+=("$!"); polls=$((polls + 1))
       done
       sleep 0.02
     done
+    wait "${jobs[@]}" 2>/dev/null
+    t1=$(sort -n "$okf" | head -1)
     if [ -n "$t1" ]; then el=$((t1 - t0)); times+=("$el"); echo "  trial $k: killed n$li, first OK SET after $el ms ($polls SET attempts)"
     else fails=$((fails + 1)); echo "  trial $k: killed n$li, no OK SET within 30 s"; fi
     node_start_one "$li"
@@ -205,7 +210,7 @@ sec_failover() {
     local s; s=$(printf '%s\n' "${times[@]}" | sort -n)
     local med; med=$(echo "$s" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}')
     row failover failover time "raft-node 3x" "SIGKILL leader -> first OK SET (median)" "$med" - - - \
-        "min=$(echo "$s" | head -1) max=$(echo "$s" | tail -1) trials=${#times[@]} failed=$fails all=$(echo "$s" | paste -sd/) error-replies=$errs"
+        "min=$(echo "$s" | head -1) max=$(echo "$s" | tail -1) trials=${#times[@]} failed=$fails all=$(echo "$s" | paste -sd/)"
   else
     row failover failover time "raft-node 3x" "SIGKILL leader -> first OK SET (median)" FAILED - - - "failed=$fails"
   fi
