@@ -221,15 +221,23 @@ sec_failover() {
 # 5. restart: replay of a long log, then of a snapshot
 ###########################################################################################
 RS_ARGS=""
+applied_now() {  # applied_now PORT: applied_index from INFO raft, retried (the node may be busy just after a start)
+  local a i
+  for i in 1 2 3 4 5 6 7 8 9 10; do
+    a=$(RCLI_TIMEOUT=10 info_field "$1" applied_index)
+    case "$a" in ''|*[!0-9]*) sleep 0.5;; *) echo "$a"; return;; esac
+  done
+}
 restart_time() {  # restart_time LABEL TARGET_APPLIED WHAT: start the node, time until PONG and applied_index >= target
   local label=$1 target=$2 what=$3 t0 t_pong="" t_ok="" a=""
+  case "$target" in ''|*[!0-9]*) row restart restart time "raft-node 1x" "$label" FAILED - - - "no applied_index to wait for (INFO raft gave '$target')"; return;; esac
   # shellcheck disable=SC2086
   t0=$(now_ms); start_bg "$OUT/restart.p$PASS.log" "$NODE_BIN" $RS_ARGS; RS_PID=$LASTPID
   while [ $(( $(now_ms) - t0 )) -lt 600000 ] && is_running "$RS_PID"; do
     if [ "$(RCLI_TIMEOUT=2 rcli -p 26201 ping)" = PONG ]; then
       [ -z "$t_pong" ] && t_pong=$(now_ms)
       a=$(info_field 26201 applied_index)
-      [ -n "$a" ] && [ "$a" -ge "$target" ] && { t_ok=$(now_ms); break; }
+      case "$a" in ''|*[!0-9]*) ;; *) [ "$a" -ge "$target" ] && { t_ok=$(now_ms); break; };; esac
     fi
     sleep 0.02
   done
@@ -254,14 +262,14 @@ sec_restart() {
   rb restart load info "raft-node 1x" "-P 64 -r $RESTART_N (load)" 1200 "$RESTART_N" set -p 26201 -c 50 -P 64 -r "$RESTART_N"
   SRV=""
   local before keys cp
-  before=$(info_field 26201 applied_index)
+  before=$(applied_now 26201)
   keys=$(rcli -p 26201 DBSIZE)
   echo "  loaded: applied_index=$before keys=$keys data dir $(du -sh "$W/restart" | cut -f1)"
   [ -n "$before" ] || { row restart restart time "raft-node 1x" "restart" FAILED - - - "no applied_index in INFO raft"; stop_pid "$RS_PID"; return; }
   stop_pid "$RS_PID" TERM
   restart_time "restart from log" "$before" "log of $before entries, $keys keys"
   is_running "$RS_PID" || return
-  before=$(info_field 26201 applied_index)
+  before=$(applied_now 26201)
   cp=$(RCLI_TIMEOUT=300 rcli -p 26201 CHECKPOINT)
   echo "  CHECKPOINT -> $cp; data dir $(du -sh "$W/restart" | cut -f1)"
   stop_pid "$RS_PID" TERM
