@@ -33,3 +33,11 @@ bench-resp: release
 
 bench-checker: release
 	.build/release/raft-chaos bench ../shared/corpus/porcupine
+
+# A local N-node cluster on loopback in the foreground; Ctrl-C stops every node.
+cluster: build
+	scripts/cluster.sh $(N)
+
+# The node beside redis-server (and pyraft when installed), as ratios: docs/BENCHMARKS.md
+bench: release
+	bash scripts/bench.sh
