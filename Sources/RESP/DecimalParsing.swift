@@ -22,6 +22,15 @@ func parseRedisInteger(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int
         // "0" alone is fine; "-0" and "01" are not, as in string2ll.
         return (p + 1 == end && !negative) ? 0 : nil
     }
+    guard let magnitude = decimalMagnitude(bytes, from: p, to: end) else { return nil }
+    return signedDecimal(magnitude: magnitude, negative: negative)
+}
+
+/// The value of the ASCII digits in `bytes[from..<end]`, or nil on a non-digit or overflow.
+/// Shared by the request parser (strict, string2ll-like) and the reply parser (lenient).
+@inline(__always)
+func decimalMagnitude(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt64? {
+    var p = start
     var magnitude: UInt64 = 0
     while p < end {
         let d = bytes[p] &- UInt8(ascii: "0")
@@ -32,6 +41,12 @@ func parseRedisInteger(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int
         magnitude = m2
         p += 1
     }
+    return magnitude
+}
+
+/// `magnitude` with its sign as an Int64, or nil when it does not fit.
+@inline(__always)
+func signedDecimal(magnitude: UInt64, negative: Bool) -> Int64? {
     if negative {
         guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
         return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)

@@ -192,22 +192,8 @@ public struct RESPReplyParser: Sendable {
             p += 1
         }
         guard p < end, end - p <= 40 else { return nil }
-        var magnitude: UInt64 = 0
-        while p < end {
-            let d = bytes[p] &- UInt8(ascii: "0")
-            guard d <= 9 else { return nil }
-            let (m1, o1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (m2, o2) = m1.addingReportingOverflow(UInt64(d))
-            guard !o1, !o2 else { return nil }
-            magnitude = m2
-            p += 1
-        }
-        if negative {
-            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
-            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-        }
-        guard magnitude <= UInt64(Int64.max) else { return nil }
-        return Int64(magnitude)
+        guard let magnitude = decimalMagnitude(bytes, from: p, to: end) else { return nil }
+        return signedDecimal(magnitude: magnitude, negative: negative)
     }
 
     static func parseDouble(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ end: Int) -> Double? {
