@@ -1,3 +1,4 @@
+import KeyValueStore
 import NIOConcurrencyHelpers
 import NIOCore
 import RESP

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KeyValueStore
 import Logging
 import NIOCore
 import NIOPosix
@@ -14,7 +15,9 @@ final class NodeDriver: @unchecked Sendable {
     let options: RaftServerOptions
     let logger: Logger
     var raft: RaftNode
-    let machine: ReplicatedStateMachine
+    /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
+    /// are served after ReadIndex. Touched on `loop` only.
+    let machine: KeyValueStateMachine
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
@@ -28,7 +31,6 @@ final class NodeDriver: @unchecked Sendable {
         var deadline: NIODeadline
     }
     struct QueuedRead {
-        var spec: CommandSpec
         var arguments: [[UInt8]]
         var promise: EventLoopPromise<RESPValue>
         var deadline: NIODeadline
@@ -59,7 +61,7 @@ final class NodeDriver: @unchecked Sendable {
         self.loop = loop
         self.options = options
         self.logger = logger
-        self.machine = ReplicatedStateMachine(registry: registry)
+        self.machine = KeyValueStateMachine(registry: registry)
         if let bytes = recovered.snapshotData { try machine.restore(bytes) }
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
@@ -257,7 +259,7 @@ final class NodeDriver: @unchecked Sendable {
 
     func publishStatus() {
         let r = raft
-        let keys = machine.data.items.count
+        let keys = machine.store.storedCount
         status.update {
             $0.role = r.role
             $0.term = r.term
@@ -283,7 +285,7 @@ final class NodeDriver: @unchecked Sendable {
         let index = raft.appliedIndex
         guard index > (raft.snapshot?.index ?? .zero), let term = raft.term(at: index) else { return raft.snapshot?.index ?? .zero }
         let meta = SnapshotMetadata(index: index, term: term, configuration: raft.configuration(at: index))
-        let bytes = machine.serialize()
+        let bytes = machine.snapshotBytes()
         do {
             try persistence.saveSnapshot(meta, data: bytes)
         } catch {
