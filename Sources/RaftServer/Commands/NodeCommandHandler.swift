@@ -69,9 +69,7 @@ struct NodeCommandHandler: ClientCommandHandler {
             }
             // Node commands are answered above; one the node does not know is never proposed.
             guard kind != .admin else { return loop.makeSucceededFuture(NodeDriver.notReplicated(arguments)) }
-            return orderings.ordering(for: context.connection.id).schedule(kind, on: loop) {
-                driver.loop.flatSubmit { driver.submit(arguments) }
-            }
+            return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(kind, arguments)
         }
     }
 

@@ -51,24 +51,48 @@ extension NodeDriver {
         case .entry(let bytes): entry = bytes
         case .reply(let rejection): return loop.makeSucceededFuture(rejection)
         }
-        let index: LogIndex
-        do {
-            index = try raft.propose(entry)
-        } catch {
-            switch error {
-            case .notLeader(let hint):
-                if forwardedFrom == nil, let hint, hint != options.id { return forward(arguments, to: hint) }
-                return loop.makeSucceededFuture(Self.noLeader())
-            case .transferInProgress:
-                return loop.makeSucceededFuture(.error("TRYAGAIN leadership transfer in progress"))
-            default:
-                return loop.makeSucceededFuture(.error("TRYAGAIN \(error)"))
-            }
-        }
+        // Proposed at the start of the next Ready with every other write of this loop turn.
         let promise = loop.makePromise(of: RESPValue.self)
-        pendingWrites[index] = PendingWrite(term: raft.term, promise: promise, deadline: requestDeadline)
+        proposalQueue.append(QueuedProposal(entry: entry, arguments: arguments, forwardedFrom: forwardedFrom, promise: promise))
         scheduleReady()
         return promise.futureResult
+    }
+
+    struct QueuedProposal {
+        var entry: [UInt8]
+        var arguments: [[UInt8]]
+        var forwardedFrom: NodeID?
+        var promise: EventLoopPromise<RESPValue>
+    }
+
+    /// Appends every queued write to the log at once (one AppendEntries per follower for the
+    /// lot, and one fsync with the rest of the Ready). Called at the start of each Ready.
+    func proposeQueued() {
+        guard !proposalQueue.isEmpty else { return }
+        let batch = proposalQueue
+        proposalQueue = []
+        do {
+            var index = try raft.propose(batch: batch.map(\.entry))
+            let deadline = requestDeadline
+            for p in batch {
+                pendingWrites[index] = PendingWrite(term: raft.term, promise: p.promise, deadline: deadline)
+                index = index.next
+            }
+        } catch {
+            for p in batch { p.promise.completeWith(proposalFailed(error, p)) }
+        }
+    }
+
+    private func proposalFailed(_ error: ProposalError, _ p: QueuedProposal) -> EventLoopFuture<RESPValue> {
+        switch error {
+        case .notLeader(let hint):
+            if p.forwardedFrom == nil, let hint, hint != options.id { return forward(p.arguments, to: hint) }
+            return loop.makeSucceededFuture(Self.noLeader())
+        case .transferInProgress:
+            return loop.makeSucceededFuture(.error("TRYAGAIN leadership transfer in progress"))
+        default:
+            return loop.makeSucceededFuture(.error("TRYAGAIN \(error)"))
+        }
     }
 
     // MARK: forwarding (follower → leader)

@@ -36,6 +36,8 @@ final class NodeDriver: @unchecked Sendable {
         var deadline: NIODeadline
     }
     var pendingWrites: [LogIndex: PendingWrite] = [:]
+    /// Prepared writes waiting for the next Ready, which proposes them together.
+    var proposalQueue: [QueuedProposal] = []
     /// Reads waiting for the next ReadIndex round (one round serves every read queued before it).
     var readQueue: [QueuedRead] = []
     var readRounds: [UInt64: (started: NIODeadline, reads: [QueuedRead])] = [:]
@@ -95,6 +97,8 @@ final class NodeDriver: @unchecked Sendable {
         let e = RESPValue.error("TRYAGAIN node is shutting down")
         for (_, w) in pendingWrites { w.promise.succeed(e) }
         pendingWrites = [:]
+        for p in proposalQueue { p.promise.succeed(e) }
+        proposalQueue = []
         failReads(readQueue, e)
         readQueue = []
         for (_, r) in readRounds { failReads(r.reads, e) }
@@ -134,6 +138,7 @@ final class NodeDriver: @unchecked Sendable {
     }
 
     private func processReady() {
+        if !stopped { proposeQueued() }
         guard !persisting, !stopped, raft.hasReady else { return }
         let rd = raft.ready()
         if let ss = rd.softState { softStateChanged(ss) }
