@@ -103,7 +103,7 @@ let package = Package(
             path: "Tests/ClientProtocolTests"
         ),
         // Real multi-process clusters: needs the raft-node product built (swift build --build-tests does).
-        .testTarget(name: "RaftServerTests", dependencies: ["RESP"], path: "Tests/RaftServerTests"),
+        .testTarget(name: "RaftServerTests", dependencies: ["RESP"], path: "Tests/RaftServerTests", exclude: ["python"]),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
     ],
