@@ -50,12 +50,12 @@ final class NodeProcesses: @unchecked Sendable {
         }
     }
 
-    func start(id: String, port: Int, arguments: [String]) throws {
+    func start(id: String, port: Int, arguments: [String], binary: URL = NodeProcesses.binary) throws {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = binary
         p.arguments = arguments
         let logPath = directory.appendingPathComponent("node-\(id).log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         p.standardError = log
         p.standardOutput = log
