@@ -55,7 +55,7 @@ final class NodeProcesses: @unchecked Sendable {
         p.executableURL = binary
         p.arguments = arguments
         let logPath = directory.appendingPathComponent("node-\(id).log").path
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         p.standardError = log
         p.standardOutput = log
