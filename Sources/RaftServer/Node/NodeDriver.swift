@@ -51,6 +51,7 @@ final class NodeDriver: @unchecked Sendable {
     var lastRole: Role? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
+    var membership = MembershipState()  // NodeDriver+Membership.swift
 
     init(
         loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
@@ -84,6 +85,7 @@ final class NodeDriver: @unchecked Sendable {
             scheduleReady()
         }
         publishStatus()
+        startMembershipDuties()
         scheduleReady()
     }
 
@@ -252,6 +254,7 @@ final class NodeDriver: @unchecked Sendable {
                 dial[id] = a
             }
         }
+        for (id, a) in joinDialExtras() where dial[id] == nil { dial[id] = a }  // while joining
         transport.updatePeers(dial)
     }
 
