@@ -117,6 +117,48 @@ struct MembershipTests {
         #expect(try RaftStatus(port: leader.port).peers.keys.sorted() == members.sorted())
     }
 
+    @Test func aNodeBackAtANewAddressIsReadmittedOnlyWithOverwrite() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let base = Self.wideBase()
+        try cluster.startJoinChain(size: 3, base: base)
+        try cluster.waitForVoters(["1", "2", "3"], on: ["1", "2", "3"])
+        cluster.kill(id: "3")
+        let moved = base + 8
+        let args = ["-a", "127.0.0.1:\(moved)", "-i", "3", "-e", "127.0.0.1:\(base)"] + NodeProcesses.fastTicks
+        // Same id, new address, no -o: refused, the old member stays.
+        try cluster.restart(id: "3", port: moved, arguments: args)
+        try cluster.waitUntil("the refusal is logged") {
+            ((try? String(contentsOfFile: cluster.nodes.last!.logPath, encoding: .utf8)) ?? "").contains("already a member")
+        }
+        #expect(try RaftStatus(port: base).peers["3"]?.address == "127.0.0.1:\(base + 4)")
+        cluster.kill(id: "3")
+        // With -o (pyraft's overwrite): the old incarnation is removed, the new one added.
+        try cluster.restart(id: "3", port: moved, arguments: args + ["-o"])
+        try cluster.waitUntil("3 is a voter at its new address") {
+            guard let s = try? RaftStatus(port: base), let p = s.peers["3"] else { return false }
+            return p.address == "127.0.0.1:\(moved)" && p.role == "voter"
+        }
+        #expect(try cluster.write(["SET", "k", "moved"], on: "1").text == "OK")
+        #expect(try TestClient(port: moved).call("GET", "k").text == "moved")
+    }
+
+    @Test func aLeaderRemovingItselfHandsLeadershipOverFirst() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        try cluster.startCluster(size: 3, base: NodeProcesses.portBase())
+        let leader = try cluster.waitForLeader()
+        let before = try RaftStatus(port: leader.port)
+        #expect(try TestClient(port: leader.port).call("RAFT.REMOVE", leader.id).text == "OK")
+        let others = cluster.nodes.map(\.id).filter { $0 != leader.id }
+        try cluster.waitForVoters(Set(others), on: others)
+        let after = try RaftStatus(port: cluster.port(of: others[0]))
+        #expect(others.contains(after.leader))
+        // A transfer (TimeoutNow) costs one term; an election after a plain step-down could cost more.
+        #expect(after.term == before.term + 1)
+        #expect(try cluster.write(["SET", "k", "v"], on: others[1]).text == "OK")
+    }
+
     /// Acknowledged writes, recorded from writer threads.
     final class Acknowledged: @unchecked Sendable {
         let lock = NSLock()
@@ -192,6 +234,13 @@ struct MembershipTests {
         let withLearner = try RaftStatus(try c.call("RAFT.STATUS"))
         #expect(withLearner.peers["2"]?.role == "learner")
         #expect(withLearner.peers["2"]?.address == "127.0.0.1:\(base + 2)")
+        // Two changes sent back to back: the second waits for the first (one at a time, §4.1)
+        // instead of failing.
+        try c.sendRaw(TestClient.encode(["RAFT.ADD", "5", "127.0.0.1:\(base + 10)"]) + TestClient.encode(["RAFT.ADD", "6", "127.0.0.1:\(base + 12)"]))
+        #expect(try c.readReply()?.text == "OK")
+        #expect(try c.readReply()?.text == "OK")
+        #expect(try c.call("RAFT.REMOVE", "5").text == "OK")
+        #expect(try c.call("RAFT.REMOVE", "6").text == "OK")
         #expect(try c.call("add_node", "3", "127.0.0.1:\(base + 4)").text == "OK")
         #expect(try c.call("del_node", "3").text == "OK")
 

@@ -29,6 +29,9 @@ struct MembershipState {
     var joinDial: [NodeID: NodeAddress] = [:]
     /// RAFT.TRANSFER requests waiting for leadership to move.
     var transfers: [(target: NodeID, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
+    /// Changes refused only because another change is still uncommitted (or a new leader has
+    /// not committed its first entry yet): retried every tick until their deadline.
+    var queuedChanges: [(change: ConfChange, then: () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     var duty: RepeatedTask? = nil
     var announcedRemoval = false
 }
@@ -54,19 +57,28 @@ extension NodeDriver {
         }
         let period = TimeAmount.milliseconds(Int64(max(10, options.tickMilliseconds)))
         membership.duty = loop.scheduleRepeatedTask(initialDelay: .zero, delay: period) { [self] _ in
-            guard !stopped else {
-                membership.joinLink?.close()
-                membership.joinLink = nil
-                return
-            }
+            guard !stopped else { return }
             membershipTick(now: .now())
         }
+    }
+
+    /// Called from `stop()`: answers whatever waits, so no promise is left behind.
+    func stopMembershipDuties() {
+        membership.duty?.cancel()
+        membership.joinLink?.close()
+        membership.joinLink = nil
+        let e = RESPValue.error("TRYAGAIN node is shutting down")
+        for q in membership.queuedChanges { q.promise.succeed(e) }
+        for t in membership.transfers { t.promise.succeed(e) }
+        membership.queuedChanges = []
+        membership.transfers = []
     }
 
     func membershipTick(now: NIODeadline) {
         let conf = raft.configuration
         if membership.joining { joinTick(now: now, conf: conf) }
-        if raft.role == .leader { promoteCaughtUpLearner(conf) }
+        retryQueuedChanges(now: now)
+        if raft.role == .leader && membership.queuedChanges.isEmpty { promoteCaughtUpLearner(conf) }
         resolveTransfers(now: now)
         if !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining {
             if !membership.announcedRemoval {
@@ -206,12 +218,29 @@ extension NodeDriver {
         case .join(let id, let address, let overwrite):
             return admit(id, address, answerWithMembers: true, overwrite: overwrite)
         case .remove(let id):
-            guard raft.configuration.members.contains(id) else {
+            let conf = raft.configuration
+            guard conf.members.contains(id) else {
                 return loop.makeSucceededFuture(.error("ERR unknown node id '\(id)'"))
+            }
+            if id == options.id, let successor = bestSuccessor(conf) {
+                // A leader removing itself would leave the cluster leaderless for an election
+                // timeout (§4.2.2); hand leadership over first, then let the new leader remove us.
+                return transfer(to: successor).flatMap { [self] reply in
+                    reply == .ok ? relayToLeader(arguments, forwardedFrom: nil) : loop.makeSucceededFuture(reply)
+                }
             }
             return propose(ConfChange(kind: .remove, node: id)) { .ok }
         case .transfer(let id):
             return transfer(to: id)
+        }
+    }
+
+    /// The voter, other than this leader, with the longest log: the quickest transfer target.
+    private func bestSuccessor(_ conf: Configuration) -> NodeID? {
+        let progress = raft.progress
+        return conf.voters.filter { $0 != options.id }.max { a, b in
+            let ma = progress[a]?.match ?? .zero, mb = progress[b]?.match ?? .zero
+            return ma != mb ? ma < mb : a > b
         }
     }
 
@@ -262,19 +291,49 @@ extension NodeDriver {
         return propose(ConfChange(kind: .addLearner, node: id, address: peer), then: answer)
     }
 
-    /// Proposes `change` and answers with `then()` once it is applied (committed).
+    /// Proposes `change` and answers with `then()` once it is applied (committed). A change
+    /// that must wait for the previous one (one at a time, §4.1) waits up to two seconds
+    /// before the client is told TRYAGAIN.
     private func propose(_ change: ConfChange, then: @escaping () -> RESPValue) -> EventLoopFuture<RESPValue> {
+        let promise = loop.makePromise(of: RESPValue.self)
+        let deadline = NIODeadline.now() + .milliseconds(Int64(min(2000, options.requestTimeoutMilliseconds)))
+        if !tryPropose(change, then: then, promise: promise, queueUntil: deadline) {
+            membership.queuedChanges.append((change, then, promise, deadline))
+        }
+        return promise.futureResult
+    }
+
+    /// Returns false when the change must wait (and `queueUntil` has not passed).
+    private func tryPropose(_ change: ConfChange, then: @escaping () -> RESPValue, promise: EventLoopPromise<RESPValue>, queueUntil: NIODeadline) -> Bool {
         let index: LogIndex
         do {
             index = try raft.proposeConfChange(change)
         } catch {
-            return loop.makeSucceededFuture(Self.reply(for: error))
+            if error == .configChangeInProgress && NIODeadline.now() < queueUntil { return false }
+            if case .notLeader = error {
+                promise.succeed(.error("TRYAGAIN leadership changed before the membership change was proposed"))
+            } else {
+                promise.succeed(Self.reply(for: error))
+            }
+            return true
         }
         logger.info("membership: proposed \(change.kind) \(change.node) \(change.address) at index \(index)")
-        let promise = loop.makePromise(of: RESPValue.self)
-        pendingWrites[index] = PendingWrite(term: raft.term, promise: promise, deadline: membershipDeadline)
+        let applied = loop.makePromise(of: RESPValue.self)
+        pendingWrites[index] = PendingWrite(term: raft.term, promise: applied, deadline: membershipDeadline)
+        applied.futureResult.whenSuccess { promise.succeed($0 == .ok ? then() : $0) }
         scheduleReady()
-        return promise.futureResult.map { $0 == .ok ? then() : $0 }
+        return true
+    }
+
+    private func retryQueuedChanges(now: NIODeadline) {
+        guard !membership.queuedChanges.isEmpty else { return }
+        let queued = membership.queuedChanges
+        membership.queuedChanges = []
+        for (i, q) in queued.enumerated() where !tryPropose(q.change, then: q.then, promise: q.promise, queueUntil: q.deadline) {
+            // Still waiting: keep it and everything after it, in order.
+            membership.queuedChanges = Array(queued[i...])
+            return
+        }
     }
 
     private func transfer(to target: NodeID) -> EventLoopFuture<RESPValue> {

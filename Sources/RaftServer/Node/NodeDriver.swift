@@ -92,6 +92,7 @@ final class NodeDriver: @unchecked Sendable {
     func stop() {
         stopped = true
         ticker?.cancel()
+        stopMembershipDuties()
         let e = RESPValue.error("TRYAGAIN node is shutting down")
         for (_, w) in pendingWrites { w.promise.succeed(e) }
         pendingWrites = [:]
