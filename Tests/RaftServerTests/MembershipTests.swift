@@ -36,6 +36,27 @@ struct MembershipTests {
         #expect(statuses.filter { $0.role == "leader" }.count == 1)
     }
 
+    @Test func aNodeJoiningAfterCompactionCatchesUpFromASnapshot() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let base = NodeProcesses.portBase()
+        let compact = ["--log-max", "50"]
+        try cluster.start(id: "1", port: base, arguments: cluster.joinArguments(1, base: base, dataDirectory: nil) + compact)
+        try cluster.waitUntil("node 1 leads") { (try? RaftStatus(port: base))?.role == "leader" }
+        let c = try TestClient(port: base)
+        var batch: [UInt8] = []
+        for i in 0..<200 { batch += TestClient.encode(["SET", "k\(i)", "v\(i)"]) }
+        try c.sendRaw(batch)
+        for i in 0..<200 { #expect(try c.readReply()?.text == "OK", "SET \(i)") }
+        try cluster.start(id: "2", port: base + 2, arguments: cluster.joinArguments(2, base: base, dataDirectory: nil) + compact)
+        try cluster.waitForVoters(["1", "2"], on: ["1", "2"])
+        let joined = try TestClient(port: base + 2)
+        #expect(try joined.call("GET", "k0").text == "v0")
+        #expect(try joined.call("GET", "k199").text == "v199")
+        let log = try String(contentsOfFile: cluster.nodes[1].logPath, encoding: .utf8)
+        #expect(log.contains("installed a snapshot"), "the first entries were compacted away on node 1")
+    }
+
     @Test func aJoinedNodeRestartingWithItsStateDoesNotJoinAgain() throws {
         let cluster = NodeProcesses()
         defer { cluster.stopAll() }
