@@ -27,7 +27,9 @@ final class NodeProcesses: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         nextSlot += 1
-        return 20000 + Int(getpid() % 200) * 100 + (nextSlot % 12) * 8
+        // Below 32768, where Linux's ephemeral ports begin: an outgoing connection of another
+        // test must never hold the port a node is about to listen on.
+        return 20000 + Int(getpid() % 127) * 100 + (nextSlot % 12) * 8
     }
 
     var nodes: [Node] = []
