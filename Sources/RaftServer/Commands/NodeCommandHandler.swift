@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KeyValueStore
 import NIOCore
 import RESP
 import RaftCore
@@ -10,6 +11,9 @@ import RaftCore
 struct NodeCommandHandler: ClientCommandHandler {
     let server: RaftServer
     let driver: NodeDriver
+    /// A copy of the driver's command table, so commands are classified on the connection's
+    /// loop without touching the node's loop.
+    let registry: CommandRegistry
     let orderings: ConnectionOrderings
     let startedAt = clock_gettime_realtime_millis()
 
@@ -61,14 +65,13 @@ struct NodeCommandHandler: ClientCommandHandler {
         default:
             let driver = self.driver
             let kind: CommandKind
-            switch driver.machine.route(arguments) {
-            case .read: kind = .read
-            case .write: kind = .write
-            case .rejected(let reply): return loop.makeSucceededFuture(reply)
+            switch registry.lookup(arguments) {
+            case .failure(let error): return loop.makeSucceededFuture(error.reply)
+            case .success(let command): kind = command.kind
             }
-            return orderings.ordering(for: context.connection.id).schedule(kind, on: loop) {
-                driver.loop.flatSubmit { driver.submit(arguments) }
-            }
+            // Node commands are answered above; one the node does not know is never proposed.
+            guard kind != .admin else { return loop.makeSucceededFuture(NodeDriver.notReplicated(arguments)) }
+            return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(kind, arguments)
         }
     }
 
@@ -109,10 +112,10 @@ struct NodeCommandHandler: ClientCommandHandler {
     private func command(_ args: [String]) -> RESPValue {
         switch args.first?.lowercased() {
         case nil: return .array([])
-        case "count": return .integer(Int64(driver.machine.registry.names.count + 16))
+        case "count": return .integer(Int64(registry.commandNames.count + 16))
         case "docs": return .map([])
         case "info": return .array(args.dropFirst().map { _ in .nullBulk })
-        case "list": return .array(driver.machine.registry.names.map { .bulk($0) })
+        case "list": return .array(registry.commandNames.map { .bulk($0) })
         default: return .error("ERR unknown subcommand '\(args[0])'. Try COMMAND HELP.")
         }
     }
@@ -121,20 +124,20 @@ struct NodeCommandHandler: ClientCommandHandler {
         switch args.first?.lowercased() {
         case "get":
             guard args.count >= 2 else { return arity("config|get") }
-            let known: [(String, String)] = [
-                ("save", ""), ("appendonly", "no"), ("databases", "1"), ("maxmemory", "0"),
-                ("timeout", "0"), ("port", String(server.options.clientAddress.port)),
-                ("bind", server.options.clientAddress.host), ("appendfsync", server.options.fsync == .always ? "always" : "no"),
-            ]
+            let known = configParameters
             var out: [RESPValue.Pair] = []
             for pattern in args.dropFirst() {
-                for (k, v) in known where globMatch(Array(pattern.lowercased().utf8), Array(k.utf8)) {
+                for (k, v) in known where Glob.match(Array(pattern.lowercased().utf8), Array(k.utf8)) {
                     out.append(.init(.bulk(k), .bulk(v)))
                 }
             }
             return .map(out)
-        case "set", "resetstat", "rewrite":
-            return .ok
+        case "set":
+            return configSet(Array(args.dropFirst()))
+        case "resetstat":
+            return .ok  // no statistics are kept: nothing to reset
+        case "rewrite":
+            return .error("ERR The server is running without a config file")
         default:
             return .error("ERR unknown subcommand or wrong number of arguments for 'config'")
         }
