@@ -27,6 +27,8 @@ struct MembershipState {
     var lastJoinError: String? = nil
     /// The members' peer addresses, learned from the join answer; dialed until the log names us.
     var joinDial: [NodeID: NodeAddress] = [:]
+    var admittedAt: NIODeadline? = nil
+    var warnedUnreached = false
     /// RAFT.TRANSFER requests waiting for leadership to move.
     var transfers: [(target: NodeID, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     /// Changes refused only because another change is still uncommitted (or a new leader has
@@ -125,6 +127,11 @@ extension NodeDriver {
             refreshPeerLinks()
             return
         }
+        if let admitted = membership.admittedAt, now - admitted > .seconds(10), raft.lastIndex == .zero, !membership.warnedUnreached {
+            // Admitted, yet no leader has sent us the log: it cannot reach the address we gave.
+            membership.warnedUnreached = true
+            logger.warning("admitted, but no leader has reached this node at \(options.clientAddress.peerAddress) for 10 s: is -a an address the other members can connect to?")
+        }
         guard !membership.joinInFlight, now >= membership.nextJoinAttempt, !options.join.isEmpty else { return }
         let target = options.join[membership.joinAttempt % options.join.count]
         if membership.joinLink?.address != target.peerAddress {
@@ -162,6 +169,7 @@ extension NodeDriver {
                 refreshPeerLinks()
             }
             membership.lastJoinError = nil
+            if membership.admittedAt == nil { membership.admittedAt = now }
             // Admitted: keep asking now and then (the answer is idempotent) until the log names us.
             membership.nextJoinAttempt = now + .seconds(2)
             return
