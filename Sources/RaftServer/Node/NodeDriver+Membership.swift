@@ -230,10 +230,10 @@ extension NodeDriver {
             guard conf.members.contains(id) else {
                 return loop.makeSucceededFuture(.error("ERR unknown node id '\(id)'"))
             }
-            if id == options.id, let successor = bestSuccessor(conf) {
+            if id == options.id, conf.voters.count > 1 {
                 // A leader removing itself would leave the cluster leaderless for an election
                 // timeout (§4.2.2); hand leadership over first, then let the new leader remove us.
-                return transfer(to: successor).flatMap { [self] reply in
+                return handOverLeadership().flatMap { [self] reply in
                     reply == .ok ? relayToLeader(arguments, forwardedFrom: nil) : loop.makeSucceededFuture(reply)
                 }
             }
@@ -241,6 +241,17 @@ extension NodeDriver {
         case .transfer(let id):
             return transfer(to: id)
         }
+    }
+
+    /// Moves leadership to the most up-to-date other voter and answers once it leads (`.ok`
+    /// at once when this node is not the leader). For RAFT.REMOVE of the leader, and for a
+    /// leader about to stop (SIGTERM), so the cluster need not wait for an election timeout.
+    func handOverLeadership() -> EventLoopFuture<RESPValue> {
+        guard raft.role == .leader else { return loop.makeSucceededFuture(.ok) }
+        guard let successor = bestSuccessor(raft.configuration) else {
+            return loop.makeSucceededFuture(.error("ERR no other voter to hand leadership to"))
+        }
+        return transfer(to: successor)
     }
 
     /// The voter, other than this leader, with the longest log: the quickest transfer target.
