@@ -85,7 +85,7 @@ extension NodeDriver {
         if !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining {
             if !membership.announcedRemoval {
                 membership.announcedRemoval = true
-                logger.warning("this node is not in the cluster's configuration (removed): it will not campaign; restart it with -e to join again")
+                logger.warning("this node is not in the cluster's configuration (removed): it will not campaign; to join again, start it with an empty --data-dir and -e <a member>")
             }
         } else {
             membership.announcedRemoval = false
