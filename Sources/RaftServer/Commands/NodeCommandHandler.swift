@@ -65,6 +65,8 @@ struct NodeCommandHandler: ClientCommandHandler {
             return driver.loop.submit { .bulk(driver.dump()) }
         case "getlog":
             return driver.loop.submit { .array(driver.logLines(limit: args.first.flatMap { Int($0) } ?? 1000).map { .bulk($0) }) }
+        case _ where NodeDriver.membershipCommandNames.contains(name):  // RAFT.ADD, RAFT.STATUS, ...
+            return driver.loop.flatSubmit { [driver] in driver.submit(arguments) }
         default:
             let driver = self.driver
             let kind: CommandKind

@@ -15,6 +15,7 @@ extension NodeDriver {
     func submit(_ arguments: [[UInt8]], forwardedFrom: NodeID? = nil) -> EventLoopFuture<RESPValue> {
         loop.preconditionInEventLoop()
         guard !stopped else { return loop.makeSucceededFuture(.error("TRYAGAIN node is shutting down")) }
+        if let reply = membershipCommand(arguments, forwardedFrom: forwardedFrom) { return reply }
         switch machine.classify(arguments) {
         case .failure(let error):
             return loop.makeSucceededFuture(error.reply)

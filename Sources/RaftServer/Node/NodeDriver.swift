@@ -55,6 +55,7 @@ final class NodeDriver: @unchecked Sendable {
     var lastRole: Role? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
+    var membership = MembershipState()  // NodeDriver+Membership.swift
 
     init(
         loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
@@ -88,12 +89,14 @@ final class NodeDriver: @unchecked Sendable {
             scheduleReady()
         }
         publishStatus()
+        startMembershipDuties()
         scheduleReady()
     }
 
     func stop() {
         stopped = true
         ticker?.cancel()
+        stopMembershipDuties()
         let e = RESPValue.error("TRYAGAIN node is shutting down")
         for (_, w) in pendingWrites { w.promise.succeed(e) }
         pendingWrites = [:]
@@ -259,6 +262,7 @@ final class NodeDriver: @unchecked Sendable {
                 dial[id] = a
             }
         }
+        for (id, a) in joinDialExtras() where dial[id] == nil { dial[id] = a }  // while joining
         transport.updatePeers(dial)
     }
 
