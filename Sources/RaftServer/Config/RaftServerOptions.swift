@@ -35,6 +35,9 @@ public struct RaftServerOptions: Sendable {
     /// A client request that got no answer within this long is answered with a retryable error.
     public var requestTimeoutMilliseconds: Int
     public var randomSeed: UInt64
+    /// Operations and security (RaftServerOptions+Security.swift explains each).
+    public var security = SecurityOptions()
+    public var operations = OperationsOptions()
 
     public init(
         id: NodeID? = nil, clientAddress: NodeAddress, ensemble: [NodeID: NodeAddress] = [:],

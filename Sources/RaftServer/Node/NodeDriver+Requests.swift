@@ -56,6 +56,7 @@ extension NodeDriver {
                 return loop.makeSucceededFuture(.error("TRYAGAIN \(error)"))
             }
         }
+        metrics.proposed(index)
         let promise = loop.makePromise(of: RESPValue.self)
         pendingWrites[index] = PendingWrite(term: raft.term, promise: promise, deadline: requestDeadline)
         scheduleReady()
@@ -67,6 +68,7 @@ extension NodeDriver {
     private func forward(_ arguments: [[UInt8]], to leader: NodeID) -> EventLoopFuture<RESPValue> {
         let id = nextForwardID
         nextForwardID += 1
+        metrics.forwarded.increment()
         let promise = loop.makePromise(of: RESPValue.self)
         forwarded[id] = (promise, requestDeadline)
         guard transport.sendForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
