@@ -61,7 +61,7 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
             let first = hs.start()
             state = .handshaking(hs)
             if let first { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: FrameCodec.encode(.handshake(first)))), promise: nil) }
-            timeout = context.eventLoop.scheduleTask(in: Self.handshakeTimeout) { [self] in
+            timeout = context.eventLoop.assumeIsolated().scheduleTask(in: Self.handshakeTimeout) { [self] in
                 if case .handshaking = state { fail(context: context, "peer handshake did not finish within 5 s") }
             }
         }
@@ -162,8 +162,29 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
         timeout?.cancel()
         let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
         let side = dialing.map { "to peer \($0) at \(remote)" } ?? "from \(remote)"
-        logger.warning("peer connection \(side) refused: \(reason)")
-        context.close(promise: nil)
+        // A misconfigured peer retries for ever: one warning per reason every 30 s, the rest at debug.
+        if Self.shouldWarn(reason) {
+            logger.warning("peer connection \(side) refused: \(reason)")
+        } else {
+            logger.debug("peer connection \(side) refused: \(reason)")
+        }
+        // Hold the refused connection a moment before closing, so the peer's reconnect loop
+        // (which restarts its backoff on every successful TCP connect) retries about once a second.
+        let channel = context.channel
+        context.eventLoop.scheduleTask(in: Self.refusalDelay) { channel.close(promise: nil) }
+    }
+
+    static let refusalDelay = TimeAmount.seconds(1)
+    private static let lastWarned = NIOLockedValueBox([String: NIODeadline]())
+
+    private static func shouldWarn(_ reason: String) -> Bool {
+        lastWarned.withLockedValue { seen in
+            let now = NIODeadline.now()
+            if let last = seen[reason], now - last < .seconds(30) { return false }
+            if seen.count > 1000 { seen = [:] }
+            seen[reason] = now
+            return true
+        }
     }
 
     private var isFailed: Bool { if case .failed = state { true } else { false } }
