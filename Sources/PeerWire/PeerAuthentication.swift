@@ -78,8 +78,9 @@ public struct NonceReplayCache: Sendable {
 /// One connection's side of the handshake.
 public struct PeerHandshakeState: Sendable {
     public enum Role: Sendable, Equatable {
-        /// This side connected to `expecting`.
-        case dialer(expecting: NodeID)
+        /// This side connected to `expecting` (nil: to whichever node answers at that address,
+        /// e.g. a joining node dialing any member).
+        case dialer(expecting: NodeID?)
         case acceptor
     }
 
@@ -147,7 +148,7 @@ public struct PeerHandshakeState: Sendable {
             return .init(send: nil, outcome: .authenticated(peer: dialer))
 
         case (.dialer(let expecting), .awaitingResponse):
-            guard h.sender == expecting else { return reject("dialed \(expecting) but \(h.sender) answered") }
+            if let expecting, h.sender != expecting { return reject("dialed \(expecting) but \(h.sender) answered") }
             guard !h.nonce.isEmpty else { return reject("peer \(h.sender) has no cluster secret") }
             guard h.nonce.count == PeerAuthentication.nonceSize, h.nonce != myNonce else { return reject("peer \(h.sender) sent a malformed challenge") }
             let expected = PeerAuthentication.mac(

@@ -147,6 +147,15 @@ struct PeerHandshakeTests {
         #expect(reason.contains("dialed 1 but 3 answered"))
     }
 
+    @Test func aDialerThatKnowsOnlyTheAddressAdmitsAnyNodeProvingTheSecret() {
+        var cache = NonceReplayCache()
+        var d = PeerHandshakeState(role: .dialer(expecting: nil), me: "4", clusterID: "raft-node", secret: secret, nonce: PeerHandshakeState.randomNonce())
+        var a = acceptor(secret, me: "3")
+        let r = run(&d, &a, cache: &cache)
+        #expect(r.dialer == .authenticated(peer: "3"))
+        #expect(r.acceptor == .authenticated(peer: "4"))
+    }
+
     @Test func theReplayCacheForgetsOnlyTheOldestBeyondItsCapacity() {
         var cache = NonceReplayCache(capacity: 3)
         var results: [Bool] = []

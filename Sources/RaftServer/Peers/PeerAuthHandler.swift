@@ -49,7 +49,9 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
         self.dialing = dialing
         self.logger = logger
         if let secret {
-            let role: PeerHandshakeState.Role = dialing.map { .dialer(expecting: $0) } ?? .acceptor
+            // A link whose peer id holds "@" (the membership code's "join@ADDR") dials an
+            // address, not a known node: accept whichever node proves the secret there.
+            let role: PeerHandshakeState.Role = dialing.map { .dialer(expecting: $0.rawValue.contains("@") ? nil : $0) } ?? .acceptor
             state = .handshaking(PeerHandshakeState(role: role, me: me, clusterID: PeerFrame.clusterID, secret: secret, nonce: PeerHandshakeState.randomNonce()))
         } else {
             state = dialing == nil ? .inspectingFirstFrame : .open
