@@ -147,9 +147,8 @@ struct RaftNodeCommand: AsyncParsableCommand {
             await server.shutdown()
             throw ExitCode(1)
         }
-        let signals = ShutdownSignals.install(server: server, logger: logger)
+        server.shutdownOnSignals()  // SIGTERM, SIGINT: graceful shutdown, then run() returns and we exit 0
         try await server.run()
-        withExtendedLifetime(signals) {}
         logger.info("stopped")
     }
 }

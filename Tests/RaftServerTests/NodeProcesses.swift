@@ -27,7 +27,9 @@ final class NodeProcesses: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         nextSlot += 1
-        return 20000 + Int(getpid() % 200) * 100 + (nextSlot % 12) * 8
+        // Below 32768, where Linux hands out ephemeral ports to outgoing connections (a busy
+        // machine has hundreds open, and a listener there fails with "address in use").
+        return 20000 + Int(getpid() % 120) * 100 + (nextSlot % 12) * 8
     }
 
     var nodes: [Node] = []

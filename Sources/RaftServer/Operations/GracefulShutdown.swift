@@ -97,16 +97,16 @@ extension NodeDriver {
             + readsAwaitingApply.reduce(0) { $0 + $1.reads.count } + forwarded.count
     }
 
-    /// On a leader with other voters: the voter with the highest match index (ties: one heard
-    /// from recently), the one that can win an election soonest (§5.4.1 needs its log
-    /// at least as up to date as a majority's).
+    /// On a leader with other voters: a voter heard from recently (a dead one cannot take
+    /// over), and among those the highest match index, the one that can win an election soonest
+    /// (§5.4.1: its log must be at least as up to date as a majority's).
     func handoverTarget() -> NodeID? {
         guard raft.role == .leader else { return nil }
         let voters = raft.configuration.voters.subtracting([options.id])
         let candidates = raft.progress.filter { voters.contains($0.key) }
         return candidates.max { a, b in
-            if a.value.match != b.value.match { return a.value.match < b.value.match }
             if a.value.recentActive != b.value.recentActive { return !a.value.recentActive }
+            if a.value.match != b.value.match { return a.value.match < b.value.match }
             return a.key.rawValue > b.key.rawValue
         }?.key
     }

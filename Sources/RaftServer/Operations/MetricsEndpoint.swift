@@ -8,8 +8,8 @@ extension RaftServer {
     func startMetricsEndpoint() async throws {
         guard let address = options.operations.metricsAddress else { return }
         let registry = options.operations.metricsRegistry ?? PrometheusMetricsFactory.defaultRegistry
-        let connections = registry.makeGauge(name: "raft_client_connections", labels: [("node", options.id.rawValue)], help: "Client connections open now.")
-        let inFlight = registry.makeGauge(name: "raft_client_requests_in_flight", labels: [("node", options.id.rawValue)], help: "Client requests accepted and not yet answered.")
+        let connections = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "raft_client_connections", unitName: "", helpText: "Client connections open now."), labels: [("node", options.id.rawValue)])
+        let inFlight = registry.makeGauge(descriptor: MetricNameDescriptor(metricName: "raft_client_requests_in_flight", unitName: "", helpText: "Client requests accepted and not yet answered."), labels: [("node", options.id.rawValue)])
         let body: @Sendable () -> [UInt8] = { [self] in
             connections.set(Double(connectedClients))
             inFlight.set(Double(operations.inFlight))
@@ -76,7 +76,8 @@ final class MetricsHTTPHandler: ChannelInboundHandler, @unchecked Sendable {
         var out = context.channel.allocator.buffer(capacity: headers.utf8.count + body.count)
         out.writeString(headers)
         if !headOnly { out.writeBytes(body) }
-        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(out)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

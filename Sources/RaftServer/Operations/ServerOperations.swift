@@ -10,6 +10,7 @@ final class ServerOperations: Sendable {
     private let inFlightCount = NIOLockedValueBox(0)
     private let drainingFlag = NIOLockedValueBox(false)
     let metricsListener = NIOLockedValueBox<(any Channel)?>(nil)
+    let signalSources = NIOLockedValueBox<[SignalSourceBox]>([])
 
     var inFlight: Int { inFlightCount.withLockedValue { $0 } }
     var isDraining: Bool { drainingFlag.withLockedValue { $0 } }
