@@ -56,6 +56,26 @@ struct OperationsTests {
         #expect(try TestClient(port: leader.port).call("SET", "k2", "v2").text == "OK")
     }
 
+    @Test func joiningWorksWithTheSecretAndIsRefusedWithAnotherOne() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let base = NodeProcesses.portBase()
+        let good = try writeFile(cluster.directory, "secret", "the right secret")
+        let bad = try writeFile(cluster.directory, "wrong", "a guess")
+        // pyraft's flow: 1 alone, 2 joins through 1, 3 (wrong secret) tries to join through 2.
+        try cluster.start(id: "1", port: base, arguments: cluster.joinArguments(1, base: base, dataDirectory: nil) + ["--cluster-secret-file", good])
+        try cluster.waitForPort(base)
+        try cluster.start(id: "2", port: base + 2, arguments: cluster.joinArguments(2, base: base, dataDirectory: nil) + ["--cluster-secret-file", good])
+        try cluster.waitForVoters(["1", "2"], on: ["1", "2"], seconds: 10)
+        try cluster.start(id: "3", port: base + 4, arguments: cluster.joinArguments(3, base: base, dataDirectory: nil) + ["--cluster-secret-file", bad])
+        try cluster.waitForPort(base + 4)
+        Thread.sleep(forTimeInterval: 2)
+        let status = try RaftStatus(port: base)
+        #expect(status.peers.keys.sorted() == ["1", "2"], "the node with the wrong secret was admitted: \(status.peers.keys.sorted())")
+        #expect(try cluster.write(["SET", "after", "1"], on: "2").text == "OK")
+        #expect(cluster.logs().contains("wrong cluster secret"))
+    }
+
     @Test func sigtermOfTheLeaderHandsOverExitsZeroAndLosesNoAcknowledgedWrite() throws {
         let cluster = NodeProcesses()
         defer { cluster.stopAll() }
@@ -232,8 +252,4 @@ final class WriterState: @unchecked Sendable {
     var isDone: Bool { lock.withLock { done } }
     var isFinished: Bool { lock.withLock { finished } }
     var acknowledged: [Int] { lock.withLock { acked } }
-}
-
-extension RESPValue {
-    var errorMessage: String? { if case .error(let m) = self { m } else { nil } }
 }

@@ -35,6 +35,12 @@ public struct RaftServerOptions: Sendable {
     /// A client request that got no answer within this long is answered with a retryable error.
     public var requestTimeoutMilliseconds: Int
     public var randomSeed: UInt64
+    /// Members to ask for admission (their client addresses): set when this node joins a running
+    /// cluster instead of founding one (see NodeDriver+Membership.swift). Ignored on a restart
+    /// with persisted state.
+    public var join: [NodeAddress] = []
+    /// pyraft's -o: when joining, replace a member that has this node's id at another address.
+    public var overwritePeer = false
     /// Operations and security (RaftServerOptions+Security.swift explains each).
     public var security = SecurityOptions()
     public var operations = OperationsOptions()
@@ -63,6 +69,7 @@ public struct RaftServerOptions: Sendable {
 
     /// The founding configuration: the ensemble plus this node, addresses being peer ports.
     var initialConfiguration: Configuration {
+        guard join.isEmpty else { return Configuration() }  // a joiner learns its configuration from the log
         var members = ensemble
         members[id] = clientAddress
         var c = Configuration(voters: Set(members.keys))

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KeyValueStore
 import Logging
 import NIOCore
 import NIOPosix
@@ -14,7 +15,9 @@ final class NodeDriver: @unchecked Sendable {
     let options: RaftServerOptions
     let logger: Logger
     var raft: RaftNode
-    let machine: ReplicatedStateMachine
+    /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
+    /// are served after ReadIndex. Touched on `loop` only.
+    let machine: KeyValueStateMachine
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
@@ -28,12 +31,13 @@ final class NodeDriver: @unchecked Sendable {
         var deadline: NIODeadline
     }
     struct QueuedRead {
-        var spec: CommandSpec
         var arguments: [[UInt8]]
         var promise: EventLoopPromise<RESPValue>
         var deadline: NIODeadline
     }
     var pendingWrites: [LogIndex: PendingWrite] = [:]
+    /// Prepared writes waiting for the next Ready, which proposes them together.
+    var proposalQueue: [QueuedProposal] = []
     /// Reads waiting for the next ReadIndex round (one round serves every read queued before it).
     var readQueue: [QueuedRead] = []
     var readRounds: [UInt64: (started: NIODeadline, reads: [QueuedRead])] = [:]
@@ -51,6 +55,7 @@ final class NodeDriver: @unchecked Sendable {
     var lastRole: Role? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
+    var membership = MembershipState()  // NodeDriver+Membership.swift
     lazy var metrics = NodeMetrics(node: options.id)
 
     init(
@@ -60,7 +65,7 @@ final class NodeDriver: @unchecked Sendable {
         self.loop = loop
         self.options = options
         self.logger = logger
-        self.machine = ReplicatedStateMachine(registry: registry)
+        self.machine = KeyValueStateMachine(registry: registry)
         if let bytes = recovered.snapshotData { try machine.restore(bytes) }
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
@@ -85,15 +90,19 @@ final class NodeDriver: @unchecked Sendable {
             scheduleReady()
         }
         publishStatus()
+        startMembershipDuties()
         scheduleReady()
     }
 
     func stop() {
         stopped = true
         ticker?.cancel()
+        stopMembershipDuties()
         let e = RESPValue.error("TRYAGAIN node is shutting down")
         for (_, w) in pendingWrites { w.promise.succeed(e) }
         pendingWrites = [:]
+        for p in proposalQueue { p.promise.succeed(e) }
+        proposalQueue = []
         failReads(readQueue, e)
         readQueue = []
         for (_, r) in readRounds { failReads(r.reads, e) }
@@ -133,6 +142,7 @@ final class NodeDriver: @unchecked Sendable {
     }
 
     private func processReady() {
+        if !stopped { proposeQueued() }
         guard !persisting, !stopped, raft.hasReady else { return }
         let rd = raft.ready()
         if let ss = rd.softState { softStateChanged(ss) }
@@ -254,12 +264,13 @@ final class NodeDriver: @unchecked Sendable {
                 dial[id] = a
             }
         }
+        for (id, a) in joinDialExtras() where dial[id] == nil { dial[id] = a }  // while joining
         transport.updatePeers(dial)
     }
 
     func publishStatus() {
         let r = raft
-        let keys = machine.data.items.count
+        let keys = machine.store.storedCount
         metrics.observe(r)
         status.update {
             $0.role = r.role
@@ -286,7 +297,7 @@ final class NodeDriver: @unchecked Sendable {
         let index = raft.appliedIndex
         guard index > (raft.snapshot?.index ?? .zero), let term = raft.term(at: index) else { return raft.snapshot?.index ?? .zero }
         let meta = SnapshotMetadata(index: index, term: term, configuration: raft.configuration(at: index))
-        let bytes = machine.serialize()
+        let bytes = machine.snapshotBytes()
         do {
             try persistence.saveSnapshot(meta, data: bytes)
         } catch {

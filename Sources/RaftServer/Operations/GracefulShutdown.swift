@@ -93,7 +93,7 @@ extension RaftServer {
 extension NodeDriver {
     /// Client requests the driver still has to answer.
     var pendingRequestCount: Int {
-        pendingWrites.count + readQueue.count + readRounds.values.reduce(0) { $0 + $1.reads.count }
+        proposalQueue.count + pendingWrites.count + readQueue.count + readRounds.values.reduce(0) { $0 + $1.reads.count }
             + readsAwaitingApply.reduce(0) { $0 + $1.reads.count } + forwarded.count
     }
 
