@@ -21,7 +21,10 @@ struct AuthenticatingCommandHandler: ClientCommandHandler {
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
         let loop = context.connection.eventLoop
         let id = context.connection.id
-        let name = arguments.first.map { String(decoding: $0, as: UTF8.self).lowercased() } ?? ""
+        // Only AUTH, QUIT (4 bytes) and HELLO (5) are looked at by name: no per-request
+        // string work for the data commands on the hot path.
+        let first = arguments.first ?? []
+        let name = first.count == 4 || first.count == 5 ? String(decoding: first, as: UTF8.self).lowercased() : ""
         switch name {
         case "auth":
             return loop.makeSucceededFuture(auth(Array(arguments.dropFirst()), connection: id))

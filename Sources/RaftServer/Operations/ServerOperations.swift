@@ -37,8 +37,7 @@ struct DrainingCommandHandler: ClientCommandHandler {
     let operations: ServerOperations
 
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
-        let isQuit = arguments.first.map { $0.count == 4 && String(decoding: $0, as: UTF8.self).lowercased() == "quit" } ?? false
-        if operations.isDraining && !isQuit {
+        if operations.isDraining, !(arguments.first.map { $0.count == 4 && String(decoding: $0, as: UTF8.self).lowercased() == "quit" } ?? false) {
             return context.connection.eventLoop.makeSucceededFuture(.error("TRYAGAIN node is shutting down"))
         }
         operations.requestStarted()
