@@ -70,7 +70,13 @@ extension NodeDriver {
 
     private func relayToLeader(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
         let conf = raft.configuration
-        if !conf.members.isEmpty && !conf.members.contains(options.id) {
+        if conf.members.isEmpty {
+            // Both sides joining: nobody founded a cluster (pyraft's static "-e lists the others"
+            // style reads as a join here). Say so rather than "no leader" for ever.
+            return loop.makeSucceededFuture(.error(
+                "ERR this node is not in a cluster yet (it is joining too): start the first node without -e, or give every founder the same -e list including itself"))
+        }
+        if !conf.members.contains(options.id) {
             return loop.makeSucceededFuture(.error("ERR this node is not a member of the cluster (removed or not yet joined)"))
         }
         if let from = forwardedFrom, conf.members.contains(from) {
