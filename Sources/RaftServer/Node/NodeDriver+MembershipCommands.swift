@@ -10,7 +10,10 @@ extension NodeDriver {
     /// the leader: a follower relays them (once: a request relayed by a member is not relayed
     /// again, but one from a joining non-member is, so a join may go through any member).
     func membershipCommand(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue>? {
-        guard let first = arguments.first else { return nil }
+        // On every request's path: rule data commands out without building a String.
+        guard let first = arguments.first, (8...13).contains(first.count), let c = first.first,
+            [UInt8(ascii: "r"), UInt8(ascii: "a"), UInt8(ascii: "d")].contains(c | 0x20)
+        else { return nil }
         let name = String(decoding: first, as: UTF8.self).lowercased()
         guard Self.membershipCommandNames.contains(name) else { return nil }
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
