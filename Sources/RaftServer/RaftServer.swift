@@ -67,7 +67,8 @@ public final class RaftServer: Sendable {
     ///   on the serving node after a ReadIndex and must not modify the store.
     /// - `arity`: Redis's rule, the name included: 3 means exactly `NAME a b`, -2 at least one
     ///   argument. Wrong counts and unknown options get Redis's error texts before any handler.
-    /// - Throws for `.admin` (node-level commands are the node's own) and after `start()`.
+    /// - Throws for `.admin` (node-level commands are the node's own) and after `start()`. Do
+    ///   not reuse a node command's name (PING, INFO, CONFIG, CLIENT, HELLO...): it would hide it.
     public func register(
         _ name: String, kind: CommandKind, arity: Int,
         prepare: CommandPreparer? = nil,

@@ -23,7 +23,7 @@ extension KeyValueStore {
             lines.append(line)
         }
         tree.walk { path, node in
-            guard !node.attributes.isEmpty || !node.children.isEmpty || !path.isEmpty else { return }
+            guard !path.isEmpty || !node.attributes.isEmpty else { return }  // the bare root says nothing
             let attrs = node.attributes.sorted { $0.key < $1.key }.map { TinyJSON.quoted($0.key.bytes) + ":" + TinyJSON.quoted($0.value) }
             lines.append("tree \(String(decoding: path.isEmpty ? [UInt8(ascii: "/")] : path, as: UTF8.self)) {" + attrs.joined(separator: ",") + "}")
         }

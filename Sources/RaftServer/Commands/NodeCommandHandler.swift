@@ -20,6 +20,11 @@ struct NodeCommandHandler: ClientCommandHandler {
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
         let loop = context.connection.eventLoop
         guard let first = arguments.first else { return loop.makeSucceededFuture(.error("ERR empty command")) }
+        // Data commands, the hot path, skip the node-command switch and its string conversions.
+        // (So a registered command named like a node command would hide it: RaftServer.register.)
+        if case .success(let command) = registry.lookup(arguments), command.kind != .admin {
+            return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(command.kind, arguments)
+        }
         let name = String(decoding: first, as: UTF8.self).lowercased()
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         switch name {

@@ -103,7 +103,7 @@ extension NodeDriver {
         nextForwardID += 1
         let promise = loop.makePromise(of: RESPValue.self)
         forwarded[id] = (promise, requestDeadline)
-        guard transport.sendForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
+        guard transport.queueForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
             forwarded[id] = nil
             promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
             return promise.futureResult

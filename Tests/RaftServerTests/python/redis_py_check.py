@@ -178,7 +178,9 @@ def _():
     expect_error(lambda: r.execute_command("SET", "k", "v", "NX", "XX"), "syntax error")
     expect_error(lambda: r.execute_command("INCR", "s"), "value is not an integer or out of range")
     expect_error(lambda: r.execute_command("NOSUCHCMD", "a"), "unknown command 'NOSUCHCMD'")
-    expect_error(lambda: r.execute_command("CONFIG", "SET", "no-such-param", "1"), "Unknown option")
+    expect_error(lambda: r.execute_command("CONFIG", "SET", "no-such-param", "1"), "Unknown option or number of arguments for CONFIG SET")
+    expect_error(lambda: r.execute_command("CONFIG", "SET", "appendonly", "yes"), "CONFIG SET failed")
+    expect(r.execute_command("CONFIG", "SET", "appendonly", "no"), b"OK", "CONFIG SET to the current value")
     expect(r.get("s"), b"x", "failed commands changed nothing")
 
 
