@@ -33,7 +33,7 @@ struct MembershipState {
     var transfers: [(target: NodeID, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     /// Changes refused only because another change is still uncommitted (or a new leader has
     /// not committed its first entry yet): retried every tick until their deadline.
-    var queuedChanges: [(change: ConfChange, then: () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
+    var queuedChanges: [(change: ConfChange, then: @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     var duty: RepeatedTask? = nil
     var announcedRemoval = false
 }

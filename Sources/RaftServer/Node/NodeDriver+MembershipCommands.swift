@@ -103,7 +103,7 @@ extension NodeDriver {
     private func admit(_ id: NodeID, _ address: NodeAddress, answerWithMembers: Bool, overwrite: Bool) -> EventLoopFuture<RESPValue> {
         let conf = raft.configuration
         let peer = address.peerAddress.description
-        let answer: () -> RESPValue = { [self] in answerWithMembers ? membersReply() : .ok }
+        let answer: @Sendable () -> RESPValue = { [self] in answerWithMembers ? membersReply() : .ok }
         if conf.members.contains(id) {
             if conf.addresses[id] == peer { return loop.makeSucceededFuture(answer()) }
             guard overwrite else {
@@ -125,7 +125,7 @@ extension NodeDriver {
     /// Proposes `change` and answers with `then()` once it is applied (committed). A change
     /// that must wait for the previous one (one at a time, §4.1) waits up to two seconds
     /// before the client is told TRYAGAIN.
-    private func propose(_ change: ConfChange, then: @escaping () -> RESPValue) -> EventLoopFuture<RESPValue> {
+    private func propose(_ change: ConfChange, then: @escaping @Sendable () -> RESPValue) -> EventLoopFuture<RESPValue> {
         let promise = loop.makePromise(of: RESPValue.self)
         let deadline = NIODeadline.now() + .milliseconds(Int64(min(2000, options.requestTimeoutMilliseconds)))
         if !tryPropose(change, then: then, promise: promise, queueUntil: deadline) {
@@ -135,7 +135,7 @@ extension NodeDriver {
     }
 
     /// Returns false when the change must wait (and `queueUntil` has not passed).
-    private func tryPropose(_ change: ConfChange, then: @escaping () -> RESPValue, promise: EventLoopPromise<RESPValue>, queueUntil: NIODeadline) -> Bool {
+    private func tryPropose(_ change: ConfChange, then: @escaping @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, queueUntil: NIODeadline) -> Bool {
         let index: LogIndex
         do {
             index = try raft.proposeConfChange(change)
