@@ -200,6 +200,11 @@ struct MembershipTests {
         // A transfer (TimeoutNow) costs one term; an election after a plain step-down could cost more.
         #expect(after.term == before.term + 1)
         #expect(try cluster.write(["SET", "k", "v"], on: others[1]).text == "OK")
+        // The old leader is still running: it knows it was removed and says so.
+        try cluster.waitUntil("the removed node refuses data commands") {
+            (try? TestClient(port: leader.port).call("GET", "k"))?.errorMessage?.contains("removed from the cluster") == true
+        }
+        #expect(try RaftStatus(port: leader.port).role != "leader")
     }
 
     /// Acknowledged writes, recorded from writer threads.

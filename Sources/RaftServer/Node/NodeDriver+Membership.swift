@@ -36,6 +36,8 @@ struct MembershipState {
     var queuedChanges: [(change: ConfChange, then: @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     var duty: RepeatedTask? = nil
     var announcedRemoval = false
+    /// This node's latest configuration has members but not this node (and it is not joining).
+    var removed = false
 }
 
 extension NodeDriver {
@@ -82,7 +84,8 @@ extension NodeDriver {
         retryQueuedChanges(now: now)
         if raft.role == .leader && membership.queuedChanges.isEmpty { promoteCaughtUpLearner(conf) }
         resolveTransfers(now: now)
-        if !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining {
+        membership.removed = !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining
+        if membership.removed {
             if !membership.announcedRemoval {
                 membership.announcedRemoval = true
                 logger.warning("this node is not in the cluster's configuration (removed): it will not campaign; to join again, start it with an empty --data-dir and -e <a member>")

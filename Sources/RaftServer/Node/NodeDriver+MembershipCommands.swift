@@ -9,13 +9,15 @@ extension NodeDriver {
     /// Answers a membership command, or returns nil when `arguments` is not one. Changes run on
     /// the leader: a follower relays them (once: a request relayed by a member is not relayed
     /// again, but one from a joining non-member is, so a join may go through any member).
+    /// A node that knows it was removed answers every data command with an error rather than
+    /// serving its frozen state or relaying to a leader that no longer counts it.
     func membershipCommand(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue>? {
         // On every request's path: rule data commands out without building a String.
         guard let first = arguments.first, (8...13).contains(first.count), let c = first.first,
             [UInt8(ascii: "r"), UInt8(ascii: "a"), UInt8(ascii: "d")].contains(c | 0x20)
-        else { return nil }
+        else { return removedReply() }
         let name = String(decoding: first, as: UTF8.self).lowercased()
-        guard Self.membershipCommandNames.contains(name) else { return nil }
+        guard Self.membershipCommandNames.contains(name) else { return removedReply() }
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         let request: MembershipRequest
         switch MembershipRequest.parse(name: name, args) {
@@ -67,6 +69,11 @@ extension NodeDriver {
             let ma = progress[a]?.match ?? .zero, mb = progress[b]?.match ?? .zero
             return ma != mb ? ma < mb : a > b
         }
+    }
+
+    private func removedReply() -> EventLoopFuture<RESPValue>? {
+        guard membership.removed else { return nil }
+        return loop.makeSucceededFuture(.error("ERR this node was removed from the cluster: send commands to a member (RAFT.STATUS on any member lists them)"))
     }
 
     private var membershipDeadline: NIODeadline { .now() + .milliseconds(Int64(options.requestTimeoutMilliseconds)) }
