@@ -23,7 +23,7 @@ public struct ClientProtocolConfiguration: Sendable {
         limits: RESPRequestLimits = .redis,
         maxUnsentReplyBytes: Int = 64 * 1024 * 1024,
         pauseReadingAboveUnsentBytes: Int = 1024 * 1024,
-        maxInFlightCommands: Int = 1024,
+        maxInFlightCommands: Int = 256,
         idleTimeout: TimeAmount? = nil,
         initialProtocolVersion: RESPVersion = .resp2
     ) {

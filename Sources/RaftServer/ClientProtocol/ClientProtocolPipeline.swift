@@ -12,14 +12,15 @@ extension ChannelPipeline.SynchronousOperations {
         connectionID: UInt64,
         logger: Logger
     ) throws {
-        try addHandler(ByteToMessageHandler(RESPRequestFrameDecoder(limits: configuration.limits)))
-        try addHandler(
-            ClientConnectionHandler(
-                commandHandler: commandHandler,
-                configuration: configuration,
-                connectionID: connectionID,
-                logger: logger
-            )
+        let connection = ClientConnectionHandler(
+            commandHandler: commandHandler,
+            configuration: configuration,
+            connectionID: connectionID,
+            logger: logger
         )
+        try addHandler(ByteToMessageHandler(RESPRequestFrameDecoder(limits: configuration.limits)))
+        // Holds pipelined requests while the connection is saturated (bounds reply memory).
+        try addHandler(ClientRequestGate(connection: connection))
+        try addHandler(connection)
     }
 }
