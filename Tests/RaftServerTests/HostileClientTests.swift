@@ -157,6 +157,46 @@ struct HostileClientTests {
         try node.expectHealthy()
     }
 
+    @Test func connectionsBeyondTheDescriptorBudgetGetMaxClientsAndTheNodeCarriesOn() throws {
+        // Under a 300-descriptor limit the node admits 300 - 128 clients (the rest are kept for
+        // peers, log and snapshots) and answers the next one with Redis's error.
+        let port = NodeProcesses.portBase()
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let node = "'\(NodeProcesses.binary.path)' -a 127.0.0.1:\(port) --tick-ms 50 --fsync never"
+        try cluster.start(id: "1", port: port, arguments: ["-c", "ulimit -n 300 && exec \(node)"], binary: URL(fileURLWithPath: "/bin/sh"))
+        try cluster.waitForPort(port)
+        var clients: [TestClient] = []
+        var admitted = 0
+        var refused = 0
+        for _ in 0..<220 {
+            let c = try TestClient(port: port, timeoutSeconds: 3)
+            try? c.sendRaw(TestClient.encode(["PING"]))
+            let (reply, _) = HostileNode.firstReply(c)
+            if reply?.text == "PONG" {
+                admitted += 1
+                clients.append(c)
+            } else if reply == .error("ERR max number of clients reached") {
+                refused += 1
+            } else {
+                Issue.record("unexpected reply \(String(describing: reply))")
+            }
+        }
+        HostileFigures.record("ulimit -n 300: \(admitted) clients admitted, \(refused) refused")
+        #expect(admitted == 172)
+        #expect(refused == 220 - 172)
+        // A freed slot is reused.
+        clients.removeFirst(10)
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try TestClient(port: port).call("SET", "slot", "reused").text == "OK")
+        #expect(cluster.logs().contains("max number of clients reached"))
+        clients.removeAll()
+        Thread.sleep(forTimeInterval: 0.2)
+        let c = try TestClient(port: port)
+        #expect(try c.call("GET", "slot").text == "reused")
+        #expect(cluster.nodes[0].process.isRunning)
+    }
+
     @Test func aClientThatNeverReadsIsBoundedAndOthersStayServed() throws {
         let node = try HostileNode()
         defer { node.stop() }
@@ -341,6 +381,12 @@ final class HostileNode {
             c.buffer += chunk[0..<n]
         }
         return (replies, .timeout)
+    }
+
+    /// The first reply on a connection, or how it ended without one.
+    static func firstReply(_ c: TestClient) -> (RESPValue?, End) {
+        let (replies, end) = drain(c, maxReplies: 1)
+        return (replies.first, end)
     }
 
     static func raftField(_ name: String, port: Int) throws -> String {

@@ -18,6 +18,8 @@ public struct ClientProtocolConfiguration: Sendable {
     public var idleTimeout: TimeAmount?
     /// The protocol of a new connection until HELLO changes it.
     public var initialProtocolVersion: RESPVersion
+    /// Caps simultaneous connections (Redis's maxclients); `nil` admits every connection.
+    public var connectionLimit: ClientConnectionLimit?
 
     public init(
         limits: RESPRequestLimits = .redis,
@@ -25,7 +27,8 @@ public struct ClientProtocolConfiguration: Sendable {
         pauseReadingAboveUnsentBytes: Int = 1024 * 1024,
         maxInFlightCommands: Int = 256,
         idleTimeout: TimeAmount? = nil,
-        initialProtocolVersion: RESPVersion = .resp2
+        initialProtocolVersion: RESPVersion = .resp2,
+        connectionLimit: ClientConnectionLimit? = .process
     ) {
         self.limits = limits
         self.maxUnsentReplyBytes = maxUnsentReplyBytes
@@ -33,5 +36,6 @@ public struct ClientProtocolConfiguration: Sendable {
         self.maxInFlightCommands = maxInFlightCommands
         self.idleTimeout = idleTimeout
         self.initialProtocolVersion = initialProtocolVersion
+        self.connectionLimit = connectionLimit
     }
 }
