@@ -3,8 +3,8 @@ import NIOCore
 import RESP
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Installs the client-port handlers: admission under the connection limit, the request
-    /// decoder, the request gate and the connection handler. Call from a child channel initializer. The server bootstrap
+    /// Installs the client-port handlers: admission under the connection limit, lingering
+    /// close, the request decoder, the request gate and the connection handler. Call from a child channel initializer. The server bootstrap
     /// should set `ChannelOptions.allowRemoteHalfClosure` so a half-closed client still gets
     /// its replies (otherwise NIO closes the connection at EOF).
     public func addClientProtocolHandlers(
@@ -22,6 +22,8 @@ extension ChannelPipeline.SynchronousOperations {
         if let limit = configuration.connectionLimit {
             try addHandler(ClientAdmissionHandler(limit: limit, logger: logger))
         }
+        // Closes send FIN first, so the last reply (a protocol error, QUIT's OK) is not lost to a reset.
+        try addHandler(LingeringClose())
         try addHandler(ByteToMessageHandler(RESPRequestFrameDecoder(limits: configuration.limits)))
         // Holds pipelined requests while the connection is saturated (bounds reply memory).
         try addHandler(ClientRequestGate(connection: connection))
