@@ -211,6 +211,7 @@ struct HostileClientTests {
         var sent = 0
         var peak = before
         var otherClientAnswered = 0
+        var slowestAnswer = 0.0
         var hogEnd = "still open"
         let deadline = Date().addingTimeInterval(3)
         var offset = 0
@@ -227,14 +228,16 @@ struct HostileClientTests {
             }
             // The node stopped reading the hog (or the socket buffers are full): meanwhile
             // another client is served.
+            let asked = Date()
             let other = try TestClient(port: node.port, timeoutSeconds: 2)
             if try other.call("PING").text == "PONG" { otherClientAnswered += 1 }
+            slowestAnswer = max(slowestAnswer, Date().timeIntervalSince(asked))
             peak = max(peak, node.rssKiB())
             Thread.sleep(forTimeInterval: 0.05)
         }
         peak = max(peak, node.peakRSSKiB())
         HostileFigures.record(
-            "non-reading client: sent \(sent / 1024) KiB of GET requests (\(sent / 22) GETs of 64 KiB); RSS \(before) KiB → peak \(peak) KiB; hog \(hogEnd); other client answered \(otherClientAnswered) times")
+            "non-reading client: queued \(sent / 1024) KiB of requests (\(sent / 22) GETs of a 64 KiB value) before the socket buffers filled; RSS \(before) KiB → peak \(peak) KiB; hog \(hogEnd); other client answered \(otherClientAnswered) times, slowest connect+PING \(Int(slowestAnswer * 1000)) ms")
         #expect(otherClientAnswered > 0)
         // The node holds the hog's requests once its unsent replies pass 1 MiB, with at most
         // 256 in flight (16 MiB of these replies), well below the 64 MiB close-the-client cap.
