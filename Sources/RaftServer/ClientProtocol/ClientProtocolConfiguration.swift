@@ -3,7 +3,7 @@ import RESP
 
 /// Limits and policies of one client connection.
 public struct ClientProtocolConfiguration: Sendable {
-    /// Request size limits (Redis's defaults).
+    /// Request size limits (Redis's, with a whole request capped to fit a peer frame).
     public var limits: RESPRequestLimits
     /// Reply bytes written but not yet taken by the socket beyond which the client is deemed
     /// never to read its replies: the connection is logged and closed rather than let grow.
@@ -22,7 +22,7 @@ public struct ClientProtocolConfiguration: Sendable {
     public var connectionLimit: ClientConnectionLimit?
 
     public init(
-        limits: RESPRequestLimits = .redis,
+        limits: RESPRequestLimits = .raftNode,
         maxUnsentReplyBytes: Int = 64 * 1024 * 1024,
         pauseReadingAboveUnsentBytes: Int = 1024 * 1024,
         maxInFlightCommands: Int = 256,
