@@ -268,6 +268,22 @@ struct HostileClientTests {
         try node.expectHealthy()
     }
 
+    @Test func quitAtTheEndOfALongPipelineComesAfterEveryReplyAndEndsCleanly() throws {
+        let node = try HostileNode()
+        defer { node.stop() }
+        let c = try TestClient(port: node.port)
+        #expect(try c.call("SET", "big", String(repeating: "q", count: 16 * 1024)).text == "OK")
+        let gets = Array((0..<2000).map { _ in TestClient.encode(["GET", "big"]) }.joined())
+        // Requests after QUIT are never answered; its OK is not lost to a reset.
+        try c.sendRaw(gets + TestClient.encode(["QUIT"]) + TestClient.encode(["PING"]))
+        let (replies, end) = HostileNode.drain(c)
+        #expect(replies.count == 2001)
+        #expect(replies.dropLast().allSatisfy { $0.text?.utf8.count == 16 * 1024 })
+        #expect(replies.last?.text == "OK")
+        #expect(end == .closed)
+        try node.expectHealthy()
+    }
+
     // MARK: peer port
 
     @Test func garbageOnThePeerPortIsDisconnectedAndLogged() throws {

@@ -25,7 +25,7 @@ final class ClientRequestGate: ChannelDuplexHandler {
     /// Requests released in one go before other connections get a turn of the event loop.
     private static let releaseBatch = 256
 
-    private unowned let connection: ClientConnectionHandler
+    private let connection: ClientConnectionHandler  // strong: no cycle, the connection never refers back
     private var held = CircularBuffer<ClientRequestFrame>(initialCapacity: 4)
     /// EOF came while requests were held: passed on after them, so a half-closed client still
     /// gets every reply.
