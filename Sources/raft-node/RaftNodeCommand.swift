@@ -30,7 +30,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: [.customShort("e"), .customLong("ensemble")], help: ArgumentHelp("Founding members, comma-separated ID/IP:PORT or bare IP:PORT (client addresses); this node may be included.", valueName: "ENSEMBLE"))
     var ensemble: String?
 
-    @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("pyraft's snapshot file: not supported yet (use --data-dir, which keeps log and snapshots).", valueName: "SNAPSHOT_FILE"))
+    @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("Start from this snapshot file (as pyraft), then any later log in --data-dir.", valueName: "SNAPSHOT_FILE"))
     var snapshotFile: String?
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots (default: memory only).", valueName: "DIR"))
@@ -82,9 +82,6 @@ struct RaftNodeCommand: AsyncParsableCommand {
         guard let policy = RaftServerOptions.FsyncPolicy(rawValue: fsync) else {
             throw NodeOptionError("--fsync '\(fsync)' must be always or never")
         }
-        if snapshotFile != nil {
-            throw NodeOptionError("-l is not supported yet: use --data-dir DIR (log and snapshots are kept there; CHECKPOINT writes a snapshot)")
-        }
         guard logMax > 0 else { throw NodeOptionError("--log-max must be positive") }
         guard (1...60_000).contains(tickMilliseconds) else { throw NodeOptionError("--tick-ms must be between 1 and 60000") }
         guard electionTicks >= 2 else { throw NodeOptionError("--election-ticks must be at least 2") }
@@ -106,10 +103,12 @@ struct RaftNodeCommand: AsyncParsableCommand {
         for peer in via.keys where members[peer] == nil {
             throw NodeOptionError("--peer-via names '\(peer)', which is not in the ensemble")
         }
-        return RaftServerOptions(
+        var options = RaftServerOptions(
             id: me, clientAddress: client, ensemble: members.count > 1 ? members : [:], peerVia: via,
             readMode: mode, fsync: policy, dataDirectory: dataDirectory, logMaxEntries: logMax,
             tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
+        options.snapshotFile = snapshotFile
+        return options
     }
 
     func run() async throws {

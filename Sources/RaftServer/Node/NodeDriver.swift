@@ -60,7 +60,7 @@ final class NodeDriver: @unchecked Sendable {
         self.options = options
         self.logger = logger
         self.machine = ReplicatedStateMachine(registry: registry)
-        if let bytes = recovered.snapshotData { try machine.restore(bytes) }
+        if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
         config.heartbeatTick = options.heartbeatTicks
@@ -145,17 +145,7 @@ final class NodeDriver: @unchecked Sendable {
             return
         }
         var write = PersistBatch(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, sync: options.fsync == .always)
-        if let s = rd.snapshot {
-            // §7: the snapshot's bytes arrived beside InstallSnapshot; restore the state machine
-            // from them and store them with the batch.
-            if let bytes = transport.receivedSnapshotData(s) {
-                write.snapshotData = bytes
-                do { try machine.restore(bytes) } catch { logger.error("cannot restore the received snapshot: \(error)") }
-                logger.info("installed a snapshot at index \(s.index) from the leader")
-            } else {
-                logger.error("InstallSnapshot at index \(s.index) arrived without its bytes")
-            }
-        }
+        if let s = rd.snapshot { installSnapshot(s, into: &write) }
         if persistence.isDurable && write.sync {
             persisting = true
             let persistence = self.persistence
@@ -171,7 +161,7 @@ final class NodeDriver: @unchecked Sendable {
         }
     }
 
-    private func fatalStorage(_ error: any Error) {
+    func fatalStorage(_ error: any Error) {
         // A node that cannot persist must not acknowledge anything (Figure 2): stop at once.
         logger.critical("storage failed, stopping: \(error)")
         exit(70)
@@ -283,14 +273,12 @@ final class NodeDriver: @unchecked Sendable {
         let index = raft.appliedIndex
         guard index > (raft.snapshot?.index ?? .zero), let term = raft.term(at: index) else { return raft.snapshot?.index ?? .zero }
         let meta = SnapshotMetadata(index: index, term: term, configuration: raft.configuration(at: index))
-        let bytes = machine.serialize()
         do {
-            try persistence.saveSnapshot(meta, data: bytes)
+            transport.snapshots.latest = try persistence.saveSnapshot(meta) { sink in try machine.writeSnapshot(to: sink) }
         } catch {
             logger.error("snapshot failed: \(error)")
             return raft.snapshot?.index ?? .zero
         }
-        transport.snapshotData = (meta, bytes)
         raft.snapshotTaken(meta)
         appliedSinceSnapshot = 0
         logger.info("snapshot taken at index \(index)")
