@@ -130,7 +130,7 @@ public final class MemorySnapshotReceiver: SnapshotChunkReceiver {
     public func append(_ chunk: SnapshotChunk) throws(StorageError) {
         guard !done else { throw .misuse("snapshot receiver already finished") }
         try sequence.check(chunk)
-        if let total = chunk.totalSize, bytes.isEmpty, total <= 1 << 34 { bytes.reserveCapacity(Int(total)) }
+        if let total = chunk.totalSize, bytes.isEmpty, total <= 256 << 20 { bytes.reserveCapacity(Int(total)) }  // trust a peer's size only so far
         bytes.append(contentsOf: chunk.bytes)
         sequence.accepted(chunk)
     }

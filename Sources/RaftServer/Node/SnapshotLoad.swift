@@ -16,7 +16,8 @@ struct SnapshotLoad: Sendable {
         do {
             reader = try SnapshotReader(path: path)
             try reader.validate()
-        } catch let e as StorageError {
+        } catch {
+            let e = error
             if case .io(_, _, let code) = e, code == ENOENT { throw NodeOptionError("-l \(path): no such file") }
             throw NodeOptionError("-l \(path) is not a usable snapshot: \(e)")
         }

@@ -24,7 +24,8 @@ final class SnapshotShipping: @unchecked Sendable {
     /// The newest snapshot this node took, received or loaded: what laggards are sent.
     var latest: StoredSnapshot? = nil
 
-    final class Outgoing {
+    /// One transfer; touched only on the transport's loop.
+    final class Outgoing: @unchecked Sendable {
         let peer: NodeID
         let metadata: SnapshotMetadata
         let source: any SnapshotByteSource
@@ -71,8 +72,9 @@ final class SnapshotShipping: @unchecked Sendable {
             return
         }
         guard let stored = latest, stored.metadata == meta else {
+            // Not reported as a failure: that would make the core ask again at once, in a loop;
+            // its stall timer asks again after an election timeout instead.
             logger.error("asked to send snapshot \(meta.index)/\(meta.term) to \(m.to), but the latest stored snapshot is \(latest.map { "\($0.metadata.index)/\($0.metadata.term)" } ?? "none")")
-            driver.raft.reportSnapshotStatus(peer: m.to, success: false)
             return
         }
         let source: any SnapshotByteSource
@@ -82,7 +84,6 @@ final class SnapshotShipping: @unchecked Sendable {
             total = try source.size()
         } catch {
             logger.error("cannot open snapshot \(stored.location) to send it to \(m.to): \(error)")
-            driver.raft.reportSnapshotStatus(peer: m.to, success: false)
             return
         }
         logger.info("sending snapshot at index \(meta.index) (\(total) bytes) to \(m.to)")
@@ -180,20 +181,22 @@ final class SnapshotShipping: @unchecked Sendable {
         receiver = nil
         finishing = r.metadata
         let persistence = driver.persistence
-        driver.ioPool.runIfActive(eventLoop: transport.loop) { try persistence.finishReceive(r) }.whenComplete { [self] result in
-            if finishing == r.metadata { finishing = nil }
+        let handOff = ReceiverHandOff(receiver: r)  // the loop no longer touches it
+        let meta = r.metadata, size = r.receivedBytes
+        driver.ioPool.runIfActive(eventLoop: transport.loop) { try persistence.finishReceive(handOff.receiver) }.whenComplete { [self] result in
+            if finishing == meta { finishing = nil }
             switch result {
             case .success(let stored):
-                logger.info("received snapshot at index \(stored.metadata.index) (\(r.receivedBytes) bytes), validated: \(stored.location)")
+                logger.info("received snapshot at index \(stored.metadata.index) (\(size) bytes), validated: \(stored.location)")
                 installed.removeAll { $0.metadata.index <= stored.metadata.index }
                 installed.append(stored)
-                if let m = held, case .installSnapshot(let meta) = m.body, meta == stored.metadata {
+                if let m = held, case .installSnapshot(let m2) = m.body, m2 == stored.metadata {
                     held = nil
                     driver.receive(m)
                 }
             case .failure(let error):
-                logger.error("received snapshot at index \(r.metadata.index) is invalid, discarded: \(error)")
-                if let m = held, case .installSnapshot(let meta) = m.body, meta == r.metadata { held = nil }
+                logger.error("received snapshot at index \(meta.index) is invalid, discarded: \(error)")
+                if let m = held, case .installSnapshot(let m2) = m.body, m2 == meta { held = nil }
             }
         }
     }
@@ -212,4 +215,10 @@ final class SnapshotShipping: @unchecked Sendable {
         for t in outgoing.values { t.failed = true }
         outgoing = [:]
     }
+}
+
+/// A receiver passed to the I/O thread for its final validation and sync, after which only that
+/// thread uses it (and the loop reads its immutable metadata).
+private struct ReceiverHandOff: @unchecked Sendable {
+    let receiver: any SnapshotChunkReceiver
 }
