@@ -139,7 +139,7 @@ final class SnapshotShipping: @unchecked Sendable {
     /// An InstallSnapshot message arrived: hold it until its file is in, unless the core can
     /// answer it without the file (it covers nothing new, or the file is already installed).
     func installSnapshotArrived(_ m: Message, _ meta: SnapshotMetadata) {
-        if meta.index <= driver.raft.commitIndex || installed.contains(where: { $0.metadata == meta }) {
+        if m.to != driver.options.id || meta.index <= driver.raft.commitIndex || installed.contains(where: { $0.metadata == meta }) {
             driver.receive(m)
             return
         }
