@@ -61,6 +61,7 @@ final class DiskPersistence: RaftPersistence, @unchecked Sendable {
                 // §7: the installed snapshot replaces the whole log; entries after it come next.
                 try wal.recordSnapshot(s, file: file)
                 try wal.truncate(from: s.index.next)
+                try wal.rollSegment()
             }
             try wal.append(entries: batch.entries, hardState: batch.hardState)
             try wal.sync()
@@ -83,6 +84,7 @@ final class DiskPersistence: RaftPersistence, @unchecked Sendable {
                 throw error
             }
             try wal.recordSnapshot(metadata, file: info.path)
+            try wal.rollSegment()  // so that compaction frees the entries the snapshot covers
             try wal.sync()
             // §7: the log prefix goes only once the snapshot replacing it is durable.
             try wal.compact(upTo: metadata.index)
