@@ -1,5 +1,5 @@
-// A replicated counter: an application command (COUNTER.ADD, COUNTER.GET) registered through
-// the same registry as the built-in commands, so every replica applies it in log order.
+// A replicated counter: application commands (COUNTER.ADD, COUNTER.GET) registered in the same
+// command table as the built-in Redis commands, so every replica applies them in log order.
 //
 //   swift run replicated-counter -a 127.0.0.1:7379 [-i ID] [-e ENSEMBLE]
 //   redis-cli -p 7379 counter.add hits 5      → (integer) 5
@@ -7,61 +7,46 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KeyValueStore
 import Logging
 import RESP
-import RaftCore
 import RaftServer
 
-func usage(_ message: String) -> Never {
-    print("replicated-counter: \(message)\nusage: replicated-counter -a IP:PORT [-i ID] [-e ID/IP:PORT,...]")
+let server: RaftServer
+do {
+    let (options, _) = try RaftServerOptions.parse(pyraftArguments: CommandLine.arguments.dropFirst())
+    server = RaftServer(options: options, logger: Logger(label: "replicated-counter"))
+} catch {
+    print("replicated-counter: \(error)\nusage: replicated-counter -a IP:PORT [-i ID] [-e ID/IP:PORT,...]")
     exit(64)
 }
 
-var address: String?
-var id: String?
-var ensemble = ""
-var args = CommandLine.arguments.dropFirst()
-while let flag = args.popFirst() {
-    guard let value = args.popFirst() else { usage("\(flag) needs a value") }
-    switch flag {
-    case "-a": address = value
-    case "-i": id = value
-    case "-e": ensemble = value
-    default: usage("unknown option \(flag)")
-    }
+/// Counters live in the ordinary keyspace under "counter:<name>", as decimal strings.
+@Sendable func counterKey(_ context: CommandContext) -> ByteKey { ByteKey(Array("counter:".utf8) + context.args[1]) }
+@Sendable func counterValue(_ context: CommandContext) throws(CommandError) -> Int64 {
+    guard let bytes = try context.string(counterKey(context)) else { return 0 }
+    guard let n = Int64(String(decoding: bytes, as: UTF8.self)) else { throw .notInteger }
+    return n
 }
-guard let address else { usage("-a is required") }
 
-let options: RaftServerOptions
 do {
-    let client = try NodeAddress(parsing: address)
-    let me = NodeID(id ?? client.description)
-    var members = try RaftServerOptions.parseEnsemble(ensemble)
-    if !members.isEmpty { members[me] = client }
-    options = RaftServerOptions(id: me, clientAddress: client, ensemble: members, fsync: .never)
+    // COUNTER.ADD name delta: a write, so its handler runs on every replica and must be
+    // deterministic (it reads only the store and its arguments).
+    try server.register("counter.add", kind: .write, arity: 3) { c throws(CommandError) in
+        guard let delta = Int64(String(decoding: c.args[2], as: UTF8.self)) else { throw .notInteger }
+        let (sum, overflow) = try counterValue(c).addingReportingOverflow(delta)
+        guard !overflow else { throw .overflow }
+        c.store.setValue(counterKey(c), .string(Array(String(sum).utf8)), keepTTL: true)
+        return .integer(sum)
+    }
+    // COUNTER.GET name: a read, served after a ReadIndex on whichever node the client asked.
+    try server.register("counter.get", kind: .read, arity: 2) { c throws(CommandError) in
+        .integer(try counterValue(c))
+    }
 } catch {
-    usage("\(error)")
+    print("replicated-counter: \(error)")
+    exit(70)
 }
-
-let server = RaftServer(options: options, logger: Logger(label: "replicated-counter"))
-
-enum Decimal {
-    @Sendable static func number(_ bytes: [UInt8]) -> Int64? { Int64(String(decoding: bytes, as: UTF8.self)) }
-}
-
-// COUNTER.ADD name delta: deterministic, so every replica computes the same value.
-server.register(CommandSpec(name: "counter.add", kind: .write, arity: 3) { data, args in
-    guard let delta = Decimal.number(args[2]) else { return .error("ERR delta is not an integer") }
-    let key = Array("counter:".utf8) + args[1]
-    let current = data.get(key).flatMap { Decimal.number($0.value) } ?? 0
-    let (sum, overflow) = current.addingReportingOverflow(delta)
-    guard !overflow else { return .error("ERR counter would overflow") }
-    data.set(key, Array(String(sum).utf8))
-    return .integer(sum)
-})
-server.register(CommandSpec(name: "counter.get", kind: .read, arity: 2) { data, args in
-    .integer(data.get(Array("counter:".utf8) + args[1]).flatMap { Decimal.number($0.value) } ?? 0)
-})
 server.onLeader { print("this node leads: counters are served here") }
 
 do {

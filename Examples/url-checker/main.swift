@@ -14,45 +14,21 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import RESP
-import RaftCore
 import RaftServer
 
-func usage(_ message: String) -> Never {
-    print("url-checker: \(message)\nusage: url-checker -a IP:PORT [-i ID] [-e ID/IP:PORT,...] [--every SECONDS]")
+let every: Int64
+let server: RaftServer
+let logger = Logger(label: "url-checker")
+do {
+    let (options, extra) = try RaftServerOptions.parse(pyraftArguments: CommandLine.arguments.dropFirst(), extraFlags: ["--every"])
+    guard let seconds = Int64(extra["--every"] ?? "5"), seconds >= 1 else { throw NodeOptionError("--every needs a whole number of seconds") }
+    every = seconds
+    server = RaftServer(options: options, logger: logger)
+} catch {
+    print("url-checker: \(error)\nusage: url-checker -a IP:PORT [-i ID] [-e ID/IP:PORT,...] [--every SECONDS]")
     exit(64)
 }
 
-var address: String?
-var id: String?
-var ensemble = ""
-var everyOption: Int64 = 5
-var args = CommandLine.arguments.dropFirst()
-while let flag = args.popFirst() {
-    guard let value = args.popFirst() else { usage("\(flag) needs a value") }
-    switch flag {
-    case "-a": address = value
-    case "-i": id = value
-    case "-e": ensemble = value
-    case "--every": everyOption = max(1, Int64(value) ?? 5)
-    default: usage("unknown option \(flag)")
-    }
-}
-guard let address else { usage("-a is required") }
-let every = everyOption
-
-let options: RaftServerOptions
-do {
-    let client = try NodeAddress(parsing: address)
-    let me = NodeID(id ?? client.description)
-    var members = try RaftServerOptions.parseEnsemble(ensemble)
-    if !members.isEmpty { members[me] = client }
-    options = RaftServerOptions(id: me, clientAddress: client, ensemble: members, fsync: .never)
-} catch {
-    usage("\(error)")
-}
-
-let logger = Logger(label: "url-checker")
-let server = RaftServer(options: options, logger: logger)
 let isLeader = NIOLockedValueBox(false)
 server.onLeader { isLeader.withLockedValue { $0 = true } }
 server.onFollower { isLeader.withLockedValue { $0 = false } }

@@ -33,14 +33,14 @@ public struct CommandContext {
     @inline(__always) public func key(_ i: Int) -> ByteKey { ByteKey(args[i]) }
 }
 
-public typealias CommandHandler = (CommandContext) throws(CommandError) -> RESPValue
+public typealias CommandHandler = @Sendable (CommandContext) throws(CommandError) -> RESPValue
 
 /// Rewrites a write command on the leader before it enters the log, given the leader's
 /// wall-clock time: relative TTLs become absolute deadlines. Throws to reject the command
 /// (the client gets the error and nothing is replicated).
-public typealias CommandPreparer = (inout [[UInt8]], Int64) throws(CommandError) -> Void
+public typealias CommandPreparer = @Sendable (inout [[UInt8]], Int64) throws(CommandError) -> Void
 
-public struct Command {
+public struct Command: Sendable {
     /// Lower-case name, as it appears in error messages.
     public let name: String
     public let kind: CommandKind
@@ -54,7 +54,7 @@ public struct Command {
     }
 }
 
-public struct CommandRegistry {
+public struct CommandRegistry: Sendable {
     private var table: [ByteKey: Command] = [:]
 
     public init() {}

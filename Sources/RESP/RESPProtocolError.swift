@@ -15,6 +15,9 @@ public struct RESPProtocolError: Error, Hashable, Sendable, CustomStringConverti
     // Redis recognise them.
     static let tooBigInlineRequest = RESPProtocolError("ERR Protocol error: too big inline request")
     static let unbalancedQuotes = RESPProtocolError("ERR Protocol error: unbalanced quotes in request")
+    /// Not a Redis text (Redis silently ignores such a line): an inline request whose first
+    /// non-blank byte is NUL, which ends the line before any argument.
+    static let nulInInlineRequest = RESPProtocolError("ERR Protocol error: NUL byte in inline request")
     static let tooBigMultibulkCount = RESPProtocolError("ERR Protocol error: too big mbulk count string")
     static let invalidMultibulkLength = RESPProtocolError("ERR Protocol error: invalid multibulk length")
     static let tooBigBulkCount = RESPProtocolError("ERR Protocol error: too big bulk count string")

@@ -180,7 +180,14 @@ public struct RESPRequestParser: Sendable {
         guard let args = InlineCommandSplitter.split(bytes, from: start, to: lineEnd) else {
             return .error(.unbalancedQuotes)
         }
-        if args.isEmpty { return .empty(next: newline + 1) }
+        if args.isEmpty {
+            // A blank line is skipped, as in Redis. A line that only looked blank because a NUL
+            // byte cut it short (binary garbage) gets an error instead of silence.
+            for i in start..<lineEnd where !InlineCommandSplitter.isSpace(bytes[i]) {
+                return .error(.nulInInlineRequest)
+            }
+            return .empty(next: newline + 1)
+        }
         return .command(args, next: newline + 1)
     }
 }

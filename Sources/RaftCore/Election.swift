@@ -192,6 +192,13 @@ extension RaftNode {
         // A term this large can only be corrupt input (terms grow by one per election); taking
         // it would also leave no room to campaign.
         guard m.term.rawValue < UInt64.max / 2 else { return }
+        // A vote request from a server that is not a voter in our latest configuration is
+        // ignored before its term is looked at. A server removed while it was down never learns
+        // of its removal and campaigns with its old configuration: it must neither push the
+        // members' terms up nor win their votes (dissertation §4.2.3, disruptive servers).
+        // Withholding a vote is always safe; a member that lags behind a configuration adding
+        // the candidate would, by the log check, rarely have granted it anyway.
+        if case .requestVote = m.body, !confHistory.current.voters.contains(m.from) { return }
         if m.term > currentTerm {
             switch m.body {
             case .requestVote(let rv):

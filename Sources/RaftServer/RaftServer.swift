@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KeyValueStore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -14,6 +15,13 @@ import RaftStorage
 /// An application creates one with options, registers its own commands and role callbacks,
 /// then calls `run()` (or `start()`); `request(_:)` and `send(_:)` run commands through Raft
 /// from inside the application, exactly as a client's would.
+///
+///     let server = RaftServer(options: options)
+///     try server.register("counter.add", kind: .write, arity: 3) { c throws(CommandError) in
+///         ...  // c.store, c.args, c.now: deterministic, runs on every replica in log order
+///     }
+///     server.onLeader { print("leading") }
+///     try await server.run()
 public final class RaftServer: Sendable {
     public let options: RaftServerOptions
     let logger: Logger
@@ -29,7 +37,7 @@ public final class RaftServer: Sendable {
     public var connectedClients: Int { clientCount.withLockedValue { $0 } }
 
     struct MutableState {
-        var registry = CommandRegistry()
+        var registry = CommandRegistry.builtin()
         var callbacks = RoleCallbacks()
         var driver: NodeDriver? = nil
         var clientListener: (any Channel)? = nil
@@ -45,14 +53,34 @@ public final class RaftServer: Sendable {
         self.ioPool = NIOThreadPool(numberOfThreads: 1)
         self.statusBox = StatusBox(RaftServerStatus(id: options.id))
         self.stopped = group.next().makePromise(of: Void.self)
-        state.withLockedValue { $0.registry.registerBuiltinDataCommands() }
     }
 
     // MARK: configuration, before start
 
-    /// Adds (or replaces) a replicated command. Call before `start()`.
-    public func register(_ command: CommandSpec) {
-        state.withLockedValue { $0.registry.register(command) }
+    /// Adds (or replaces) a command in the node's command table, the one the built-in commands
+    /// (KeyValueStore) live in, so clients call it like any Redis command. Call before `start()`.
+    ///
+    /// - `kind`: `.write` commands are replicated: `prepare` (optional) runs once on the leader
+    ///   with its wall clock and may rewrite the arguments (turn a relative time into an absolute
+    ///   one) or throw to refuse; then `handler` runs on every replica, in log order, and must
+    ///   be deterministic (use `context.now`, never the clock or randomness). `.read` commands run
+    ///   on the serving node after a ReadIndex and must not modify the store.
+    /// - `arity`: Redis's rule, the name included: 3 means exactly `NAME a b`, -2 at least one
+    ///   argument. Wrong counts and unknown options get Redis's error texts before any handler.
+    /// - Throws for `.admin` (node-level commands are the node's own) and after `start()`. Do
+    ///   not reuse a node command's name (PING, INFO, CONFIG, CLIENT, HELLO...): it would hide it.
+    public func register(
+        _ name: String, kind: CommandKind, arity: Int,
+        prepare: CommandPreparer? = nil,
+        handler: @escaping CommandHandler
+    ) throws(NodeOptionError) {
+        guard kind != .admin else { throw NodeOptionError("'\(name)': only read and write commands can be registered") }
+        let registered = state.withLockedValue { s in
+            guard s.driver == nil else { return false }
+            s.registry.register(name, kind: kind, arity: arity, prepare: prepare, handler: handler)
+            return true
+        }
+        guard registered else { throw NodeOptionError("'\(name)': register commands before start()") }
     }
 
     public func onLeader(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onLeader = body } }
@@ -85,7 +113,7 @@ public final class RaftServer: Sendable {
         } catch {
             throw NodeOptionError("cannot listen for peers on \(peerAddress): \(error)")
         }
-        let handler = NodeCommandHandler(server: self, driver: driver, orderings: orderings)
+        let handler = NodeCommandHandler(server: self, driver: driver, registry: registry, orderings: orderings)
         let client: any Channel
         do {
             client = try await bindClientPort(options.clientAddress, handler: handler)
@@ -158,8 +186,10 @@ public final class RaftServer: Sendable {
 
     // MARK: commands from the application
 
-    /// Runs a command through the node as a client would (writes go through Raft; on a follower
-    /// they are forwarded to the leader). Node commands (PING, INFO, ...) work too.
+    /// Runs a data command (built-in or registered) through the node as a client would: writes
+    /// go through Raft (forwarded to the leader from a follower), reads are linearizable unless
+    /// `--read-mode local`. The reply is what a client would get, errors included. Node
+    /// commands (PING, INFO, CONFIG...) belong to the client port and answer an error here.
     public func request(_ arguments: [String]) async throws -> RESPValue {
         try await request(bytes: arguments.map { Array($0.utf8) })
     }
@@ -169,7 +199,7 @@ public final class RaftServer: Sendable {
         return try await driver.loop.flatSubmit { driver.submit(arguments) }.get()
     }
 
-    /// Fire and forget.
+    /// Fire and forget: the same as `request` without waiting for (or seeing) the reply.
     public func send(_ arguments: [String]) {
         guard let driver = state.withLockedValue({ $0.driver }) else { return }
         let bytes = arguments.map { Array($0.utf8) }

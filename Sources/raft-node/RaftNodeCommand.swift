@@ -17,6 +17,9 @@ struct RaftNodeCommand: AsyncParsableCommand {
             Without -e the node is the leader of a one-node cluster. With -e, give the same
             ensemble to every founding node, e.g.
               raft-node -a 127.0.0.1:7379 -i 1 -e 1/127.0.0.1:7379,2/127.0.0.1:7381,3/127.0.0.1:7383
+            An -e that does not list this node joins a running cluster through any member it
+            names (pyraft's flow), unless the node restarts with state in --data-dir:
+              raft-node -a 127.0.0.1:7381 -i 2 -e 127.0.0.1:7379
             """,
         subcommands: [DumpSnapshot.self]
     )
@@ -27,8 +30,11 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: [.customShort("i"), .customLong("id")], help: ArgumentHelp("This node's id (default: its -a address).", valueName: "NODE_ID"))
     var id: String?
 
-    @Option(name: [.customShort("e"), .customLong("ensemble")], help: ArgumentHelp("Founding members, comma-separated ID/IP:PORT or bare IP:PORT (client addresses); this node may be included.", valueName: "ENSEMBLE"))
+    @Option(name: [.customShort("e"), .customLong("ensemble")], help: ArgumentHelp("Founding members, comma-separated ID/IP:PORT or bare IP:PORT (client addresses), this node included; without this node: members to join through.", valueName: "ENSEMBLE"))
     var ensemble: String?
+
+    @Flag(name: [.customShort("o"), .customLong("overwrite-peer")], help: "When joining, replace a member that has this node's id at another address (pyraft's -o).")
+    var overwritePeer = false
 
     @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("Start from this snapshot file (as pyraft), then any later log in --data-dir.", valueName: "SNAPSHOT_FILE"))
     var snapshotFile: String?
@@ -98,6 +104,17 @@ struct RaftNodeCommand: AsyncParsableCommand {
         // A bare IP:PORT ensemble names nodes by address; this node is found by its address.
         if id != nil, let byAddress = members.first(where: { $0.value == client && $0.key != me }) {
             throw NodeOptionError("the ensemble lists \(client) as node '\(byAddress.key)', but -i is '\(me)'")
+        }
+        if RaftServerOptions.isJoin(ensemble: members, id: me, address: client) {
+            if snapshotFile != nil {
+                throw NodeOptionError("-l cannot be used when joining a cluster (-e without this node): the leader sends its snapshot to a new member")
+            }
+            var o = RaftServerOptions(
+                id: me, clientAddress: client, peerVia: via, readMode: mode, fsync: policy, dataDirectory: dataDirectory,
+                logMaxEntries: logMax, tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
+            o.join = members.values.sorted { $0.description < $1.description }
+            o.overwritePeer = overwritePeer
+            return o
         }
         members[me] = client
         for peer in via.keys where members[peer] == nil {

@@ -176,6 +176,16 @@ struct InlineRequestTests {
         #expect(decodeRequests("set \"\"\"test-key\"\"\" test-value\r\nping\r\n") == .error([], "ERR Protocol error: unbalanced quotes in request"))
     }
 
+    @Test func answersALineOfBinaryGarbageStartingWithNULWithAnError() {
+        // A NUL ends an inline line (as in Redis), so this line holds no argument; Redis would
+        // stay silent, which leaves a client waiting for a reply that never comes.
+        let input: [UInt8] = [0x00, 0xFF, 0xFE, 0x80, 0x0D, 0x0A]
+        for chunks in everySplit(input) {
+            #expect(decodeRequests(chunks) == .error([], "ERR Protocol error: NUL byte in inline request"))
+        }
+        #expect(decodeRequests([0x20, 0x00, 0x41, 0x0A]) == .error([], "ERR Protocol error: NUL byte in inline request"))
+    }
+
     @Test func mixesInlineAndMultibulkInOnePipeline() {
         #expect(decodeRequests("PING\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\nECHO there\r\n") == .commands([args("PING"), args("ECHO", "hi"), args("ECHO", "there")]))
     }

@@ -146,6 +146,6 @@ struct ClusterTests {
         let file = try #require(try FileManager.default.contentsOfDirectory(atPath: snapshotDir).first { $0.hasSuffix(".dat") })
         let (status, output) = try runNodeExpectingExit(["dump-snapshot", snapshotDir + "/" + file])
         #expect(status == 0)
-        #expect(output.contains("{\"key\":\"durable\",\"value\":\"yes\"}"), "\(output)")
+        #expect(output.contains("{\"key\":\"durable\",\"type\":\"string\",\"value\":\"yes\",\"expires_at_ms\":null}"), "\(output)")
     }
 }

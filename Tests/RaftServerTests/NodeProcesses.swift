@@ -27,7 +27,9 @@ final class NodeProcesses: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         nextSlot += 1
-        return 20000 + Int(getpid() % 200) * 100 + (nextSlot % 12) * 8
+        // Below 32768, where Linux's ephemeral ports start: a client socket's local port
+        // there once took a test node's port ("Address already in use").
+        return 20000 + Int(getpid() % 120) * 100 + (nextSlot % 12) * 8
     }
 
     var nodes: [Node] = []
@@ -50,9 +52,9 @@ final class NodeProcesses: @unchecked Sendable {
         }
     }
 
-    func start(id: String, port: Int, arguments: [String]) throws {
+    func start(id: String, port: Int, arguments: [String], binary: URL = NodeProcesses.binary) throws {
         let p = Process()
-        p.executableURL = Self.binary
+        p.executableURL = binary
         p.arguments = arguments
         let logPath = directory.appendingPathComponent("node-\(id).log").path
         FileManager.default.createFile(atPath: logPath, contents: nil)

@@ -1,21 +1,22 @@
-// Typed access to a key for command handlers: WRONGTYPE when the kind differs, nil when absent.
+// Typed access to a key for command handlers (built-in and an application's own): WRONGTYPE
+// when the kind differs, nil when absent or expired at the handler's `now`.
 
 import RESP
 
 extension CommandContext {
-    @inline(__always) func string(_ key: ByteKey) throws(CommandError) -> [UInt8]? {
+    @inline(__always) public func string(_ key: ByteKey) throws(CommandError) -> [UInt8]? {
         guard let v = store.value(key, now: now) else { return nil }
         guard case .string(let s) = v else { throw .wrongType }
         return s
     }
 
-    @inline(__always) func hash(_ key: ByteKey) throws(CommandError) -> [ByteKey: [UInt8]]? {
+    @inline(__always) public func hash(_ key: ByteKey) throws(CommandError) -> [ByteKey: [UInt8]]? {
         guard let v = store.value(key, now: now) else { return nil }
         guard case .hash(let h) = v else { throw .wrongType }
         return h
     }
 
-    @inline(__always) func list(_ key: ByteKey) throws(CommandError) -> ByteList? {
+    @inline(__always) public func list(_ key: ByteKey) throws(CommandError) -> ByteList? {
         guard let v = store.value(key, now: now) else { return nil }
         guard case .list(let l) = v else { throw .wrongType }
         return l

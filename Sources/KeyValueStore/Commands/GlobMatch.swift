@@ -2,8 +2,8 @@
 // Iterative, with backtracking to the last star only: no recursion (a hostile pattern of
 // thousands of stars cannot overflow the stack) and O(pattern x key) time at worst.
 
-enum Glob {
-    static func match(_ p: [UInt8], _ s: [UInt8], nocase: Bool = false) -> Bool {
+public enum Glob {
+    public static func match(_ p: [UInt8], _ s: [UInt8], nocase: Bool = false) -> Bool {
         var pi = 0, si = 0
         var starP = -1, starS = 0
         while si < s.count {

@@ -94,3 +94,8 @@ public struct SnapshotRestorer {
         return try r.finish()
     }
 }
+
+/// `SnapshotReader` under a name that cannot clash with RaftStorage's snapshot file reader
+/// (the module and its main class are both called KeyValueStore, so the module-qualified name
+/// does not resolve).
+public typealias KeyValueSnapshotReader = SnapshotReader

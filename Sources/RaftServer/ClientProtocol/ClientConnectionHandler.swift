@@ -53,6 +53,10 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     /// write and one flush at channelReadComplete, so a pipeline of N requests costs one
     /// syscall (and one promise), not N.
     private var inReadBurst = false
+    /// Replies that complete outside a read burst (writes answered when their entry commits)
+    /// are flushed once per event-loop turn, not once each: a pipeline of 16 writes that commit
+    /// together costs one write syscall, not 16.
+    private var flushScheduled = false
     private var outgoing: ByteBuffer?
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
@@ -256,7 +260,17 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         // Large replies go out at once even mid-burst, so the unsent-bytes cap is checked
         // before a burst of big replies piles up here.
-        if !inReadBurst || buffer.readableBytes >= 64 * 1024 { sendOutgoing() }
+        if buffer.readableBytes >= 64 * 1024 {
+            sendOutgoing()
+        } else if !inReadBurst && !flushScheduled {
+            // Other replies completing in this loop turn join the same write (the tasks that
+            // deliver them are already queued ahead of this one).
+            flushScheduled = true
+            context.eventLoop.assumeIsolated().execute {
+                self.flushScheduled = false
+                self.sendOutgoing()
+            }
+        }
     }
 
     /// Writes and flushes the collected replies, and enforces the unsent-bytes cap.

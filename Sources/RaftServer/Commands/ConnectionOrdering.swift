@@ -1,50 +1,77 @@
+import KeyValueStore
 import NIOConcurrencyHelpers
 import NIOCore
 import RESP
 
-/// Keeps one connection's pipelined commands in Redis's order: consecutive reads may run
-/// together and consecutive writes may run together (the log keeps their order), but a read
-/// waits for the writes sent before it on the same connection, and a write for the reads
-/// before it. Without this a pipelined `SET k v; GET k` could read before the forwarded
-/// write commits. Used on the connection's event loop only.
+/// Keeps one connection's pipelined commands in Redis's order while letting them overlap.
+///
+/// Consecutive writes go to the node back to back, without waiting for each other: the Raft log
+/// keeps their order, and the connection writes replies in request order. Consecutive reads
+/// likewise. A read waits until every earlier write of this connection has been answered
+/// (committed and applied), so a pipelined `SET k v; GET k` reads its own write even on a
+/// follower; a write waits for the earlier reads, so `GET k; SET k v` reads the old value.
+///
+/// Commands whose turn has come are handed to the node's loop in one task per event-loop turn
+/// (a pipeline of 16 SETs costs one cross-thread hop, and the node proposes them in one Ready).
+/// Used on the connection's event loop only.
 final class ConnectionOrdering: @unchecked Sendable {
-    private final class Group {
-        let kind: CommandKind
-        let waitFor: EventLoopFuture<Void>?
-        var outstanding = 0
-        var sealed = false
-        var done: EventLoopPromise<Void>? = nil
-        init(kind: CommandKind, waitFor: EventLoopFuture<Void>?) {
-            self.kind = kind
-            self.waitFor = waitFor
+    struct Submission: Sendable {
+        var kind: CommandKind
+        var arguments: [[UInt8]]
+        var promise: EventLoopPromise<RESPValue>
+    }
+
+    private let loop: any EventLoop
+    private let driver: NodeDriver
+    /// The kind of the commands now at the node, and how many are unanswered.
+    private var runningKind: CommandKind? = nil
+    private var running = 0
+    /// Commands that must wait for the running ones (the other kind), in request order.
+    private var held = CircularBuffer<Submission>()
+    /// Commands to hand to the node at the end of this loop turn.
+    private var outbox: [Submission] = []
+
+    init(loop: any EventLoop, driver: NodeDriver) {
+        self.loop = loop
+        self.driver = driver
+    }
+
+    func schedule(_ kind: CommandKind, _ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
+        loop.assertInEventLoop()
+        let submission = Submission(kind: kind, arguments: arguments, promise: loop.makePromise(of: RESPValue.self))
+        if held.isEmpty && (runningKind == nil || runningKind == kind) {
+            start(submission)
+        } else {
+            held.append(submission)
+        }
+        return submission.promise.futureResult
+    }
+
+    private func start(_ s: Submission) {
+        runningKind = s.kind
+        running += 1
+        outbox.append(s)
+        if outbox.count == 1 { loop.execute { self.sendOutbox() } }
+        s.promise.futureResult.whenComplete { _ in self.answered() }
+    }
+
+    private func answered() {
+        running -= 1
+        guard running == 0 else { return }
+        runningKind = nil
+        // Release the next run of same-kind commands.
+        while let next = held.first, runningKind == nil || runningKind == next.kind {
+            held.removeFirst()
+            start(next)
         }
     }
 
-    private var current: Group? = nil
-
-    func schedule(_ kind: CommandKind, on loop: any EventLoop, _ body: @escaping @Sendable () -> EventLoopFuture<RESPValue>) -> EventLoopFuture<RESPValue> {
-        if current == nil || current!.kind != kind {
-            var barrier: EventLoopFuture<Void>? = nil
-            if let previous = current {
-                previous.sealed = true
-                if previous.outstanding > 0 {
-                    let p = loop.makePromise(of: Void.self)
-                    previous.done = p
-                    barrier = p.futureResult
-                }
-            }
-            current = Group(kind: kind, waitFor: barrier)
-        }
-        let group = current!
-        group.outstanding += 1
-        let future = group.waitFor.map { $0.flatMap { body() } } ?? body()
-        return future.hop(to: loop).always { [self] _ in
-            loop.assertInEventLoop()
-            group.outstanding -= 1
-            if group.outstanding == 0 {
-                if let p = group.done { p.succeed(()) }
-                if current === group { current = nil }
-            }
+    private func sendOutbox() {
+        let batch = outbox
+        outbox = []
+        let driver = self.driver
+        driver.loop.execute {
+            for s in batch { driver.submit(s.arguments).cascade(to: s.promise) }
         }
     }
 }
@@ -53,10 +80,10 @@ final class ConnectionOrdering: @unchecked Sendable {
 final class ConnectionOrderings: Sendable {
     private let byConnection = NIOLockedValueBox<[UInt64: ConnectionOrdering]>([:])
 
-    func ordering(for connection: UInt64) -> ConnectionOrdering {
+    func ordering(for connection: UInt64, on loop: any EventLoop, driver: NodeDriver) -> ConnectionOrdering {
         byConnection.withLockedValue { map in
             if let o = map[connection] { return o }
-            let o = ConnectionOrdering()
+            let o = ConnectionOrdering(loop: loop, driver: driver)
             map[connection] = o
             return o
         }

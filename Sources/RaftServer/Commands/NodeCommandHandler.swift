@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KeyValueStore
 import NIOCore
 import RESP
 import RaftCore
@@ -10,12 +11,20 @@ import RaftCore
 struct NodeCommandHandler: ClientCommandHandler {
     let server: RaftServer
     let driver: NodeDriver
+    /// A copy of the driver's command table, so commands are classified on the connection's
+    /// loop without touching the node's loop.
+    let registry: CommandRegistry
     let orderings: ConnectionOrderings
     let startedAt = clock_gettime_realtime_millis()
 
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
         let loop = context.connection.eventLoop
         guard let first = arguments.first else { return loop.makeSucceededFuture(.error("ERR empty command")) }
+        // Data commands, the hot path, skip the node-command switch and its string conversions.
+        // (So a registered command named like a node command would hide it: RaftServer.register.)
+        if case .success(let command) = registry.lookup(arguments), command.kind != .admin {
+            return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(command.kind, arguments)
+        }
         let name = String(decoding: first, as: UTF8.self).lowercased()
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         switch name {
@@ -56,17 +65,18 @@ struct NodeCommandHandler: ClientCommandHandler {
             return driver.loop.submit { .bulk(driver.dump()) }
         case "getlog":
             return driver.loop.submit { .array(driver.logLines(limit: args.first.flatMap { Int($0) } ?? 1000).map { .bulk($0) }) }
+        case _ where NodeDriver.membershipCommandNames.contains(name):  // RAFT.ADD, RAFT.STATUS, ...
+            return driver.loop.flatSubmit { [driver] in driver.submit(arguments) }
         default:
             let driver = self.driver
             let kind: CommandKind
-            switch driver.machine.route(arguments) {
-            case .read: kind = .read
-            case .write: kind = .write
-            case .rejected(let reply): return loop.makeSucceededFuture(reply)
+            switch registry.lookup(arguments) {
+            case .failure(let error): return loop.makeSucceededFuture(error.reply)
+            case .success(let command): kind = command.kind
             }
-            return orderings.ordering(for: context.connection.id).schedule(kind, on: loop) {
-                driver.loop.flatSubmit { driver.submit(arguments) }
-            }
+            // Node commands are answered above; one the node does not know is never proposed.
+            guard kind != .admin else { return loop.makeSucceededFuture(NodeDriver.notReplicated(arguments)) }
+            return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(kind, arguments)
         }
     }
 
@@ -107,10 +117,10 @@ struct NodeCommandHandler: ClientCommandHandler {
     private func command(_ args: [String]) -> RESPValue {
         switch args.first?.lowercased() {
         case nil: return .array([])
-        case "count": return .integer(Int64(driver.machine.registry.names.count + 16))
+        case "count": return .integer(Int64(registry.commandNames.count + 16))
         case "docs": return .map([])
         case "info": return .array(args.dropFirst().map { _ in .nullBulk })
-        case "list": return .array(driver.machine.registry.names.map { .bulk($0) })
+        case "list": return .array(registry.commandNames.map { .bulk($0) })
         default: return .error("ERR unknown subcommand '\(args[0])'. Try COMMAND HELP.")
         }
     }
@@ -119,20 +129,20 @@ struct NodeCommandHandler: ClientCommandHandler {
         switch args.first?.lowercased() {
         case "get":
             guard args.count >= 2 else { return arity("config|get") }
-            let known: [(String, String)] = [
-                ("save", ""), ("appendonly", "no"), ("databases", "1"), ("maxmemory", "0"),
-                ("timeout", "0"), ("port", String(server.options.clientAddress.port)),
-                ("bind", server.options.clientAddress.host), ("appendfsync", server.options.fsync == .always ? "always" : "no"),
-            ]
+            let known = configParameters
             var out: [RESPValue.Pair] = []
             for pattern in args.dropFirst() {
-                for (k, v) in known where globMatch(Array(pattern.lowercased().utf8), Array(k.utf8)) {
+                for (k, v) in known where Glob.match(Array(pattern.lowercased().utf8), Array(k.utf8)) {
                     out.append(.init(.bulk(k), .bulk(v)))
                 }
             }
             return .map(out)
-        case "set", "resetstat", "rewrite":
-            return .ok
+        case "set":
+            return configSet(Array(args.dropFirst()))
+        case "resetstat":
+            return .ok  // no statistics are kept: nothing to reset
+        case "rewrite":
+            return .error("ERR The server is running without a config file")
         default:
             return .error("ERR unknown subcommand or wrong number of arguments for 'config'")
         }

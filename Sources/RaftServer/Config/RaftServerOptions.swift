@@ -37,6 +37,12 @@ public struct RaftServerOptions: Sendable {
     /// A client request that got no answer within this long is answered with a retryable error.
     public var requestTimeoutMilliseconds: Int
     public var randomSeed: UInt64
+    /// Members to ask for admission (their client addresses): set when this node joins a running
+    /// cluster instead of founding one (see NodeDriver+Membership.swift). Ignored on a restart
+    /// with persisted state.
+    public var join: [NodeAddress] = []
+    /// pyraft's -o: when joining, replace a member that has this node's id at another address.
+    public var overwritePeer = false
 
     public init(
         id: NodeID? = nil, clientAddress: NodeAddress, ensemble: [NodeID: NodeAddress] = [:],
@@ -62,6 +68,7 @@ public struct RaftServerOptions: Sendable {
 
     /// The founding configuration: the ensemble plus this node, addresses being peer ports.
     var initialConfiguration: Configuration {
+        guard join.isEmpty else { return Configuration() }  // a joiner learns its configuration from the log
         var members = ensemble
         members[id] = clientAddress
         var c = Configuration(voters: Set(members.keys))

@@ -1,17 +1,10 @@
+import KeyValueStore
 import RaftCore
 
 // pyraft's admin commands: GETDUMP (the state machine) and GETLOG (the log's tail).
 extension NodeDriver {
     func dump() -> String {
-        var lines: [String] = []
-        let data = machine.data
-        data.now = max(data.now, Int64(clock_gettime_realtime_millis()))
-        for key in data.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-            guard let item = data.get(key) else { continue }
-            let k = String(decoding: key, as: UTF8.self), v = String(decoding: item.value, as: UTF8.self)
-            lines.append("\(k)=\(v)" + (item.expiresAtMillis.map { " (expires at \($0) ms)" } ?? ""))
-        }
-        return lines.joined(separator: "\n")
+        machine.store.dumpLines(now: max(Int64(clock_gettime_realtime_millis()), machine.store.clock)).joined(separator: "\n")
     }
 
     func logLines(limit: Int) -> [String] {
@@ -32,14 +25,10 @@ extension NodeDriver {
         case .noop: return ""
         case .configuration: return (try? ConfChange(decoding: e.data)).map { "\($0.kind) \($0.node) \($0.address)" } ?? "?"
         case .normal:
-            var r = ByteReader(e.data)
-            guard let _ = try? r.u64(), let n = try? r.u32() else { return "?" }
-            var words: [String] = []
-            for _ in 0..<min(Int(n), 16) {
-                guard let w = try? r.blob() else { break }
-                words.append(String(decoding: w.prefix(64), as: UTF8.self))
-            }
-            return words.joined(separator: " ")
+            // "@<leader ms> SET k v" (words cut to 64 bytes, at most 16 shown).
+            guard let entry = LogEntry.decode(e.data) else { return "? (\(e.data.count) undecodable bytes)" }
+            let words = entry.args.prefix(16).map { String(decoding: $0.prefix(64), as: UTF8.self) }
+            return "@\(entry.timestamp) " + words.joined(separator: " ") + (entry.args.count > 16 ? " ..." : "")
         }
     }
 }

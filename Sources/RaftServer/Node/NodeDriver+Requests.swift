@@ -1,3 +1,4 @@
+import KeyValueStore
 import NIOCore
 import RESP
 import RaftCore
@@ -10,17 +11,26 @@ extension NodeDriver {
 
     /// Runs a data command; called on `loop`. `forwardedFrom` is set when a follower relayed it:
     /// such a request is never relayed again (no forwarding loops while leadership moves).
+    /// Commands of kind `.admin` belong to the node (NodeCommandHandler) and are never proposed.
     func submit(_ arguments: [[UInt8]], forwardedFrom: NodeID? = nil) -> EventLoopFuture<RESPValue> {
         loop.preconditionInEventLoop()
         guard !stopped else { return loop.makeSucceededFuture(.error("TRYAGAIN node is shutting down")) }
-        switch machine.route(arguments) {
-        case .rejected(let reply):
-            return loop.makeSucceededFuture(reply)
-        case .read(let spec):
-            return read(spec, arguments)
-        case .write(let spec):
-            return write(spec, arguments, forwardedFrom: forwardedFrom)
+        if let reply = membershipCommand(arguments, forwardedFrom: forwardedFrom) { return reply }
+        switch machine.classify(arguments) {
+        case .failure(let error):
+            return loop.makeSucceededFuture(error.reply)
+        case .success(.admin):
+            return loop.makeSucceededFuture(Self.notReplicated(arguments))
+        case .success(.read):
+            return read(arguments)
+        case .success(.write):
+            return write(arguments, forwardedFrom: forwardedFrom)
         }
+    }
+
+    static func notReplicated(_ arguments: [[UInt8]]) -> RESPValue {
+        let name = String(decoding: (arguments.first ?? []).prefix(128), as: UTF8.self)
+        return .error("ERR '\(name)' is a node command and cannot run through the log")
     }
 
     private var requestDeadline: NIODeadline { .now() + .milliseconds(Int64(options.requestTimeoutMilliseconds)) }
@@ -31,35 +41,59 @@ extension NodeDriver {
 
     // MARK: writes
 
-    private func write(_ spec: CommandSpec, _ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
+    private func write(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
         guard raft.role == .leader else {
             guard forwardedFrom == nil else { return loop.makeSucceededFuture(.error("TRYAGAIN this node is no longer the leader")) }
             guard let leader = raft.leader, leader != options.id else { return loop.makeSucceededFuture(Self.noLeader()) }
             return forward(arguments, to: leader)
         }
         let entry: [UInt8]
-        switch machine.prepare(spec, arguments, nowMillis: Self.nowMillis()) {
-        case .success(let bytes): entry = bytes
-        case .failure(let rejection): return loop.makeSucceededFuture(rejection.reply)
+        switch machine.prepare(arguments, now: readNow()) {
+        case .entry(let bytes): entry = bytes
+        case .reply(let rejection): return loop.makeSucceededFuture(rejection)
         }
-        let index: LogIndex
-        do {
-            index = try raft.propose(entry)
-        } catch {
-            switch error {
-            case .notLeader(let hint):
-                if forwardedFrom == nil, let hint, hint != options.id { return forward(arguments, to: hint) }
-                return loop.makeSucceededFuture(Self.noLeader())
-            case .transferInProgress:
-                return loop.makeSucceededFuture(.error("TRYAGAIN leadership transfer in progress"))
-            default:
-                return loop.makeSucceededFuture(.error("TRYAGAIN \(error)"))
-            }
-        }
+        // Proposed at the start of the next Ready with every other write of this loop turn.
         let promise = loop.makePromise(of: RESPValue.self)
-        pendingWrites[index] = PendingWrite(term: raft.term, promise: promise, deadline: requestDeadline)
+        proposalQueue.append(QueuedProposal(entry: entry, arguments: arguments, forwardedFrom: forwardedFrom, promise: promise))
         scheduleReady()
         return promise.futureResult
+    }
+
+    struct QueuedProposal {
+        var entry: [UInt8]
+        var arguments: [[UInt8]]
+        var forwardedFrom: NodeID?
+        var promise: EventLoopPromise<RESPValue>
+    }
+
+    /// Appends every queued write to the log at once (one AppendEntries per follower for the
+    /// lot, and one fsync with the rest of the Ready). Called at the start of each Ready.
+    func proposeQueued() {
+        guard !proposalQueue.isEmpty else { return }
+        let batch = proposalQueue
+        proposalQueue = []
+        do {
+            var index = try raft.propose(batch: batch.map(\.entry))
+            let deadline = requestDeadline
+            for p in batch {
+                pendingWrites[index] = PendingWrite(term: raft.term, promise: p.promise, deadline: deadline)
+                index = index.next
+            }
+        } catch {
+            for p in batch { p.promise.completeWith(proposalFailed(error, p)) }
+        }
+    }
+
+    private func proposalFailed(_ error: ProposalError, _ p: QueuedProposal) -> EventLoopFuture<RESPValue> {
+        switch error {
+        case .notLeader(let hint):
+            if p.forwardedFrom == nil, let hint, hint != options.id { return forward(p.arguments, to: hint) }
+            return loop.makeSucceededFuture(Self.noLeader())
+        case .transferInProgress:
+            return loop.makeSucceededFuture(.error("TRYAGAIN leadership transfer in progress"))
+        default:
+            return loop.makeSucceededFuture(.error("TRYAGAIN \(error)"))
+        }
     }
 
     // MARK: forwarding (follower → leader)
@@ -69,7 +103,7 @@ extension NodeDriver {
         nextForwardID += 1
         let promise = loop.makePromise(of: RESPValue.self)
         forwarded[id] = (promise, requestDeadline)
-        guard transport.sendForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
+        guard transport.queueForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
             forwarded[id] = nil
             promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
             return promise.futureResult
@@ -90,13 +124,17 @@ extension NodeDriver {
 
     // MARK: reads
 
-    private func read(_ spec: CommandSpec, _ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
+    /// "Now" for reads and for preparing writes: the replicated clock or later, so a key the log
+    /// has expired never reappears on a node whose wall clock lags the previous leader's.
+    private func readNow() -> Int64 { max(Self.nowMillis(), machine.store.clock) }
+
+    private func read(_ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
         if options.readMode == .local {
-            return loop.makeSucceededFuture(machine.read(spec, arguments, nowMillis: Self.nowMillis()))
+            return loop.makeSucceededFuture(machine.read(arguments, now: readNow()))
         }
         guard raft.leader != nil || raft.role == .leader else { return loop.makeSucceededFuture(Self.noLeader()) }
         let promise = loop.makePromise(of: RESPValue.self)
-        readQueue.append(QueuedRead(spec: spec, arguments: arguments, promise: promise, deadline: requestDeadline))
+        readQueue.append(QueuedRead(arguments: arguments, promise: promise, deadline: requestDeadline))
         startReadRoundIfNeeded()
         return promise.futureResult
     }
@@ -131,14 +169,14 @@ extension NodeDriver {
     func serveAppliedReads() {
         guard !readsAwaitingApply.isEmpty else { return }
         let applied = raft.appliedIndex
-        let now = Self.nowMillis()
+        let now = readNow()
         var waiting: [(index: LogIndex, reads: [QueuedRead])] = []
         for batch in readsAwaitingApply {
             guard batch.index <= applied else {
                 waiting.append(batch)
                 continue
             }
-            for r in batch.reads { r.promise.succeed(machine.read(r.spec, r.arguments, nowMillis: now)) }
+            for r in batch.reads { r.promise.succeed(machine.read(r.arguments, now: now)) }
         }
         readsAwaitingApply = waiting
     }

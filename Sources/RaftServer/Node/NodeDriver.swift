@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import KeyValueStore
 import Logging
 import NIOCore
 import NIOPosix
@@ -14,7 +15,9 @@ final class NodeDriver: @unchecked Sendable {
     let options: RaftServerOptions
     let logger: Logger
     var raft: RaftNode
-    let machine: ReplicatedStateMachine
+    /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
+    /// are served after ReadIndex. Touched on `loop` only.
+    let machine: KeyValueStateMachine
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
@@ -28,12 +31,13 @@ final class NodeDriver: @unchecked Sendable {
         var deadline: NIODeadline
     }
     struct QueuedRead {
-        var spec: CommandSpec
         var arguments: [[UInt8]]
         var promise: EventLoopPromise<RESPValue>
         var deadline: NIODeadline
     }
     var pendingWrites: [LogIndex: PendingWrite] = [:]
+    /// Prepared writes waiting for the next Ready, which proposes them together.
+    var proposalQueue: [QueuedProposal] = []
     /// Reads waiting for the next ReadIndex round (one round serves every read queued before it).
     var readQueue: [QueuedRead] = []
     var readRounds: [UInt64: (started: NIODeadline, reads: [QueuedRead])] = [:]
@@ -51,6 +55,7 @@ final class NodeDriver: @unchecked Sendable {
     var lastRole: Role? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
+    var membership = MembershipState()  // NodeDriver+Membership.swift
 
     init(
         loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
@@ -59,7 +64,7 @@ final class NodeDriver: @unchecked Sendable {
         self.loop = loop
         self.options = options
         self.logger = logger
-        self.machine = ReplicatedStateMachine(registry: registry)
+        self.machine = KeyValueStateMachine(registry: registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
@@ -84,15 +89,19 @@ final class NodeDriver: @unchecked Sendable {
             scheduleReady()
         }
         publishStatus()
+        startMembershipDuties()
         scheduleReady()
     }
 
     func stop() {
         stopped = true
         ticker?.cancel()
+        stopMembershipDuties()
         let e = RESPValue.error("TRYAGAIN node is shutting down")
         for (_, w) in pendingWrites { w.promise.succeed(e) }
         pendingWrites = [:]
+        for p in proposalQueue { p.promise.succeed(e) }
+        proposalQueue = []
         failReads(readQueue, e)
         readQueue = []
         for (_, r) in readRounds { failReads(r.reads, e) }
@@ -132,6 +141,7 @@ final class NodeDriver: @unchecked Sendable {
     }
 
     private func processReady() {
+        if !stopped { proposeQueued() }
         guard !persisting, !stopped, raft.hasReady else { return }
         let rd = raft.ready()
         if let ss = rd.softState { softStateChanged(ss) }
@@ -242,12 +252,13 @@ final class NodeDriver: @unchecked Sendable {
                 dial[id] = a
             }
         }
+        for (id, a) in joinDialExtras() where dial[id] == nil { dial[id] = a }  // while joining
         transport.updatePeers(dial)
     }
 
     func publishStatus() {
         let r = raft
-        let keys = machine.data.items.count
+        let keys = machine.store.storedCount
         status.update {
             $0.role = r.role
             $0.term = r.term

@@ -138,7 +138,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             _ = from
             driver.submit(arguments, forwardedFrom: remote).whenSuccess { reply in
                 let bytes = PeerFrame.forwardResponse(id: id, reply: RESPEncoder.encode(reply, version: .resp3)).encoded()
-                channel.writeAndFlush(channel.allocator.buffer(bytes: bytes), promise: nil)
+                PeerTransport.replyToForward(bytes, on: channel)
             }
         case .forwardResponse(let id, let reply):
             driver.forwardAnswered(id: id, reply: reply)

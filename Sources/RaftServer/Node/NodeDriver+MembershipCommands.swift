@@ -1,0 +1,206 @@
+import NIOCore
+import RESP
+import RaftCore
+
+// The RAFT.* commands (and pyraft's add_node/del_node), answered on the leader and relayed to
+// it from followers; every change is one RaftCore single-server change (dissertation §4.1).
+
+extension NodeDriver {
+    /// Answers a membership command, or returns nil when `arguments` is not one. Changes run on
+    /// the leader: a follower relays them (once: a request relayed by a member is not relayed
+    /// again, but one from a joining non-member is, so a join may go through any member).
+    func membershipCommand(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue>? {
+        guard let first = arguments.first else { return nil }
+        let name = String(decoding: first, as: UTF8.self).lowercased()
+        guard Self.membershipCommandNames.contains(name) else { return nil }
+        let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
+        let request: MembershipRequest
+        switch MembershipRequest.parse(name: name, args) {
+        case .failure(let e): return loop.makeSucceededFuture(.error(e.description))
+        case .success(let r): request = r
+        }
+        if case .status = request { return loop.makeSucceededFuture(membershipStatus()) }
+        guard raft.role == .leader else { return relayToLeader(arguments, forwardedFrom: forwardedFrom) }
+        switch request {
+        case .status:
+            return loop.makeSucceededFuture(membershipStatus())
+        case .add(let id, let address):
+            return admit(id, address, answerWithMembers: false, overwrite: false)
+        case .join(let id, let address, let overwrite):
+            return admit(id, address, answerWithMembers: true, overwrite: overwrite)
+        case .remove(let id):
+            let conf = raft.configuration
+            guard conf.members.contains(id) else {
+                return loop.makeSucceededFuture(.error("ERR unknown node id '\(id)'"))
+            }
+            if id == options.id, conf.voters.count > 1 {
+                // A leader removing itself would leave the cluster leaderless for an election
+                // timeout (§4.2.2); hand leadership over first, then let the new leader remove us.
+                return handOverLeadership().flatMap { [self] reply in
+                    reply == .ok ? relayToLeader(arguments, forwardedFrom: nil) : loop.makeSucceededFuture(reply)
+                }
+            }
+            return propose(ConfChange(kind: .remove, node: id)) { .ok }
+        case .transfer(let id):
+            return transfer(to: id)
+        }
+    }
+
+    /// Moves leadership to the most up-to-date other voter and answers once it leads (`.ok`
+    /// at once when this node is not the leader). For RAFT.REMOVE of the leader, and for a
+    /// leader about to stop (SIGTERM), so the cluster need not wait for an election timeout.
+    func handOverLeadership() -> EventLoopFuture<RESPValue> {
+        guard raft.role == .leader else { return loop.makeSucceededFuture(.ok) }
+        guard let successor = bestSuccessor(raft.configuration) else {
+            return loop.makeSucceededFuture(.error("ERR no other voter to hand leadership to"))
+        }
+        return transfer(to: successor)
+    }
+
+    /// The voter, other than this leader, with the longest log: the quickest transfer target.
+    private func bestSuccessor(_ conf: Configuration) -> NodeID? {
+        let progress = raft.progress
+        return conf.voters.filter { $0 != options.id }.max { a, b in
+            let ma = progress[a]?.match ?? .zero, mb = progress[b]?.match ?? .zero
+            return ma != mb ? ma < mb : a > b
+        }
+    }
+
+    private var membershipDeadline: NIODeadline { .now() + .milliseconds(Int64(options.requestTimeoutMilliseconds)) }
+
+    private func relayToLeader(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
+        let conf = raft.configuration
+        if !conf.members.isEmpty && !conf.members.contains(options.id) {
+            return loop.makeSucceededFuture(.error("ERR this node is not a member of the cluster (removed or not yet joined)"))
+        }
+        if let from = forwardedFrom, conf.members.contains(from) {
+            return loop.makeSucceededFuture(.error("TRYAGAIN this node is no longer the leader"))
+        }
+        guard let leader = raft.leader, leader != options.id else { return loop.makeSucceededFuture(Self.noLeader()) }
+        let id = nextForwardID
+        nextForwardID += 1
+        let promise = loop.makePromise(of: RESPValue.self)
+        forwarded[id] = (promise, membershipDeadline)
+        guard transport.sendForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
+            forwarded[id] = nil
+            promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
+            return promise.futureResult
+        }
+        return promise.futureResult
+    }
+
+    /// Adds `id` as a learner (the leader promotes it once it has caught up). Idempotent: a
+    /// member already at this address is simply acknowledged, so a joiner may retry freely.
+    private func admit(_ id: NodeID, _ address: NodeAddress, answerWithMembers: Bool, overwrite: Bool) -> EventLoopFuture<RESPValue> {
+        let conf = raft.configuration
+        let peer = address.peerAddress.description
+        let answer: () -> RESPValue = { [self] in answerWithMembers ? membersReply() : .ok }
+        if conf.members.contains(id) {
+            if conf.addresses[id] == peer { return loop.makeSucceededFuture(answer()) }
+            guard overwrite else {
+                return loop.makeSucceededFuture(.error(
+                    "ERR node '\(id)' is already a member at \(conf.addresses[id].map(Self.clientAddress(ofPeer:)) ?? "?"); RAFT.REMOVE it first (or start the node with -o)"))
+            }
+            // pyraft's -o: the old incarnation goes first; the joiner retries and is then added.
+            logger.info("membership: \(id) rejoins at \(address), removing its old address first")
+            return propose(ConfChange(kind: .remove, node: id)) {
+                .error("TRYAGAIN removed the old incarnation of '\(id)', ask again to be added")
+            }
+        }
+        if let other = conf.addresses.first(where: { $0.value == peer && $0.key != id }) {
+            return loop.makeSucceededFuture(.error("ERR address \(address) already belongs to node '\(other.key)'"))
+        }
+        return propose(ConfChange(kind: .addLearner, node: id, address: peer), then: answer)
+    }
+
+    /// Proposes `change` and answers with `then()` once it is applied (committed). A change
+    /// that must wait for the previous one (one at a time, §4.1) waits up to two seconds
+    /// before the client is told TRYAGAIN.
+    private func propose(_ change: ConfChange, then: @escaping () -> RESPValue) -> EventLoopFuture<RESPValue> {
+        let promise = loop.makePromise(of: RESPValue.self)
+        let deadline = NIODeadline.now() + .milliseconds(Int64(min(2000, options.requestTimeoutMilliseconds)))
+        if !tryPropose(change, then: then, promise: promise, queueUntil: deadline) {
+            membership.queuedChanges.append((change, then, promise, deadline))
+        }
+        return promise.futureResult
+    }
+
+    /// Returns false when the change must wait (and `queueUntil` has not passed).
+    private func tryPropose(_ change: ConfChange, then: @escaping () -> RESPValue, promise: EventLoopPromise<RESPValue>, queueUntil: NIODeadline) -> Bool {
+        let index: LogIndex
+        do {
+            index = try raft.proposeConfChange(change)
+        } catch {
+            if error == .configChangeInProgress && NIODeadline.now() < queueUntil { return false }
+            if case .notLeader = error {
+                promise.succeed(.error("TRYAGAIN leadership changed before the membership change was proposed"))
+            } else {
+                promise.succeed(Self.reply(for: error))
+            }
+            return true
+        }
+        logger.info("membership: proposed \(change.kind) \(change.node) \(change.address) at index \(index)")
+        let applied = loop.makePromise(of: RESPValue.self)
+        pendingWrites[index] = PendingWrite(term: raft.term, promise: applied, deadline: membershipDeadline)
+        applied.futureResult.whenSuccess { promise.succeed($0 == .ok ? then() : $0) }
+        scheduleReady()
+        return true
+    }
+
+    func retryQueuedChanges(now: NIODeadline) {
+        guard !membership.queuedChanges.isEmpty else { return }
+        let queued = membership.queuedChanges
+        membership.queuedChanges = []
+        for (i, q) in queued.enumerated() where !tryPropose(q.change, then: q.then, promise: q.promise, queueUntil: q.deadline) {
+            // Still waiting: keep it and everything after it, in order.
+            membership.queuedChanges = Array(queued[i...])
+            return
+        }
+    }
+
+    private func transfer(to target: NodeID) -> EventLoopFuture<RESPValue> {
+        guard raft.configuration.members.contains(target) else {
+            return loop.makeSucceededFuture(.error("ERR unknown node id '\(target)'"))
+        }
+        if target == options.id { return loop.makeSucceededFuture(.ok) }
+        do {
+            try raft.transferLeadership(to: target)
+        } catch {
+            return loop.makeSucceededFuture(Self.reply(for: error))
+        }
+        logger.info("membership: transferring leadership to \(target)")
+        scheduleReady()
+        let promise = loop.makePromise(of: RESPValue.self)
+        // The core abandons a transfer after an election timeout; allow twice that.
+        let timeout = Int64(options.tickMilliseconds * options.electionTicks * 2)
+        membership.transfers.append((target, promise, .now() + .milliseconds(timeout)))
+        return promise.futureResult
+    }
+
+    static func reply(for error: ProposalError) -> RESPValue {
+        switch error {
+        case .notLeader: noLeader()
+        case .transferInProgress: .error("TRYAGAIN leadership transfer in progress")
+        case .configChangeInProgress: .error("TRYAGAIN a membership change is in progress (one at a time), try again")
+        case .invalidConfChange(let why): .error("ERR \(why)")
+        case .removed: .error("ERR this node is not a member of the cluster (removed)")
+        }
+    }
+
+    /// The members' ids and peer addresses, flat: what a joiner dials.
+    private func membersReply() -> RESPValue {
+        let conf = raft.configuration
+        var out: [RESPValue] = []
+        for id in conf.members.sorted() {
+            guard let a = conf.addresses[id] else { continue }
+            out += [.bulk(id.rawValue), .bulk(a)]
+        }
+        return .array(out)
+    }
+
+    /// A configuration address is the peer port; people know nodes by the client port below it.
+    static func clientAddress(ofPeer text: String) -> String {
+        guard let a = try? NodeAddress(parsing: text) else { return text }
+        return NodeAddress(host: a.host, port: a.port - 1).description
+    }
+}

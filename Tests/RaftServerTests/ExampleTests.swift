@@ -1,0 +1,42 @@
+import Foundation
+import RESP
+import Testing
+
+/// The library examples, run as real 3-process clusters.
+@Suite(.serialized)
+struct ExampleTests {
+    /// .build/<config>/<name>, next to the raft-node the other tests run.
+    static func example(_ name: String) -> URL {
+        NodeProcesses.binary.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: example("replicated-counter").path), "replicated-counter is not built"))
+    func replicatedCounterCommandsRunThroughRaftOnEveryNode() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let base = NodeProcesses.portBase()
+        let ensemble = (1...3).map { "\($0)/127.0.0.1:\(base + 2 * ($0 - 1))" }.joined(separator: ",")
+        for i in 1...3 {
+            let port = base + 2 * (i - 1)
+            try cluster.start(id: "\(i)", port: port, arguments: ["-a", "127.0.0.1:\(port)", "-i", "\(i)", "-e", ensemble], binary: Self.example("replicated-counter"))
+        }
+        let leader = try cluster.waitForLeader()
+        var total: Int64 = 0
+        for (n, node) in cluster.nodes.enumerated() {
+            // Sent to followers too: forwarded to the leader, applied on every replica.
+            total += Int64(n + 1)
+            #expect(try TestClient(port: node.port).call("COUNTER.ADD", "hits", "\(n + 1)") == .integer(total), "node \(node.id)")
+        }
+        for node in cluster.nodes {
+            let c = try TestClient(port: node.port)
+            #expect(try c.call("counter.get", "hits") == .integer(total), "node \(node.id)")
+            #expect(try c.call("COUNTER.GET", "never-added") == .integer(0))
+            // The registered commands sit beside the built-in ones, with the same checks.
+            #expect(try c.call("COUNTER.ADD", "hits") == .error("ERR wrong number of arguments for 'counter.add' command"))
+            #expect(try c.call("COUNTER.ADD", "hits", "x") == .error("ERR value is not an integer or out of range"))
+            #expect(try c.call("GET", "counter:hits").text == "\(total)")
+        }
+        #expect(try TestClient(port: leader.port).call("SET", "counter:text", "abc").text == "OK")
+        #expect(try TestClient(port: leader.port).call("COUNTER.GET", "text") == .error("ERR value is not an integer or out of range"))
+    }
+}
