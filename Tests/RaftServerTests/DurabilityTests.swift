@@ -100,4 +100,26 @@ struct DurabilityTests {
         let problems = try missingWrites(acked, port: cluster.port("3"))
         #expect(problems.isEmpty, "\(problems.prefix(5))")
     }
+
+    @Test func aBrandNewNodeJoiningACompactedClusterCatchesUpBySnapshot() throws {
+        let cluster = DurableCluster(extra: ["--log-max", "50"])
+        defer { cluster.stop() }
+        try cluster.startAll()
+        let leader = try cluster.leader()
+        let load = WriteLoad(ports: [cluster.port(leader)], clients: 3, label: "j")
+        Thread.sleep(forTimeInterval: 1.0)
+        let acked = load.stop()
+        #expect(acked.count > 50)
+        // Node 4 is in no ensemble: `-e` names the members, so it joins (pyraft's flow) with an
+        // empty data directory, and the log it needs is long compacted.
+        try cluster.start("4", more: ["--read-mode", "local"])
+        let commit = try #require(nodeInfo(port: cluster.port(leader))?["commit_index"].flatMap(Int.init))
+        let deadline = Date().addingTimeInterval(12)
+        while (nodeInfo(port: cluster.port("4"))?["applied_index"].flatMap(Int.init) ?? 0) < commit && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(cluster.log("4").contains("installed a snapshot at index"), "\(cluster.log("4"))\n\(cluster.log(leader))")
+        let problems = try missingWrites(acked, port: cluster.port("4"))
+        #expect(problems.isEmpty, "\(problems.count) missing on the new node, e.g. \(problems.prefix(3))")
+    }
 }
