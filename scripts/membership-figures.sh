@@ -6,14 +6,14 @@
 #   remove    SIGKILL a follower, then RAFT.REMOVE it: time of the command (the removal is committed)
 #   self      RAFT.REMOVE of the leader itself (hands over first): time until a SET succeeds on a survivor
 # Default timing flags (--tick-ms 100, election 10 ticks), --fsync always, data in a temp dir.
-# Environment: RUNS (default 5), RAFT_NODE (default .build/debug/raft-node), BASE port (default 47000).
+# Environment: RUNS (default 5), RAFT_NODE (default .build/debug/raft-node), BASE port (default 30800, below the ephemeral range).
 # Every process started here is stopped by pid on exit.
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${RAFT_NODE:-$ROOT/.build/debug/raft-node}
 RUNS=${RUNS:-5}
-BASE=${BASE:-47000}
+BASE=${BASE:-30800}
 W=$(mktemp -d)
 pids=()
 cleanup() {

@@ -36,6 +36,24 @@ struct MembershipTests {
         #expect(statuses.filter { $0.role == "leader" }.count == 1)
     }
 
+    @Test func nodesThatOnlyListEachOtherSayWhyNoneCanJoin() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let base = NodeProcesses.portBase()
+        // pyraft's static style (each lists the others) reads as "join": nobody founds a cluster.
+        for (i, other) in [(1, 2), (2, 1)] {
+            try cluster.start(id: "\(i)", port: base + 2 * (i - 1), arguments: [
+                "-a", "127.0.0.1:\(base + 2 * (i - 1))", "-i", "\(i)", "-e", "\(other)/127.0.0.1:\(base + 2 * (other - 1))",
+            ] + NodeProcesses.fastTicks)
+        }
+        try cluster.waitUntil("both explain why they cannot join") {
+            cluster.nodes.allSatisfy { n in
+                ((try? String(contentsOfFile: n.logPath, encoding: .utf8)) ?? "").contains("not in a cluster yet (it is joining too)")
+            }
+        }
+        #expect(try TestClient(port: base).call("SET", "k", "v").isError)
+    }
+
     @Test func aNodeJoiningAfterCompactionCatchesUpFromASnapshot() throws {
         let cluster = NodeProcesses()
         defer { cluster.stopAll() }
@@ -125,7 +143,9 @@ struct MembershipTests {
         try cluster.waitForPort(cluster.port(of: removed))
         // Several election timeouts (500 to 1000 ms each) of it campaigning.
         let members = cluster.nodes.map(\.id).filter { $0 != removed }
+        var rolesOfRemoved: Set<String> = []
         for _ in 0..<20 {
+            if let r = try? RaftStatus(port: cluster.port(of: removed)) { rolesOfRemoved.insert(r.role) }
             for id in members {
                 let s = try RaftStatus(port: cluster.port(of: id))
                 #expect(s.term == before.term, "node \(id)'s term moved from \(before.term) to \(s.term)")
@@ -133,7 +153,9 @@ struct MembershipTests {
             }
             Thread.sleep(forTimeInterval: 0.15)
         }
-        #expect(try RaftStatus(port: cluster.port(of: removed)).role != "leader")
+        // It did campaign (so the members really were asked), and never won.
+        #expect(rolesOfRemoved.contains("preCandidate"), "\(rolesOfRemoved)")
+        #expect(!rolesOfRemoved.contains("leader"))
         #expect(try cluster.write(["SET", "k", "3"], on: leader.id).text == "OK")
         #expect(try RaftStatus(port: leader.port).peers.keys.sorted() == members.sorted())
     }
@@ -178,6 +200,11 @@ struct MembershipTests {
         // A transfer (TimeoutNow) costs one term; an election after a plain step-down could cost more.
         #expect(after.term == before.term + 1)
         #expect(try cluster.write(["SET", "k", "v"], on: others[1]).text == "OK")
+        // The old leader is still running: it knows it was removed and says so.
+        try cluster.waitUntil("the removed node refuses data commands") {
+            (try? TestClient(port: leader.port).call("GET", "k"))?.errorMessage?.contains("removed from the cluster") == true
+        }
+        #expect(try RaftStatus(port: leader.port).role != "leader")
     }
 
     /// Acknowledged writes, recorded from writer threads.

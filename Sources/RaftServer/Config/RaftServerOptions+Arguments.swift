@@ -1,7 +1,8 @@
 import RaftCore
 
 extension RaftServerOptions {
-    /// Reads pyraft's three options, `-a IP:PORT [-i ID] [-e ID/IP:PORT,...]`, for a small program
+    /// Reads pyraft's three options, `-a IP:PORT [-i ID] [-e ID/IP:PORT,...]` (an `-e` that does
+    /// not list this node joins a running cluster through the nodes it lists), for a small program
     /// that embeds the node (raft-node itself has a full command line). Flags named in
     /// `extraFlags` (each taking one value) are returned for the program to read; anything else
     /// is an error with a message fit to print. The node keeps no data on disk and never
@@ -26,8 +27,13 @@ extension RaftServerOptions {
         }
         guard let address else { throw NodeOptionError("-a IP:PORT is required") }
         let client = try NodeAddress(parsing: address)
-        let options = RaftServerOptions(
+        var options = RaftServerOptions(
             id: id.map { NodeID($0) }, clientAddress: client, ensemble: try parseEnsemble(ensemble), fsync: .never)
+        if isJoin(ensemble: options.ensemble, id: options.id, address: client) {
+            // As raft-node: an -e that does not list this node joins through those members.
+            options.join = options.ensemble.values.sorted { $0.description < $1.description }
+            options.ensemble = [:]
+        }
         return (options, extra)
     }
 }

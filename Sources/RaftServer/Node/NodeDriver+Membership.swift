@@ -33,9 +33,11 @@ struct MembershipState {
     var transfers: [(target: NodeID, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     /// Changes refused only because another change is still uncommitted (or a new leader has
     /// not committed its first entry yet): retried every tick until their deadline.
-    var queuedChanges: [(change: ConfChange, then: () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
+    var queuedChanges: [(change: ConfChange, then: @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     var duty: RepeatedTask? = nil
     var announcedRemoval = false
+    /// This node's latest configuration has members but not this node (and it is not joining).
+    var removed = false
 }
 
 extension NodeDriver {
@@ -82,7 +84,8 @@ extension NodeDriver {
         retryQueuedChanges(now: now)
         if raft.role == .leader && membership.queuedChanges.isEmpty { promoteCaughtUpLearner(conf) }
         resolveTransfers(now: now)
-        if !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining {
+        membership.removed = !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining
+        if membership.removed {
             if !membership.announcedRemoval {
                 membership.announcedRemoval = true
                 logger.warning("this node is not in the cluster's configuration (removed): it will not campaign; to join again, start it with an empty --data-dir and -e <a member>")

@@ -9,10 +9,15 @@ extension NodeDriver {
     /// Answers a membership command, or returns nil when `arguments` is not one. Changes run on
     /// the leader: a follower relays them (once: a request relayed by a member is not relayed
     /// again, but one from a joining non-member is, so a join may go through any member).
+    /// A node that knows it was removed answers every data command with an error rather than
+    /// serving its frozen state or relaying to a leader that no longer counts it.
     func membershipCommand(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue>? {
-        guard let first = arguments.first else { return nil }
+        // On every request's path: rule data commands out without building a String.
+        guard let first = arguments.first, (8...13).contains(first.count), let c = first.first,
+            [UInt8(ascii: "r"), UInt8(ascii: "a"), UInt8(ascii: "d")].contains(c | 0x20)
+        else { return removedReply() }
         let name = String(decoding: first, as: UTF8.self).lowercased()
-        guard Self.membershipCommandNames.contains(name) else { return nil }
+        guard Self.membershipCommandNames.contains(name) else { return removedReply() }
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         let request: MembershipRequest
         switch MembershipRequest.parse(name: name, args) {
@@ -66,11 +71,22 @@ extension NodeDriver {
         }
     }
 
+    private func removedReply() -> EventLoopFuture<RESPValue>? {
+        guard membership.removed else { return nil }
+        return loop.makeSucceededFuture(.error("ERR this node was removed from the cluster: send commands to a member (RAFT.STATUS on any member lists them)"))
+    }
+
     private var membershipDeadline: NIODeadline { .now() + .milliseconds(Int64(options.requestTimeoutMilliseconds)) }
 
     private func relayToLeader(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
         let conf = raft.configuration
-        if !conf.members.isEmpty && !conf.members.contains(options.id) {
+        if conf.members.isEmpty {
+            // Both sides joining: nobody founded a cluster (pyraft's static "-e lists the others"
+            // style reads as a join here). Say so rather than "no leader" for ever.
+            return loop.makeSucceededFuture(.error(
+                "ERR this node is not in a cluster yet (it is joining too): start the first node without -e, or give every founder the same -e list including itself"))
+        }
+        if !conf.members.contains(options.id) {
             return loop.makeSucceededFuture(.error("ERR this node is not a member of the cluster (removed or not yet joined)"))
         }
         if let from = forwardedFrom, conf.members.contains(from) {
@@ -94,7 +110,7 @@ extension NodeDriver {
     private func admit(_ id: NodeID, _ address: NodeAddress, answerWithMembers: Bool, overwrite: Bool) -> EventLoopFuture<RESPValue> {
         let conf = raft.configuration
         let peer = address.peerAddress.description
-        let answer: () -> RESPValue = { [self] in answerWithMembers ? membersReply() : .ok }
+        let answer: @Sendable () -> RESPValue = { [self] in answerWithMembers ? membersReply() : .ok }
         if conf.members.contains(id) {
             if conf.addresses[id] == peer { return loop.makeSucceededFuture(answer()) }
             guard overwrite else {
@@ -116,7 +132,7 @@ extension NodeDriver {
     /// Proposes `change` and answers with `then()` once it is applied (committed). A change
     /// that must wait for the previous one (one at a time, §4.1) waits up to two seconds
     /// before the client is told TRYAGAIN.
-    private func propose(_ change: ConfChange, then: @escaping () -> RESPValue) -> EventLoopFuture<RESPValue> {
+    private func propose(_ change: ConfChange, then: @escaping @Sendable () -> RESPValue) -> EventLoopFuture<RESPValue> {
         let promise = loop.makePromise(of: RESPValue.self)
         let deadline = NIODeadline.now() + .milliseconds(Int64(min(2000, options.requestTimeoutMilliseconds)))
         if !tryPropose(change, then: then, promise: promise, queueUntil: deadline) {
@@ -126,7 +142,7 @@ extension NodeDriver {
     }
 
     /// Returns false when the change must wait (and `queueUntil` has not passed).
-    private func tryPropose(_ change: ConfChange, then: @escaping () -> RESPValue, promise: EventLoopPromise<RESPValue>, queueUntil: NIODeadline) -> Bool {
+    private func tryPropose(_ change: ConfChange, then: @escaping @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, queueUntil: NIODeadline) -> Bool {
         let index: LogIndex
         do {
             index = try raft.proposeConfChange(change)
