@@ -39,7 +39,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("Start from this snapshot file (as pyraft), then any later log in --data-dir.", valueName: "SNAPSHOT_FILE"))
     var snapshotFile: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots (default: memory only).", valueName: "DIR"))
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots, locked against a second node (default: memory only).", valueName: "DIR"))
     var dataDirectory: String?
 
     @Option(name: .customLong("peer-via"), help: ArgumentHelp("Dial this address to reach peer ID's peer port (e.g. a relay); repeatable.", valueName: "ID=IP:PORT"))
@@ -48,7 +48,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("read-mode"), help: ArgumentHelp("linearizable (ReadIndex) or local (fast, may be stale).", valueName: "MODE"))
     var readMode: String = "linearizable"
 
-    @Option(name: .customLong("fsync"), help: ArgumentHelp("always (sync each batch before acknowledging) or never.", valueName: "POLICY"))
+    @Option(name: .customLong("fsync"), help: ArgumentHelp("always (sync each batch before acknowledging) or never (UNSAFE: a crash or power loss can lose acknowledged writes and votes; for tests and benchmarks).", valueName: "POLICY"))
     var fsync: String = "always"
 
     @Option(name: .customLong("log-max"), help: ArgumentHelp("Snapshot and compact the log every N applied entries.", valueName: "N"))
