@@ -4,7 +4,8 @@ import RaftStorage
 
 /// The log, hard state and snapshots on disk (RaftStorage): `<dir>/wal` and `<dir>/snapshots`,
 /// guarded by `<dir>/LOCK` (one process per directory). `persist` and `finishReceive` run on
-/// the I/O thread, `saveSnapshot` on the node's loop: a lock keeps them apart.
+/// the I/O thread, `writeSnapshot`/`commitSnapshot` on a snapshot thread: a lock keeps the
+/// log's users apart (writing the snapshot file itself needs no lock).
 final class DiskPersistence: RaftPersistence, @unchecked Sendable {
     private let wal: WriteAheadLog
     private let snapshots: SnapshotStore
@@ -72,24 +73,32 @@ final class DiskPersistence: RaftPersistence, @unchecked Sendable {
         }
     }
 
-    func saveSnapshot(_ metadata: SnapshotMetadata, write: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws -> StoredSnapshot {
-        try lock.withLock {
-            let writer = try snapshots.beginWrite(metadata: metadata)
-            let info: SnapshotInfo
-            do {
-                try write { try writer.write($0) }
-                info = try writer.finish()
-            } catch {
-                writer.abort()
-                throw error
+    func writeSnapshot(_ metadata: SnapshotMetadata, write: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws -> StoredSnapshot {
+        let writer = try snapshots.beginWrite(metadata: metadata)
+        do {
+            try write { try writer.write($0) }
+            let info = try writer.finish()
+            return .file(path: info.path, metadata: metadata)
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    func commitSnapshot(_ snapshot: StoredSnapshot) throws -> Bool {
+        guard case .file(let path, let metadata) = snapshot else { throw StorageError.misuse("not a snapshot file") }
+        return try lock.withLock {
+            guard metadata.index > wal.durableSnapshotIndex else {
+                _ = unlink(path)
+                return false
             }
-            try wal.recordSnapshot(metadata, file: info.path)
+            try wal.recordSnapshot(metadata, file: path)
             try wal.rollSegment()  // so that compaction frees the entries the snapshot covers
             try wal.sync()
             // §7: the log prefix goes only once the snapshot replacing it is durable.
             try wal.compact(upTo: metadata.index)
-            _ = try? snapshots.prune(keeping: info)
-            return .file(path: info.path, metadata: metadata)
+            _ = try? snapshots.prune(keeping: snapshots.list().last { $0.path == path })
+            return true
         }
     }
 
@@ -103,3 +112,7 @@ final class DiskPersistence: RaftPersistence, @unchecked Sendable {
         return .file(path: info.path, metadata: r.metadata)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif

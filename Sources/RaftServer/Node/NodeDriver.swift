@@ -52,6 +52,8 @@ final class NodeDriver: @unchecked Sendable {
     /// that arrives meanwhile goes into the next batch and its single sync).
     var persisting = false
     var appliedSinceSnapshot = 0
+    /// A snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a time.
+    var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
     var lastRole: Role? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
@@ -276,24 +278,6 @@ final class NodeDriver: @unchecked Sendable {
     private func maybeSnapshot() {
         guard appliedSinceSnapshot >= options.logMaxEntries else { return }
         checkpoint()
-    }
-
-    /// Takes a snapshot of the state machine at the applied index and lets the core compact.
-    @discardableResult
-    func checkpoint() -> LogIndex {
-        let index = raft.appliedIndex
-        guard index > (raft.snapshot?.index ?? .zero), let term = raft.term(at: index) else { return raft.snapshot?.index ?? .zero }
-        let meta = SnapshotMetadata(index: index, term: term, configuration: raft.configuration(at: index))
-        do {
-            transport.snapshots.latest = try persistence.saveSnapshot(meta) { sink in try machine.writeSnapshot(to: sink) }
-        } catch {
-            logger.error("snapshot failed: \(error)")
-            return raft.snapshot?.index ?? .zero
-        }
-        raft.snapshotTaken(meta)
-        appliedSinceSnapshot = 0
-        logger.info("snapshot taken at index \(index)")
-        return index
     }
 }
 

@@ -24,9 +24,13 @@ struct RecoveredNodeState: Sendable {
 protocol RaftPersistence: Sendable {
     var isDurable: Bool { get }
     func persist(_ batch: PersistBatch) throws
-    /// Stores a snapshot the state machine writes through `write` (its opaque byte stream),
-    /// then drops the log it covers (§7: only once the snapshot is durable).
-    func saveSnapshot(_ metadata: SnapshotMetadata, write: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws -> StoredSnapshot
+    /// Writes a snapshot the state machine streams through `write` into a complete, durable
+    /// file (or image). Touches no log: may run on any thread, beside `persist`.
+    func writeSnapshot(_ metadata: SnapshotMetadata, write: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws -> StoredSnapshot
+    /// Records a written snapshot in the log and drops the log it covers (§7: only once the
+    /// snapshot is durable). False when the log already holds a newer snapshot (one installed
+    /// from the leader meanwhile): then this one is discarded.
+    func commitSnapshot(_ snapshot: StoredSnapshot) throws -> Bool
     /// Starts receiving the leader's snapshot file in chunks.
     func beginReceive(_ metadata: SnapshotMetadata) throws -> any SnapshotChunkReceiver
     /// Validates a completely received file and makes it durable under its final name. May
@@ -41,9 +45,11 @@ struct MemoryPersistence: RaftPersistence {
     var isDurable: Bool { false }
     func persist(_ batch: PersistBatch) throws {}
 
-    func saveSnapshot(_ metadata: SnapshotMetadata, write: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws -> StoredSnapshot {
+    func writeSnapshot(_ metadata: SnapshotMetadata, write: (_ sink: ([UInt8]) throws -> Void) throws -> Void) throws -> StoredSnapshot {
         .memory(try SnapshotImage.build(metadata: metadata, write: write), metadata: metadata)
     }
+
+    func commitSnapshot(_ snapshot: StoredSnapshot) throws -> Bool { true }
 
     func beginReceive(_ metadata: SnapshotMetadata) throws -> any SnapshotChunkReceiver {
         MemorySnapshotReceiver(metadata: metadata)
