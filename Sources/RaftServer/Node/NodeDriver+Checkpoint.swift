@@ -8,10 +8,13 @@ extension NodeDriver {
     /// leadership): the store is frozen copy-on-write here, serialized and written to a durable
     /// file on another thread, recorded in the log (ordered with Ready batches by the
     /// persistence lock), and only then handed to the core, which compacts (§7). Completes
-    /// with the snapshot's index; a request while one is running joins it.
+    /// with the snapshot's index; a request while one is running waits for it, then snapshots
+    /// whatever was applied since.
     @discardableResult
     func checkpoint() -> EventLoopFuture<LogIndex> {
-        if let running = snapshotInFlight { return running }
+        if let running = snapshotInFlight {
+            return running.flatMapError { _ in self.loop.makeSucceededFuture(.zero) }.flatMap { _ in self.checkpoint() }
+        }
         let index = raft.appliedIndex
         let current = raft.snapshot?.index ?? .zero
         guard index > current, let term = raft.term(at: index) else { return loop.makeSucceededFuture(current) }

@@ -276,7 +276,7 @@ final class NodeDriver: @unchecked Sendable {
     // MARK: snapshots
 
     private func maybeSnapshot() {
-        guard appliedSinceSnapshot >= options.logMaxEntries else { return }
+        guard appliedSinceSnapshot >= options.logMaxEntries, snapshotInFlight == nil else { return }
         checkpoint()
     }
 }
