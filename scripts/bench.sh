@@ -33,6 +33,7 @@ ONLY=${ONLY:-mem,durable,failover,pyraft}
 [ "$ONLY" = all ] && ONLY=mem,durable,failover,restart,pyraft
 NODE_BIN=${RAFT_NODE:-$ROOT/.build/release/raft-node}
 NODE_FSYNC_MEM=${NODE_FSYNC_MEM:-never}
+FAILOVER_SIGNAL=${FAILOVER_SIGNAL:-KILL}  # TERM: the leader shuts down gracefully (hands leadership over)
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=${BENCH_OUT:-$ROOT/.build/bench/$STAMP}
 if [ "$QUICK" = 1 ]; then
@@ -176,7 +177,7 @@ sec_durable() {
 # 4. failover: SIGKILL the leader, time to the first +OK SET through any survivor
 ###########################################################################################
 sec_failover() {
-  section_head "failover: SIGKILL the leader of a 3-node raft-node (--fsync always), first OK SET on a survivor"
+  section_head "failover: SIG$FAILOVER_SIGNAL the leader of a 3-node raft-node (--fsync always), first OK SET on a survivor"
   [ $NODE_OK = 1 ] || { node_skip failover failover "SIGKILL leader"; return; }
   cluster_start failover always || { row failover failover time "raft-node 3x" "SIGKILL leader -> first OK SET" FAILED - - - "cluster did not start"; return; }
   local k i li t0 t1 el p okf polls survivors jobs times=() fails=0
@@ -190,7 +191,7 @@ sec_failover() {
     # timeout), so a SET stuck on a follower that still forwards to the dead leader does not delay
     # the next poll. The time is that of the first +OK, from the kill.
     okf=$W/failover.$k.ok; : > "$okf"; polls=0; jobs=()
-    kill_now "${NPID[$li]}"; t0=$(now_ms)
+    if [ "$FAILOVER_SIGNAL" = TERM ]; then kill -TERM "${NPID[$li]}"; else kill_now "${NPID[$li]}"; fi; t0=$(now_ms)
     while [ $(( $(now_ms) - t0 )) -lt 30000 ] && [ ! -s "$okf" ]; do
       for p in "${survivors[@]}"; do
         ( r=$(timeout 1 redis-cli -p "$p" SET failover "$k" 2>/dev/null); [ "$r" = OK ] && now_ms >> "$okf" ) &
@@ -202,6 +203,7 @@ sec_failover() {
     t1=$(sort -n "$okf" | head -1)
     if [ -n "$t1" ]; then el=$((t1 - t0)); times+=("$el"); echo "  trial $k: killed n$li, first OK SET after $el ms ($polls SET attempts)"
     else fails=$((fails + 1)); echo "  trial $k: killed n$li, no OK SET within 30 s"; fi
+    [ "$FAILOVER_SIGNAL" = TERM ] && stop_pid "${NPID[$li]}"  # reap the gracefully stopping node
     node_start_one "$li"
     wait_cmd 30 rcli -p "${NPORT[$li]}" ping || echo "  restarted n$li does not answer PING"
     wait_leader 30 "${NPORT[1]}" "${NPORT[2]}" "${NPORT[3]}" > /dev/null
@@ -210,10 +212,10 @@ sec_failover() {
   if [ ${#times[@]} -gt 0 ]; then
     local s; s=$(printf '%s\n' "${times[@]}" | sort -n)
     local med; med=$(echo "$s" | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}')
-    row failover failover time "raft-node 3x" "SIGKILL leader -> first OK SET (median)" "$med" - - - \
+    row failover failover time "raft-node 3x" "SIG$FAILOVER_SIGNAL leader -> first OK SET (median)" "$med" - - - \
         "min=$(echo "$s" | head -1) max=$(echo "$s" | tail -1) trials=${#times[@]} failed=$fails all=$(echo "$s" | paste -sd/)"
   else
-    row failover failover time "raft-node 3x" "SIGKILL leader -> first OK SET (median)" FAILED - - - "failed=$fails"
+    row failover failover time "raft-node 3x" "SIG$FAILOVER_SIGNAL leader -> first OK SET (median)" FAILED - - - "failed=$fails"
   fi
   cluster_stop
 }

@@ -32,6 +32,7 @@ public final class RaftServer: Sendable {
     private let stopped: EventLoopPromise<Void>
     private let clientCount = NIOLockedValueBox(0)
     private let orderings = ConnectionOrderings()
+    let operations = ServerOperations()
 
     /// Client connections open now.
     public var connectedClients: Int { clientCount.withLockedValue { $0 } }
@@ -116,12 +117,13 @@ public final class RaftServer: Sendable {
         let handler = NodeCommandHandler(server: self, driver: driver, registry: registry, orderings: orderings)
         let client: any Channel
         do {
-            client = try await bindClientPort(options.clientAddress, handler: handler)
+            client = try await bindClientPort(options.clientListenAddress, handler: handler)
         } catch {
             _ = try? await loop.flatSubmit { transport.close() }.get()
             throw NodeOptionError("cannot listen for clients on \(options.clientAddress): \(error)")
         }
         state.withLockedValue { $0.clientListener = client }
+        try await startMetricsEndpoint()
         try await loop.submit {
             driver.refreshPeerLinks()
             driver.start()
@@ -141,10 +143,11 @@ public final class RaftServer: Sendable {
                     defer { s.nextConnectionID += 1 }
                     return s.nextConnectionID
                 }
+                channel.closeFuture.whenComplete { [operations] _ in operations.connectionClosed(id) }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount, connectionID: id, orderings: orderings))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(
-                        commandHandler: handler, connectionID: id, logger: logger)
+                        commandHandler: operations.clientHandler(handler, options: options), connectionID: id, logger: logger)
                 }
             }
             .bind(host: address.host, port: address.port).get()
@@ -173,6 +176,7 @@ public final class RaftServer: Sendable {
         }
         guard !already else { return }
         for l in listeners { try? await l.close() }
+        if let driver { await drainAndHandOver(driver) }  // Operations/GracefulShutdown.swift
         if let driver {
             _ = try? await driver.loop.flatSubmit {
                 driver.stop()

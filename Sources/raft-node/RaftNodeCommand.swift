@@ -66,6 +66,8 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-file"), help: ArgumentHelp("Append log lines to this file instead of stderr.", valueName: "FILE"))
     var logFile: String?
 
+    @OptionGroup(title: "Operations and security") var operations: OperationsFlags
+
     func validate() throws {
         // -a is checked in run(): a parent's validate() also runs for `raft-node dump-snapshot`.
         guard address != nil else { return }
@@ -114,6 +116,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
                 logMaxEntries: logMax, tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
             o.join = members.values.sorted { $0.description < $1.description }
             o.overwritePeer = overwritePeer
+            try operations.apply(to: &o)  // OperationsFlags.swift
             return o
         }
         members[me] = client
@@ -125,6 +128,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             readMode: mode, fsync: policy, dataDirectory: dataDirectory, logMaxEntries: logMax,
             tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
         options.snapshotFile = snapshotFile
+        try operations.apply(to: &options)  // OperationsFlags.swift
         return options
     }
 
@@ -148,6 +152,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
         let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
         LoggingSystem.bootstrap { _ in PyraftLogHandler(source: source, sink: sink, logLevel: level) }
         let logger = Logger(label: "raft-node")
+        operations.bootstrapMetrics()
         let server = RaftServer(options: options, logger: logger)
         source.attach(server)
         do {
@@ -158,6 +163,8 @@ struct RaftNodeCommand: AsyncParsableCommand {
             await server.shutdown()
             throw ExitCode(1)
         }
+        server.shutdownOnSignals()  // SIGTERM, SIGINT: graceful shutdown, then run() returns and we exit 0
         try await server.run()
+        logger.info("stopped")
     }
 }

@@ -39,4 +39,44 @@ struct ExampleTests {
         #expect(try TestClient(port: leader.port).call("SET", "counter:text", "abc").text == "OK")
         #expect(try TestClient(port: leader.port).call("COUNTER.GET", "text") == .error("ERR value is not an integer or out of range"))
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: example("url-checker").path), "url-checker is not built"))
+    func urlCheckerRunsOnTheLeaderAndANewLeaderTakesOver() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let base = NodeProcesses.portBase()
+        let ensemble = (1...3).map { "\($0)/127.0.0.1:\(base + 2 * ($0 - 1))" }.joined(separator: ",")
+        for i in 1...3 {
+            let port = base + 2 * (i - 1)
+            try cluster.start(
+                id: "\(i)", port: port, arguments: ["-a", "127.0.0.1:\(port)", "-i", "\(i)", "-e", ensemble, "--every", "1"],
+                binary: Self.example("url-checker"))
+        }
+        let leader = try cluster.waitForLeader()
+        let follower = cluster.nodes.first { $0.id != leader.id }!
+        // The nodes' own client ports are URLs that are up.
+        #expect(try TestClient(port: follower.port).call("SET", "url_self", "127.0.0.1:\(follower.port)").text == "OK")
+        #expect(try Self.waitForStatus("status_self", on: follower.port) == "up")
+        // Only the leader checks (its log has the check's line, the followers' do not).
+        for n in cluster.nodes {
+            let log = (try? String(contentsOfFile: n.logPath, encoding: .utf8)) ?? ""
+            #expect(log.contains("127.0.0.1:\(follower.port): up") == (n.id == leader.id), "node \(n.id): \(log)")
+        }
+
+        cluster.kill(id: leader.id)
+        let survivors = cluster.nodes.filter { $0.id != leader.id }.map(\.id)
+        let next = try cluster.waitForLeader(among: survivors)
+        #expect(try TestClient(port: next.port).call("SET", "url_after", "http://127.0.0.1:\(next.port)/").text == "OK")
+        #expect(try Self.waitForStatus("status_after", on: next.port) == "up", "\(cluster.logs())")
+    }
+
+    /// Polls GET until the key exists (at most 10 s).
+    static func waitForStatus(_ key: String, on port: Int) throws -> String? {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let s = try TestClient(port: port).call("GET", key).text { return s }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return nil
+    }
 }

@@ -66,12 +66,25 @@ final class ConnectionOrdering: @unchecked Sendable {
         }
     }
 
+    /// One task to the node's loop for the batch, and one back with all its replies (a batch
+    /// is one run of same-kind commands, which the node answers together: the writes when
+    /// their entries apply, the reads when their ReadIndex round is applied).
     private func sendOutbox() {
         let batch = outbox
         outbox = []
         let driver = self.driver
+        let loop = self.loop
         driver.loop.execute {
-            for s in batch { driver.submit(s.arguments).cascade(to: s.promise) }
+            guard batch.count > 1 else {
+                for s in batch { driver.submit(s.arguments).cascade(to: s.promise) }
+                return
+            }
+            let replies = batch.map { driver.submit($0.arguments) }
+            EventLoopFuture.whenAllComplete(replies, on: driver.loop).whenSuccess { results in
+                loop.execute {
+                    for (s, result) in zip(batch, results) { s.promise.completeWith(result) }
+                }
+            }
         }
     }
 }

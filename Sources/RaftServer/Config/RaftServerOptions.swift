@@ -43,6 +43,9 @@ public struct RaftServerOptions: Sendable {
     public var join: [NodeAddress] = []
     /// pyraft's -o: when joining, replace a member that has this node's id at another address.
     public var overwritePeer = false
+    /// Operations and security (RaftServerOptions+Security.swift explains each).
+    public var security = SecurityOptions()
+    public var operations = OperationsOptions()
 
     public init(
         id: NodeID? = nil, clientAddress: NodeAddress, ensemble: [NodeID: NodeAddress] = [:],

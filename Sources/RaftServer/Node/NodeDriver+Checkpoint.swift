@@ -22,10 +22,11 @@ extension NodeDriver {
         let frozen = FrozenStore(store: machine.store.frozenCopy())
         let persistence = self.persistence
         let appliedAtStart = appliedSinceSnapshot
-        let done = NIOThreadPool.singleton.runIfActive(eventLoop: loop) { () throws -> (StoredSnapshot, Bool) in
+        let done = NIOThreadPool.singleton.runIfActive(eventLoop: loop) { () throws -> (StoredSnapshot, Bool, Int) in
             let stored = try persistence.writeSnapshot(meta) { sink in try frozen.store.writeSnapshot(to: sink) }
-            return (stored, try persistence.commitSnapshot(stored))
-        }.flatMapThrowing { [self] (stored: StoredSnapshot, recorded: Bool) -> LogIndex in
+            let size = (try? stored.open().size()) ?? 0
+            return (stored, try persistence.commitSnapshot(stored), size)
+        }.flatMapThrowing { [self] (stored: StoredSnapshot, recorded: Bool, size: Int) -> LogIndex in
             snapshotInFlight = nil
             guard recorded, meta.index > (raft.snapshot?.index ?? .zero) else {
                 logger.info("snapshot at index \(meta.index) discarded: a newer one was installed meanwhile")
@@ -34,6 +35,7 @@ extension NodeDriver {
             if (transport.snapshots.latest?.metadata.index ?? .zero) < meta.index { transport.snapshots.latest = stored }
             raft.snapshotTaken(meta)
             appliedSinceSnapshot = max(0, appliedSinceSnapshot - appliedAtStart)
+            metrics.snapshotTaken(bytes: size)
             logger.info("snapshot taken at index \(meta.index)")
             scheduleReady()
             return meta.index

@@ -51,24 +51,15 @@ extension NodeDriver {
         }
     }
 
-    /// Moves leadership to the most up-to-date other voter and answers once it leads (`.ok`
-    /// at once when this node is not the leader). For RAFT.REMOVE of the leader, and for a
+    /// Moves leadership to the best other voter (`handoverTarget`: alive, longest log) and
+    /// answers once it leads (`.ok` at once when this node is not the leader). For RAFT.REMOVE of the leader, and for a
     /// leader about to stop (SIGTERM), so the cluster need not wait for an election timeout.
     func handOverLeadership() -> EventLoopFuture<RESPValue> {
         guard raft.role == .leader else { return loop.makeSucceededFuture(.ok) }
-        guard let successor = bestSuccessor(raft.configuration) else {
+        guard let successor = handoverTarget() else {
             return loop.makeSucceededFuture(.error("ERR no other voter to hand leadership to"))
         }
         return transfer(to: successor)
-    }
-
-    /// The voter, other than this leader, with the longest log: the quickest transfer target.
-    private func bestSuccessor(_ conf: Configuration) -> NodeID? {
-        let progress = raft.progress
-        return conf.voters.filter { $0 != options.id }.max { a, b in
-            let ma = progress[a]?.match ?? .zero, mb = progress[b]?.match ?? .zero
-            return ma != mb ? ma < mb : a > b
-        }
     }
 
     private func removedReply() -> EventLoopFuture<RESPValue>? {

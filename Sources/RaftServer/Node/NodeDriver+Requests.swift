@@ -77,6 +77,7 @@ extension NodeDriver {
             let deadline = requestDeadline
             for p in batch {
                 pendingWrites[index] = PendingWrite(term: raft.term, promise: p.promise, deadline: deadline)
+                metrics.proposed(index)
                 index = index.next
             }
         } catch {
@@ -101,6 +102,7 @@ extension NodeDriver {
     private func forward(_ arguments: [[UInt8]], to leader: NodeID) -> EventLoopFuture<RESPValue> {
         let id = nextForwardID
         nextForwardID += 1
+        metrics.forwarded.increment()
         let promise = loop.makePromise(of: RESPValue.self)
         forwarded[id] = (promise, requestDeadline)
         guard transport.queueForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {

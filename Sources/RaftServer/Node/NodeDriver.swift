@@ -58,6 +58,7 @@ final class NodeDriver: @unchecked Sendable {
     var ticker: RepeatedTask? = nil
     var stopped = false
     var membership = MembershipState()  // NodeDriver+Membership.swift
+    lazy var metrics = NodeMetrics(node: options.id)
 
     init(
         loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
@@ -162,7 +163,7 @@ final class NodeDriver: @unchecked Sendable {
             persisting = true
             let persistence = self.persistence
             let batch = write
-            ioPool.runIfActive(eventLoop: loop) { try persistence.persist(batch) }.whenComplete { [self] result in
+            ioPool.runIfActive(eventLoop: loop) { [fsync = metrics.fsyncLatency] in try fsync.measure { try persistence.persist(batch) } }.whenComplete { [self] result in
                 persisting = false
                 if case .failure(let error) = result { fatalStorage(error) }
                 finish(rd)
@@ -185,6 +186,7 @@ final class NodeDriver: @unchecked Sendable {
         transport.send(rd.messagesAfterPersist)
         transport.flush()
         // 5. Apply, then answer the reads whose index is now applied.
+        metrics.committed(rd.committedEntries)
         apply(rd.committedEntries)
         for rs in rd.readStates { readIndexKnown(rs) }
         raft.advance(rd)
@@ -261,6 +263,7 @@ final class NodeDriver: @unchecked Sendable {
     func publishStatus() {
         let r = raft
         let keys = machine.store.storedCount
+        metrics.observe(r)
         status.update {
             $0.role = r.role
             $0.term = r.term

@@ -53,6 +53,7 @@ final class PeerLink: @unchecked Sendable {
             .connectTimeout(.seconds(1))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(PeerAuthHandler(transport: transport, dialing: peer))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PeerFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(PeerConnectionHandler(transport: transport, direction: .outbound(peer)))
                 }

@@ -1,0 +1,98 @@
+import Metrics
+import NIOCore
+import RaftCore
+
+/// The node's metrics, through swift-metrics (so an embedding application picks the backend;
+/// raft-node bootstraps Prometheus and serves it on --metrics-addr). Every handle carries the
+/// label node="<id>". Names and meanings are listed in docs/OPERATIONS.md ("Metrics").
+/// Mutable parts are touched on the driver's loop only; handles themselves are thread-safe.
+final class NodeMetrics: @unchecked Sendable {
+    let proposals: Counter
+    let commits: Counter
+    let elections: Counter
+    let leaderChanges: Counter
+    let forwarded: Counter
+    let snapshots: Counter
+    let snapshotBytes: Gauge
+    let term: Gauge
+    let role: Gauge
+    let isLeader: Gauge
+    let commitIndex: Gauge
+    let appliedIndex: Gauge
+    let lastIndex: Gauge
+    /// From proposal on the leader to the write being applied and answered.
+    let appendLatency: Metrics.Timer
+    /// One batch made durable: WAL append plus fsync (group commit: one per batch).
+    let fsyncLatency: Metrics.Timer
+
+    private var proposedAt: [LogIndex: NIODeadline] = [:]
+    private var lastRole: Role? = nil
+    private var lastTerm: Term = .zero
+    private var lastLeader: NodeID? = nil
+
+    init(node: NodeID) {
+        let d = [("node", node.rawValue)]
+        proposals = Counter(label: "raft_proposals_total", dimensions: d)
+        commits = Counter(label: "raft_commits_total", dimensions: d)
+        elections = Counter(label: "raft_elections_total", dimensions: d)
+        leaderChanges = Counter(label: "raft_leader_changes_total", dimensions: d)
+        forwarded = Counter(label: "raft_forwarded_requests_total", dimensions: d)
+        snapshots = Counter(label: "raft_snapshots_total", dimensions: d)
+        snapshotBytes = Gauge(label: "raft_snapshot_size_bytes", dimensions: d)
+        term = Gauge(label: "raft_term", dimensions: d)
+        role = Gauge(label: "raft_role", dimensions: d)
+        isLeader = Gauge(label: "raft_is_leader", dimensions: d)
+        commitIndex = Gauge(label: "raft_commit_index", dimensions: d)
+        appliedIndex = Gauge(label: "raft_applied_index", dimensions: d)
+        lastIndex = Gauge(label: "raft_last_index", dimensions: d)
+        appendLatency = Metrics.Timer(label: "raft_append_latency_seconds", dimensions: d, preferredDisplayUnit: .seconds)
+        fsyncLatency = Metrics.Timer(label: "raft_fsync_latency_seconds", dimensions: d, preferredDisplayUnit: .seconds)
+    }
+
+    /// raft_role's values: follower 0, pre-candidate 1, candidate 2, leader 3, learner 4.
+    static func code(_ r: Role) -> Int {
+        switch r {
+        case .follower: 0
+        case .preCandidate: 1
+        case .candidate: 2
+        case .leader: 3
+        case .learner: 4
+        }
+    }
+
+    /// Called with every status publication: gauges, and the events seen as changes
+    /// (an election is a term started as candidate, §5.2; a leader change is a new known leader).
+    func observe(_ raft: RaftNode) {
+        term.record(Int64(raft.term.rawValue))
+        role.record(Self.code(raft.role))
+        isLeader.record(raft.role == .leader ? 1 : 0)
+        commitIndex.record(Int64(raft.commitIndex.rawValue))
+        appliedIndex.record(Int64(raft.appliedIndex.rawValue))
+        lastIndex.record(Int64(raft.lastIndex.rawValue))
+        if raft.role == .candidate, lastRole != .candidate || raft.term != lastTerm { elections.increment() }
+        if let l = raft.leader, l != lastLeader { leaderChanges.increment() }
+        if raft.role != .leader, !proposedAt.isEmpty { proposedAt = [:] }
+        lastRole = raft.role
+        lastTerm = raft.term
+        if raft.leader != nil { lastLeader = raft.leader }
+    }
+
+    func proposed(_ index: LogIndex) {
+        proposals.increment()
+        if proposedAt.count < 1_000_000 { proposedAt[index] = .now() }
+    }
+
+    func committed(_ entries: [Entry]) {
+        if !entries.isEmpty { commits.increment(by: entries.count) }
+        for e in entries {
+            if let t = proposedAt.removeValue(forKey: e.index) {
+                appendLatency.recordNanoseconds((NIODeadline.now() - t).nanoseconds)
+            }
+        }
+    }
+
+    func snapshotTaken(bytes: Int) {
+        snapshots.increment()
+        snapshotBytes.record(bytes)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Metrics
+import Prometheus
+import RaftServer
+
+/// The flags of operations and security (docs/OPERATIONS.md): metrics, the peer secret,
+/// client passwords and the client bind address.
+struct OperationsFlags: ParsableArguments {
+    @Option(name: .customLong("metrics-addr"), help: ArgumentHelp("Serve Prometheus metrics on http://IP:PORT/metrics.", valueName: "IP:PORT"))
+    var metricsAddress: String?
+
+    @Option(name: .customLong("cluster-secret-file"), help: ArgumentHelp("File holding the secret every peer must prove (HMAC challenge and response); the same file on every node.", valueName: "FILE"))
+    var clusterSecretFile: String?
+
+    @Option(name: .customLong("requirepass"), help: ArgumentHelp("Clients must AUTH with this password (visible in ps: prefer --requirepass-file).", valueName: "PASSWORD"))
+    var requirePass: String?
+
+    @Option(name: .customLong("requirepass-file"), help: ArgumentHelp("Read the client password from this file.", valueName: "FILE"))
+    var requirePassFile: String?
+
+    @Option(name: .customLong("bind"), help: ArgumentHelp("IP the client port listens on (default: the IP of -a; 0.0.0.0 for all).", valueName: "IP"))
+    var bind: String?
+
+    /// Sets the operations and security parts of `options`; errors name the flag.
+    func apply(to options: inout RaftServerOptions) throws(NodeOptionError) {
+        if let metricsAddress {
+            let a = try NodeAddress(parsing: metricsAddress)
+            options.operations.metricsAddress = a
+        }
+        if let clusterSecretFile {
+            options.security.clusterSecret = try SecurityOptions.readSecretFile(clusterSecretFile, what: "--cluster-secret-file")
+        }
+        if requirePass != nil && requirePassFile != nil { throw NodeOptionError("give --requirepass or --requirepass-file, not both") }
+        if let requirePass {
+            guard !requirePass.isEmpty else { throw NodeOptionError("--requirepass must not be empty") }
+            options.security.requirePass = requirePass
+        }
+        if let requirePassFile {
+            let bytes = try SecurityOptions.readSecretFile(requirePassFile, what: "--requirepass-file")
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw NodeOptionError("--requirepass-file '\(requirePassFile)' is not UTF-8 text") }
+            options.security.requirePass = text
+        }
+        if let bind {
+            // Same rules as -a's IP (a numeric IPv4 or localhost); 0.0.0.0 listens everywhere.
+            let parsed = try NodeAddress(parsing: "\(bind):1")
+            options.security.bindHost = parsed.host
+        }
+    }
+
+    /// Routes swift-metrics to Prometheus's default registry, which --metrics-addr serves.
+    func bootstrapMetrics() {
+        guard metricsAddress != nil else { return }
+        var factory = PrometheusMetricsFactory()
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .milliseconds(2500), .seconds(5),
+        ]
+        MetricsSystem.bootstrap(factory)
+    }
+}
