@@ -11,7 +11,8 @@
 #   failover  SIGKILL the leader, time to the first +OK SET on a survivor (20 ms polls, 30 s bound);
 #             restart the killed node; FAILOVERS times; median/min/max.
 #   restart   1-node cluster loaded with RESTART_N SETs (-P 64, random keys), SIGTERM, time from exec to
-#             PING answered and applied_index back; then the same after CHECKPOINT (snapshot). Long.
+#             PING answered and applied_index back; then the same after CHECKPOINT (snapshot); then a
+#             fresh node with exactly RESTART_N distinct keys (redis-cli --pipe), CHECKPOINT, restart. Long.
 #   pyraft    3-node pyraft (pip install pyraft) vs the 3-node cluster, same python RESP client.
 # Environment: QUICK=1 (smoke sizes), RUNS=N passes (default 1), FAILOVERS (default 5),
 #   RAFT_NODE=path (default .build/release/raft-node), BENCH_OUT=dir for raw results
@@ -276,6 +277,25 @@ sec_restart() {
   echo "  CHECKPOINT -> $cp; data dir $(du -sh "$W/restart" | cut -f1)"
   stop_pid "$RS_PID" TERM
   restart_time "restart after CHECKPOINT" "$before" "snapshot at index $cp, $keys keys"
+  stop_pid "$RS_PID"
+  rm -rf "$W/restart"
+  # A snapshot of exactly RESTART_N distinct keys (key:0 .. key:N-1, 8-byte values), sent with
+  # redis-cli --pipe, then CHECKPOINT: the restart reads the snapshot and an (almost) empty log.
+  mkdir -p "$W/restart"
+  # shellcheck disable=SC2086
+  start_bg "$OUT/restart-keys.p$PASS.log" "$NODE_BIN" $RS_ARGS; RS_PID=$LASTPID
+  wait_cmd 30 rcli -p 26201 ping && [ -n "$(wait_leader 30 26201)" ] || { row restart restart time "raft-node 1x" "keys" FAILED - - - "1-node cluster did not start"; stop_pid "$RS_PID"; return; }
+  local t0=$(now_ms)
+  awk -v n="$RESTART_N" 'BEGIN { for (i = 0; i < n; i++) { k = "key:" i; printf "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$8\r\nvalue-%02d\r\n", length(k), k, i % 100 } }' \
+    | timeout 1200 redis-cli -h 127.0.0.1 -p 26201 --pipe > "$OUT/restart-keys-pipe.p$PASS.log" 2>&1
+  keys=$(rcli -p 26201 DBSIZE)
+  echo "  loaded $keys distinct keys with redis-cli --pipe in $(( $(now_ms) - t0 )) ms"
+  before=$(applied_now 26201)
+  t0=$(now_ms)
+  cp=$(RCLI_TIMEOUT=300 rcli -p 26201 CHECKPOINT)
+  echo "  CHECKPOINT -> $cp in $(( $(now_ms) - t0 )) ms; snapshot file $(du -sh "$W/restart/snapshots" | cut -f1)"
+  stop_pid "$RS_PID" TERM
+  restart_time "restart from a $keys-key snapshot" "$before" "snapshot at index $cp of $keys distinct keys"
   stop_pid "$RS_PID"
   rm -rf "$W/restart"
 }

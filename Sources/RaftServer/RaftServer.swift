@@ -99,27 +99,13 @@ public final class RaftServer: Sendable {
         ioPool.start()
         let (registry, callbacks) = state.withLockedValue { ($0.registry, $0.callbacks) }
         let loop = group.next()
-        var recovered = RecoveredNodeState(state: RaftRestoredState(), snapshotData: nil)
-        var persistence: any RaftPersistence = MemoryPersistence()
-        if let dir = options.dataDirectory {
-            do {
-                let (disk, state, warnings) = try DiskPersistence.open(directory: dir, node: options.id, fsync: options.fsync)
-                for w in warnings { logger.warning("recovery: \(w)") }
-                persistence = disk
-                recovered = state
-                logger.info("recovered term \(state.state.hardState.term), commit \(state.state.hardState.commit), \(state.state.entries.count) entries, snapshot at \(state.state.snapshot?.index ?? .zero) from \(dir)")
-            } catch {
-                throw NodeOptionError("cannot open --data-dir \(dir): \(error)")
-            }
-        }
+        let (persistence, recovered) = try openStorage()
         let driver = try NodeDriver(
             loop: loop, options: options, registry: registry, persistence: persistence, recovered: recovered,
             ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)
         let transport = PeerTransport(loop: loop, myID: options.id, driver: driver, logger: logger)
         driver.transport = transport
-        if let meta = recovered.state.snapshot, let data = recovered.snapshotData {
-            transport.snapshotData = (meta, data)  // what a lagging follower will be sent (§7)
-        }
+        transport.snapshots.latest = recovered.snapshot  // what a lagging follower will be sent (§7)
         state.withLockedValue { $0.driver = driver }
 
         let peerAddress = options.clientAddress.peerAddress

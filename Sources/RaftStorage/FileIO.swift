@@ -38,6 +38,12 @@ final class FileHandle {
         self.path = path
     }
 
+    /// Takes ownership of an open descriptor.
+    init(adopting fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
     deinit { close() }
 
     func close() {

@@ -3,7 +3,7 @@
 import PeerWire
 
 final class RecordFileReader {
-    let file: FileHandle
+    let file: any SnapshotByteSource
     private let blockSize: Int
     private var buffer: [UInt8] = []
     private var position = 0
@@ -11,7 +11,7 @@ final class RecordFileReader {
     private var bufferOffset: Int
     private var atEOF = false
 
-    init(file: FileHandle, startingAt offset: Int, blockSize: Int = 1 << 20) {
+    init(file: any SnapshotByteSource, startingAt offset: Int, blockSize: Int = 1 << 20) {
         self.file = file
         self.bufferOffset = offset
         self.blockSize = blockSize
@@ -48,18 +48,18 @@ final class RecordFileReader {
         let start = offset
         guard try fill(1) else { return nil }
         guard try fill(RecordFraming.headerSize) else {
-            throw .corrupt(path: file.path, offset: start, reason: "partial record header")
+            throw .corrupt(path: file.name, offset: start, reason: "partial record header")
         }
         let check = buffer.withUnsafeBytes { RecordFraming.checkHeader(UnsafeRawBufferPointer(rebasing: $0[position...]), at: 0) }
         guard case .ok(let length, let crc) = check else {
-            throw .corrupt(path: file.path, offset: start, reason: "bad record header")
+            throw .corrupt(path: file.name, offset: start, reason: "bad record header")
         }
         guard try fill(RecordFraming.headerSize + length) else {
-            throw .corrupt(path: file.path, offset: start, reason: "record of \(length) bytes runs past the end of the file")
+            throw .corrupt(path: file.name, offset: start, reason: "record of \(length) bytes runs past the end of the file")
         }
         let bodyStart = position + RecordFraming.headerSize
         let actual = buffer.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[bodyStart..<bodyStart + length])) }
-        if actual != crc { throw .corrupt(path: file.path, offset: start, reason: "record checksum mismatch") }
+        if actual != crc { throw .corrupt(path: file.name, offset: start, reason: "record checksum mismatch") }
         let type = buffer[bodyStart]
         let payload = Array(buffer[bodyStart + 1..<bodyStart + length])
         position = bodyStart + length

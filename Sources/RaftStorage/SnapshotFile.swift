@@ -19,14 +19,21 @@ enum SnapshotFile {
 public final class SnapshotReader {
     public let path: String
     public let metadata: SnapshotMetadata
+    public let source: any SnapshotByteSource
     private let reader: RecordFileReader
     private var count: UInt64 = 0
     private var bytes: UInt64 = 0
     private var finished = false
 
-    public init(path: String) throws(StorageError) {
-        self.path = path
-        let file = try FileHandle(path: path, mode: .readOnly)
+    public convenience init(path: String) throws(StorageError) {
+        try self.init(source: FileHandle(path: path, mode: .readOnly))
+    }
+
+    /// Reads a snapshot file's bytes from anywhere (a file, an image in memory).
+    public init(source file: any SnapshotByteSource) throws(StorageError) {
+        self.source = file
+        self.path = file.name
+        let path = file.name
         guard try file.read(count: SnapshotFile.magic.count, at: 0) == SnapshotFile.magic else {
             throw .invalidSnapshot(path: path, reason: "bad magic")
         }
@@ -79,6 +86,59 @@ public final class SnapshotReader {
     }
 }
 
+/// Builds the bytes of a snapshot file incrementally: magic and metadata first, then the state
+/// machine's byte stream packed into data records of at most `recordSize` bytes (so millions of
+/// tiny writes cost a few large records, and one huge write never makes one huge record), then
+/// the end record. `pending` holds what is not yet taken by the caller.
+struct SnapshotEncoder {
+    static let recordSize = 256 << 10
+    var pending: [UInt8]
+    private var packing: [UInt8] = []
+    private(set) var count: UInt64 = 0
+    private(set) var bytes: UInt64 = 0
+
+    init(metadata: SnapshotMetadata) {
+        pending = SnapshotFile.magic
+        var w = WireWriter()
+        w.snapshotMetadata(metadata)
+        RecordFraming.append(type: SnapshotFile.Tag.metadata.rawValue, payload: w.bytes, to: &pending)
+        packing.reserveCapacity(Self.recordSize)
+    }
+
+    /// Appends one opaque data record as given.
+    mutating func appendRecord(_ record: [UInt8]) {
+        RecordFraming.append(type: SnapshotFile.Tag.data.rawValue, payload: record, to: &pending)
+        count += 1
+        bytes += UInt64(record.count)
+    }
+
+    /// Appends bytes of the state machine's stream, packed into records.
+    mutating func write(_ chunk: [UInt8]) {
+        var start = 0
+        while start < chunk.count {
+            let take = min(Self.recordSize - packing.count, chunk.count - start)
+            packing.append(contentsOf: chunk[start..<start + take])
+            start += take
+            if packing.count == Self.recordSize { flushPacking() }
+        }
+    }
+
+    private mutating func flushPacking() {
+        guard !packing.isEmpty else { return }
+        appendRecord(packing)
+        packing.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes the packing buffer and appends the end record.
+    mutating func end() {
+        flushPacking()
+        var w = WireWriter()
+        w.u64(count)
+        w.u64(bytes)
+        RecordFraming.append(type: SnapshotFile.Tag.end.rawValue, payload: w.bytes, to: &pending)
+    }
+}
+
 /// Writes one snapshot into a temporary file; `finish()` makes it durable and visible atomically.
 public final class SnapshotWriter {
     public let metadata: SnapshotMetadata
@@ -86,10 +146,8 @@ public final class SnapshotWriter {
     let finalPath: String
     private let store: SnapshotStore
     private var file: FileHandle?
-    private var pending: [UInt8] = []
+    private var encoder: SnapshotEncoder
     private var written = 0
-    private var count: UInt64 = 0
-    private var bytes: UInt64 = 0
 
     init(store: SnapshotStore, metadata: SnapshotMetadata, tempPath: String, finalPath: String) throws(StorageError) {
         self.store = store
@@ -97,35 +155,35 @@ public final class SnapshotWriter {
         self.tempPath = tempPath
         self.finalPath = finalPath
         file = try FileHandle(path: tempPath, mode: .createNew)
-        pending = SnapshotFile.magic
-        var w = WireWriter()
-        w.snapshotMetadata(metadata)
-        RecordFraming.append(type: SnapshotFile.Tag.metadata.rawValue, payload: w.bytes, to: &pending)
+        encoder = SnapshotEncoder(metadata: metadata)
     }
 
     /// Appends one opaque record from the state machine's serializer.
     public func append(_ record: [UInt8]) throws(StorageError) {
         guard file != nil else { throw .misuse("snapshot writer already finished") }
-        RecordFraming.append(type: SnapshotFile.Tag.data.rawValue, payload: record, to: &pending)
-        count += 1
-        bytes += UInt64(record.count)
-        if pending.count >= 1 << 20 { try flush() }
+        encoder.appendRecord(record)
+        if encoder.pending.count >= 1 << 20 { try flush() }
+    }
+
+    /// Appends bytes of the state machine's stream; they are packed into records of bounded size
+    /// (a restore sees the same bytes, possibly split differently).
+    public func write(_ bytes: [UInt8]) throws(StorageError) {
+        guard file != nil else { throw .misuse("snapshot writer already finished") }
+        encoder.write(bytes)
+        if encoder.pending.count >= 1 << 20 { try flush() }
     }
 
     private func flush() throws(StorageError) {
         guard let file else { return }
-        try file.write(pending, at: written)
-        written += pending.count
-        pending.removeAll(keepingCapacity: true)
+        try file.write(encoder.pending, at: written)
+        written += encoder.pending.count
+        encoder.pending.removeAll(keepingCapacity: true)
     }
 
     /// Ends the file, fsyncs it, renames it into place and fsyncs the directory.
     public func finish() throws(StorageError) -> SnapshotInfo {
         guard let file else { throw .misuse("snapshot writer already finished") }
-        var w = WireWriter()
-        w.u64(count)
-        w.u64(bytes)
-        RecordFraming.append(type: SnapshotFile.Tag.end.rawValue, payload: w.bytes, to: &pending)
+        encoder.end()
         try flush()
         if store.fsync == .always { try file.sync() }
         file.close()

@@ -69,9 +69,15 @@ public final class SnapshotStore {
         }
     }
 
+    /// A fresh name: two snapshots of the same index within one millisecond (a transfer that
+    /// restarts at once, say) get different timestamps rather than colliding.
     private func names(index: LogIndex) -> (temp: String, final: String) {
-        let final = FileSystem.join(directory, "raft_\(node)_\(now())_\(index.rawValue).dat")
-        return (final + ".tmp", final)
+        var ms = now()
+        while true {
+            let final = FileSystem.join(directory, "raft_\(node)_\(ms)_\(index.rawValue).dat")
+            if !FileSystem.exists(final) && !FileSystem.exists(final + ".tmp") { return (final + ".tmp", final) }
+            ms += 1
+        }
     }
 
     /// Starts writing a snapshot the local state machine produces.
@@ -135,12 +141,28 @@ public final class SnapshotStore {
     /// The chunk of `info`'s file starting at `offset`, for sending to a follower.
     public func chunk(of info: SnapshotInfo, metadata: SnapshotMetadata, offset: UInt64,
                       maxLength: Int = PeerWire.maxSnapshotChunk) throws(StorageError) -> SnapshotChunk {
-        let file = try FileHandle(path: info.path, mode: .readOnly)
-        let total = try file.size()
-        guard offset <= UInt64(total) else { throw .misuse("chunk offset \(offset) beyond the file's \(total) bytes") }
-        let length = min(maxLength, PeerWire.maxSnapshotChunk)
-        let bytes = try file.read(count: min(length, max(0, total - Int(offset))), at: Int(offset))
-        return SnapshotChunk(snapshotIndex: metadata.index, snapshotTerm: metadata.term, offset: offset,
-                             totalSize: UInt64(total), last: Int(offset) + bytes.count >= total, bytes: bytes)
+        try SnapshotFiles.chunk(of: FileHandle(path: info.path, mode: .readOnly), metadata: metadata, offset: offset, maxLength: maxLength)
+    }
+
+    /// Copies a snapshot file from elsewhere (an operator's `-l FILE`) into this store, through
+    /// the same checks as a received one: it is validated completely before it gets a final name.
+    public func importFile(_ path: String) throws(StorageError) -> (SnapshotInfo, SnapshotMetadata) {
+        let source = try SnapshotFiles.open(path: path)
+        let reader = try SnapshotReader(source: source)
+        try reader.validate()
+        let receiver = try beginReceive(metadata: reader.metadata)
+        var offset: UInt64 = 0
+        do throws(StorageError) {
+            while true {
+                let c = try SnapshotFiles.chunk(of: source, metadata: reader.metadata, offset: offset)
+                try receiver.append(c)
+                offset += UInt64(c.bytes.count)
+                if c.last { break }
+            }
+        } catch {
+            receiver.abort()
+            throw error
+        }
+        return (try receiver.finish(), reader.metadata)
     }
 }

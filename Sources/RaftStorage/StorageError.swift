@@ -17,6 +17,8 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidSnapshot(path: String, reason: String)
     /// A write failed earlier; the log refuses further use rather than risk a hole.
     case failed(String)
+    /// Another process holds the data directory's lock file (two nodes must never share one).
+    case locked(path: String, holder: String)
     /// A caller broke the API contract (for example a snapshot chunk out of order).
     case misuse(String)
 
@@ -29,6 +31,7 @@ public enum StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         case .compactionBeyondSnapshot(let r, let s): return "cannot compact up to \(r): durable snapshot covers only \(s)"
         case .invalidSnapshot(let path, let why): return "invalid snapshot \(path): \(why)"
         case .failed(let why): return "storage failed earlier: \(why)"
+        case .locked(let path, let holder): return "\(path) is locked by another process (\(holder)): two nodes must not share a data directory"
         case .misuse(let why): return why
         }
     }

@@ -182,6 +182,21 @@ public final class WriteAheadLog {
         if let (m, file) = snapshot { WALRecord.snapshot(m, file: file).append(to: &staged) }
     }
 
+    /// Closes the current segment at a record boundary and starts the next (which opens with
+    /// the hard state and snapshot marker). Called after a snapshot marker, so that the next
+    /// `compact(upTo:)` can delete every segment the snapshot covers rather than leave a
+    /// large current segment for recovery to read through. Durable at the next `sync()`.
+    public func rollSegment() throws(StorageError) {
+        if let failure { throw .failed(failure.description) }
+        guard segments[segments.count - 1].maxEntryIndex != nil else { return }  // no entries to free
+        do {
+            try roll()
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
     // MARK: durability
 
     /// Writes everything staged and makes it durable with one fsync (plus one per segment

@@ -36,10 +36,10 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Flag(name: [.customShort("o"), .customLong("overwrite-peer")], help: "When joining, replace a member that has this node's id at another address (pyraft's -o).")
     var overwritePeer = false
 
-    @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("pyraft's snapshot file: not supported yet (use --data-dir, which keeps log and snapshots).", valueName: "SNAPSHOT_FILE"))
+    @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("Start from this snapshot file (as pyraft), then any later log in --data-dir.", valueName: "SNAPSHOT_FILE"))
     var snapshotFile: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots (default: memory only).", valueName: "DIR"))
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots, locked against a second node (default: memory only).", valueName: "DIR"))
     var dataDirectory: String?
 
     @Option(name: .customLong("peer-via"), help: ArgumentHelp("Dial this address to reach peer ID's peer port (e.g. a relay); repeatable.", valueName: "ID=IP:PORT"))
@@ -48,7 +48,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("read-mode"), help: ArgumentHelp("linearizable (ReadIndex) or local (fast, may be stale).", valueName: "MODE"))
     var readMode: String = "linearizable"
 
-    @Option(name: .customLong("fsync"), help: ArgumentHelp("always (sync each batch before acknowledging) or never.", valueName: "POLICY"))
+    @Option(name: .customLong("fsync"), help: ArgumentHelp("always (sync each batch before acknowledging) or never (UNSAFE: a crash or power loss can lose acknowledged writes and votes; for tests and benchmarks).", valueName: "POLICY"))
     var fsync: String = "always"
 
     @Option(name: .customLong("log-max"), help: ArgumentHelp("Snapshot and compact the log every N applied entries.", valueName: "N"))
@@ -90,9 +90,6 @@ struct RaftNodeCommand: AsyncParsableCommand {
         guard let policy = RaftServerOptions.FsyncPolicy(rawValue: fsync) else {
             throw NodeOptionError("--fsync '\(fsync)' must be always or never")
         }
-        if snapshotFile != nil {
-            throw NodeOptionError("-l is not supported yet: use --data-dir DIR (log and snapshots are kept there; CHECKPOINT writes a snapshot)")
-        }
         guard logMax > 0 else { throw NodeOptionError("--log-max must be positive") }
         guard (1...60_000).contains(tickMilliseconds) else { throw NodeOptionError("--tick-ms must be between 1 and 60000") }
         guard electionTicks >= 2 else { throw NodeOptionError("--election-ticks must be at least 2") }
@@ -111,6 +108,9 @@ struct RaftNodeCommand: AsyncParsableCommand {
             throw NodeOptionError("the ensemble lists \(client) as node '\(byAddress.key)', but -i is '\(me)'")
         }
         if RaftServerOptions.isJoin(ensemble: members, id: me, address: client) {
+            if snapshotFile != nil {
+                throw NodeOptionError("-l cannot be used when joining a cluster (-e without this node): the leader sends its snapshot to a new member")
+            }
             var o = RaftServerOptions(
                 id: me, clientAddress: client, peerVia: via, readMode: mode, fsync: policy, dataDirectory: dataDirectory,
                 logMaxEntries: logMax, tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
@@ -127,6 +127,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             id: me, clientAddress: client, ensemble: members.count > 1 ? members : [:], peerVia: via,
             readMode: mode, fsync: policy, dataDirectory: dataDirectory, logMaxEntries: logMax,
             tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
+        options.snapshotFile = snapshotFile
         try operations.apply(to: &options)  // OperationsFlags.swift
         return options
     }

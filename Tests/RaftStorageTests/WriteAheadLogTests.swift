@@ -223,3 +223,32 @@ import Testing
         wal = try WriteAheadLog.open(directory: dir.path, options: options).0
     }
 }
+
+@Test func rollingAfterASnapshotLetsCompactionFreeEveryCoveredSegment() throws {
+    let dir = TempDir("rollsnap")
+    defer { dir.cleanup() }
+    let (wal, _) = try WriteAheadLog.open(directory: dir.path)  // default 64 MiB segments: one segment
+    let hs = HardState(term: 2, votedFor: "a", commit: 200)
+    try wal.append(entries: entries(1...200, term: 2), hardState: hs)
+    try wal.sync()
+    let meta = SnapshotMetadata(index: 200, term: 2, configuration: Configuration(voters: ["a"]))
+    try wal.recordSnapshot(meta, file: "raft_a_1_200.dat")
+    try wal.sync()
+    #expect(try wal.compact(upTo: 200).isEmpty)  // the only segment is the one being written
+    try wal.rollSegment()
+    try wal.append(entries: entries(201...205, term: 2))
+    try wal.sync()
+    let removed = try wal.compact(upTo: 200)
+    #expect(removed.count == 1)
+    #expect(wal.segmentPaths.count == 1)
+    try wal.rollSegment()  // the current segment holds 201...205: it rolls
+    #expect(wal.segmentPaths.count == 2)
+    try wal.rollSegment()  // now the current one is empty: nothing to roll
+    #expect(wal.segmentPaths.count == 2)
+    try wal.sync()
+    wal.close()
+    let (_, log) = try WriteAheadLog.open(directory: dir.path)
+    #expect(log.snapshot == meta)
+    #expect(log.hardState == hs)
+    #expect(log.entries == entries(201...205, term: 2))
+}

@@ -60,7 +60,7 @@ struct NodeCommandHandler: ClientCommandHandler {
         case "auth":
             return loop.makeSucceededFuture(.ok)
         case "checkpoint":
-            return driver.loop.submit { .integer(Int64(driver.checkpoint().rawValue)) }
+            return driver.loop.flatSubmit { driver.checkpoint().map { .integer(Int64($0.rawValue)) } }
         case "getdump":
             return driver.loop.submit { .bulk(driver.dump()) }
         case "getlog":

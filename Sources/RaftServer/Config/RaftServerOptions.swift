@@ -26,6 +26,8 @@ public struct RaftServerOptions: Sendable {
     public var fsync: FsyncPolicy
     /// Where the log and snapshots live; nil keeps everything in memory.
     public var dataDirectory: String?
+    /// `-l FILE`: a snapshot file to start from (followed by any later log in `dataDirectory`).
+    public var snapshotFile: String? = nil
     /// Take a snapshot and compact the log once this many entries were applied since the last.
     public var logMaxEntries: Int
     /// The tick of the Raft clock; the election timeout is `electionTicks` ticks (randomized up to twice that).

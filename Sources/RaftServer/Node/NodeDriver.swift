@@ -52,6 +52,8 @@ final class NodeDriver: @unchecked Sendable {
     /// that arrives meanwhile goes into the next batch and its single sync).
     var persisting = false
     var appliedSinceSnapshot = 0
+    /// A snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a time.
+    var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
     var lastRole: Role? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
@@ -66,7 +68,7 @@ final class NodeDriver: @unchecked Sendable {
         self.options = options
         self.logger = logger
         self.machine = KeyValueStateMachine(registry: registry)
-        if let bytes = recovered.snapshotData { try machine.restore(bytes) }
+        if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
         config.heartbeatTick = options.heartbeatTicks
@@ -156,17 +158,7 @@ final class NodeDriver: @unchecked Sendable {
             return
         }
         var write = PersistBatch(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, sync: options.fsync == .always)
-        if let s = rd.snapshot {
-            // §7: the snapshot's bytes arrived beside InstallSnapshot; restore the state machine
-            // from them and store them with the batch.
-            if let bytes = transport.receivedSnapshotData(s) {
-                write.snapshotData = bytes
-                do { try machine.restore(bytes) } catch { logger.error("cannot restore the received snapshot: \(error)") }
-                logger.info("installed a snapshot at index \(s.index) from the leader")
-            } else {
-                logger.error("InstallSnapshot at index \(s.index) arrived without its bytes")
-            }
-        }
+        if let s = rd.snapshot { installSnapshot(s, into: &write) }
         if persistence.isDurable && write.sync {
             persisting = true
             let persistence = self.persistence
@@ -182,7 +174,7 @@ final class NodeDriver: @unchecked Sendable {
         }
     }
 
-    private func fatalStorage(_ error: any Error) {
+    func fatalStorage(_ error: any Error) {
         // A node that cannot persist must not acknowledge anything (Figure 2): stop at once.
         logger.critical("storage failed, stopping: \(error)")
         exit(70)
@@ -287,29 +279,8 @@ final class NodeDriver: @unchecked Sendable {
     // MARK: snapshots
 
     private func maybeSnapshot() {
-        guard appliedSinceSnapshot >= options.logMaxEntries else { return }
+        guard appliedSinceSnapshot >= options.logMaxEntries, snapshotInFlight == nil else { return }
         checkpoint()
-    }
-
-    /// Takes a snapshot of the state machine at the applied index and lets the core compact.
-    @discardableResult
-    func checkpoint() -> LogIndex {
-        let index = raft.appliedIndex
-        guard index > (raft.snapshot?.index ?? .zero), let term = raft.term(at: index) else { return raft.snapshot?.index ?? .zero }
-        let meta = SnapshotMetadata(index: index, term: term, configuration: raft.configuration(at: index))
-        let bytes = machine.snapshotBytes()
-        do {
-            try persistence.saveSnapshot(meta, data: bytes)
-        } catch {
-            logger.error("snapshot failed: \(error)")
-            return raft.snapshot?.index ?? .zero
-        }
-        transport.snapshotData = (meta, bytes)
-        raft.snapshotTaken(meta)
-        appliedSinceSnapshot = 0
-        metrics.snapshotTaken(bytes: bytes.count)
-        logger.info("snapshot taken at index \(index)")
-        return index
     }
 }
 

@@ -3,7 +3,7 @@ import RaftCore
 
 /// What the node sends and receives on the peer port (P+1), in PeerWire's documented frames
 /// (docs/peer-protocol.md). This thin layer only adds who sent a forwarded request (known
-/// from the connection's handshake) and the splitting of snapshots into chunks.
+/// from the connection's handshake).
 enum PeerFrame: Sendable {
     /// First frame on every connection: who is dialing.
     case hello(from: NodeID)
@@ -17,7 +17,7 @@ enum PeerFrame: Sendable {
     /// Many forwarded requests (or replies) in one frame: a loop turn's worth.
     case forwardRequests([ForwardRequest])
     case forwardResponses([ForwardResponse])
-    /// A piece of a snapshot's bytes, sent before the InstallSnapshot message that refers to it (§7).
+    /// A piece of a snapshot file, sent after the InstallSnapshot message that announces it (§7).
     case snapshotChunk(SnapshotChunk)
 
     static let clusterID = "raft-node"
@@ -47,18 +47,4 @@ enum PeerFrame: Sendable {
     }
 
     func encoded() -> [UInt8] { FrameCodec.encode(wire) }
-
-    /// A snapshot's bytes as the chunks that carry them.
-    static func chunks(of data: [UInt8], index: LogIndex, term: Term) -> [PeerFrame] {
-        var out: [PeerFrame] = []
-        var offset = 0
-        repeat {
-            let end = min(offset + PeerWire.maxSnapshotChunk, data.count)
-            out.append(.snapshotChunk(SnapshotChunk(
-                snapshotIndex: index, snapshotTerm: term, offset: UInt64(offset), totalSize: UInt64(data.count),
-                last: end == data.count, bytes: Array(data[offset..<end]))))
-            offset = end
-        } while offset < data.count
-        return out
-    }
 }

@@ -16,10 +16,8 @@ final class PeerTransport: @unchecked Sendable {
     var links: [NodeID: PeerLink] = [:]
     var listener: (any Channel)? = nil
     var inbound: [ObjectIdentifier: any Channel] = [:]
-    /// The latest snapshot this node took or received, with its bytes (to ship to laggards).
-    var snapshotData: (SnapshotMetadata, [UInt8])? = nil
-    /// Snapshot bytes arriving in chunks, by index; complete once the last chunk is in.
-    var received: [LogIndex: (term: Term, data: [UInt8], complete: Bool)] = [:]
+    /// Snapshot transfers, both directions (SnapshotShipping.swift).
+    private(set) lazy var snapshots = SnapshotShipping(transport: self)
 
     init(loop: any EventLoop, myID: NodeID, driver: NodeDriver, logger: Logger) {
         self.loop = loop
@@ -62,11 +60,8 @@ final class PeerTransport: @unchecked Sendable {
                 continue
             }
             if case .installSnapshot(let meta) = m.body {
-                guard let (have, bytes) = snapshotData, have.index == meta.index else {
-                    driver.raft.reportSnapshotStatus(peer: m.to, success: false)
-                    continue
-                }
-                for chunk in PeerFrame.chunks(of: bytes, index: meta.index, term: meta.term) { link.send(chunk) }
+                snapshots.start(m, meta, on: link)  // the message, then the file in chunks
+                continue
             }
             link.send(.raft(m))
         }
@@ -84,28 +79,8 @@ final class PeerTransport: @unchecked Sendable {
         for l in links.values { l.flush() }
     }
 
-    func receivedSnapshotData(_ meta: SnapshotMetadata) -> [UInt8]? {
-        defer { received = [:] }
-        guard let r = received[meta.index], r.term == meta.term, r.complete else { return nil }
-        snapshotData = (meta, r.data)
-        return r.data
-    }
-
-    /// Chunks must arrive in order from offset 0; anything else restarts the transfer.
-    func receiveChunk(_ c: SnapshotChunk, from peer: NodeID?) {
-        var entry = received[c.snapshotIndex] ?? (c.snapshotTerm, [], false)
-        if c.offset == 0 || entry.term != c.snapshotTerm { entry = (c.snapshotTerm, [], false) }
-        guard UInt64(entry.data.count) == c.offset else {
-            logger.warning("snapshot chunk from \(peer?.description ?? "?") out of order (offset \(c.offset)), dropped")
-            received[c.snapshotIndex] = nil
-            return
-        }
-        entry.data += c.bytes
-        entry.complete = c.last
-        received[c.snapshotIndex] = entry
-    }
-
     func close() -> EventLoopFuture<Void> {
+        snapshots.close()
         for l in links.values { l.close() }
         links = [:]
         for c in inbound.values { c.close(promise: nil) }
@@ -158,7 +133,11 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         case .hello:
             break
         case .raft(let m):
-            driver.receive(m)
+            if case .installSnapshot(let meta) = m.body {
+                transport.snapshots.installSnapshotArrived(m, meta)  // held until its file is in
+            } else {
+                driver.receive(m)
+            }
         case .forwardRequest(let id, let from, let arguments):
             _ = from
             answerForwarded(id, arguments, on: context.channel)
@@ -170,7 +149,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         case .forwardResponses(let replies):
             for r in replies { driver.forwardAnswered(id: r.requestID, reply: r.reply) }
         case .snapshotChunk(let c):
-            transport.receiveChunk(c, from: remote)
+            transport.snapshots.chunkArrived(c, from: remote)
         }
     }
 

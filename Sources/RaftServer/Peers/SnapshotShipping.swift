@@ -1,0 +1,224 @@
+import Logging
+import NIOCore
+import PeerWire
+import RaftCore
+import RaftStorage
+
+/// Snapshot transfer on the peer port (§7), both directions, in RaftStorage's file format.
+///
+/// Leader: the core's InstallSnapshot message goes out first, then the snapshot file in chunks
+/// of at most 1 MiB read from disk (or the in-memory image) as the connection drains: at most
+/// `window` chunks are queued on the socket at once, so a snapshot of any size costs a few MiB.
+/// A transfer dies with its connection; the core's stall timer then asks again and the file is
+/// sent again from offset 0 (a repeated request while a transfer runs is ignored).
+///
+/// Follower: the InstallSnapshot message is held back from the core while its file arrives in a
+/// receiver (a temporary file, or memory without --data-dir); once the last chunk is in, the file
+/// is validated and made durable off the event loop, and only then is the message stepped into
+/// the core, whose Ready then tells the driver to restore the state machine from that file.
+/// Lives on the transport's loop.
+final class SnapshotShipping: @unchecked Sendable {
+    unowned let transport: PeerTransport
+    static let window = 2
+
+    /// The newest snapshot this node took, received or loaded: what laggards are sent.
+    var latest: StoredSnapshot? = nil
+
+    /// One transfer; touched only on the transport's loop.
+    final class Outgoing: @unchecked Sendable {
+        let peer: NodeID
+        let metadata: SnapshotMetadata
+        let source: any SnapshotByteSource
+        let channel: any Channel
+        let total: Int
+        let started: NIODeadline
+        var offset: UInt64 = 0
+        var inFlight = 0
+        var allQueued = false
+        var failed = false
+        init(peer: NodeID, metadata: SnapshotMetadata, source: any SnapshotByteSource, channel: any Channel, total: Int) {
+            self.peer = peer
+            self.metadata = metadata
+            self.source = source
+            self.channel = channel
+            self.total = total
+            self.started = .now()
+        }
+    }
+    var outgoing: [NodeID: Outgoing] = [:]
+
+    // Follower side.
+    var receiver: (any SnapshotChunkReceiver)? = nil
+    var held: Message? = nil
+    var finishing: SnapshotMetadata? = nil
+    /// Files received and installed, waiting for the core's Ready to ask for them.
+    var installed: [StoredSnapshot] = []
+
+    init(transport: PeerTransport) { self.transport = transport }
+
+    var logger: Logger { transport.logger }
+    var driver: NodeDriver { transport.driver }
+
+    // MARK: leader
+
+    func start(_ m: Message, _ meta: SnapshotMetadata, on link: PeerLink) {
+        if let t = outgoing[m.to], !t.failed, t.metadata == meta, t.channel === link.channel {
+            return  // already on its way; the core asked again because it took longer than a timeout
+        }
+        outgoing[m.to]?.failed = true
+        outgoing[m.to] = nil
+        guard let channel = link.channel, channel.isActive else {
+            logger.debug("no connection to \(m.to) for a snapshot; the core retries after its stall timeout")
+            return
+        }
+        guard let stored = latest, stored.metadata == meta else {
+            // Not reported as a failure: that would make the core ask again at once, in a loop;
+            // its stall timer asks again after an election timeout instead.
+            logger.error("asked to send snapshot \(meta.index)/\(meta.term) to \(m.to), but the latest stored snapshot is \(latest.map { "\($0.metadata.index)/\($0.metadata.term)" } ?? "none")")
+            return
+        }
+        let source: any SnapshotByteSource
+        let total: Int
+        do {
+            source = try stored.open()
+            total = try source.size()
+        } catch {
+            logger.error("cannot open snapshot \(stored.location) to send it to \(m.to): \(error)")
+            return
+        }
+        logger.info("sending snapshot at index \(meta.index) (\(total) bytes) to \(m.to)")
+        link.send(.raft(m))
+        link.flush()
+        let t = Outgoing(peer: m.to, metadata: meta, source: source, channel: channel, total: total)
+        outgoing[m.to] = t
+        pump(t)
+    }
+
+    /// Queues chunks while fewer than `window` are unwritten; each completed write queues the next.
+    private func pump(_ t: Outgoing) {
+        while !t.failed, !t.allQueued, t.inFlight < Self.window {
+            let chunk: SnapshotChunk
+            do {
+                chunk = try SnapshotFiles.chunk(of: t.source, metadata: t.metadata, offset: t.offset)
+            } catch {
+                logger.error("reading snapshot for \(t.peer) at offset \(t.offset): \(error)")
+                fail(t)
+                return
+            }
+            t.offset += UInt64(chunk.bytes.count)
+            t.allQueued = chunk.last
+            t.inFlight += 1
+            let promise = t.channel.eventLoop.makePromise(of: Void.self)
+            promise.futureResult.whenComplete { [self] result in
+                t.inFlight -= 1
+                if case .failure(let error) = result {
+                    if !t.failed { logger.info("snapshot transfer to \(t.peer) broke at \(t.offset) of \(t.total) bytes (\(error)); it restarts when the leader asks again") }
+                    fail(t)
+                    return
+                }
+                if t.allQueued && t.inFlight == 0 {
+                    if outgoing[t.peer] === t { outgoing[t.peer] = nil }
+                    let ms = (NIODeadline.now() - t.started).nanoseconds / 1_000_000
+                    logger.info("sent snapshot at index \(t.metadata.index) (\(t.total) bytes) to \(t.peer) in \(ms) ms")
+                } else {
+                    pump(t)
+                }
+            }
+            t.channel.writeAndFlush(t.channel.allocator.buffer(bytes: PeerFrame.snapshotChunk(chunk).encoded()), promise: promise)
+        }
+    }
+
+    private func fail(_ t: Outgoing) {
+        guard !t.failed else { return }
+        t.failed = true
+        if outgoing[t.peer] === t { outgoing[t.peer] = nil }
+    }
+
+    // MARK: follower
+
+    /// An InstallSnapshot message arrived: hold it until its file is in, unless the core can
+    /// answer it without the file (it covers nothing new, or the file is already installed).
+    func installSnapshotArrived(_ m: Message, _ meta: SnapshotMetadata) {
+        if m.to != driver.options.id || meta.index <= driver.raft.commitIndex || installed.contains(where: { $0.metadata == meta }) {
+            driver.receive(m)
+            return
+        }
+        if finishing == meta {
+            held = m
+            return
+        }
+        if let r = receiver, r.metadata == meta, r.receivedBytes == 0 {
+            held = m
+            return
+        }
+        receiver?.abort()
+        receiver = nil
+        held = nil
+        do {
+            receiver = try driver.persistence.beginReceive(meta)
+            held = m
+            logger.info("receiving snapshot at index \(meta.index) from \(m.from)")
+        } catch {
+            logger.error("cannot receive snapshot at index \(meta.index): \(error)")
+        }
+    }
+
+    func chunkArrived(_ c: SnapshotChunk, from peer: NodeID?) {
+        guard let r = receiver, r.metadata.index == c.snapshotIndex, r.metadata.term == c.snapshotTerm else {
+            logger.trace("snapshot chunk \(c.snapshotIndex)/\(c.snapshotTerm) at \(c.offset) from \(peer?.description ?? "?") not expected, dropped")
+            return
+        }
+        do {
+            try r.append(c)
+        } catch {
+            logger.warning("snapshot chunk from \(peer?.description ?? "?") refused (\(error)); waiting for the leader to start over")
+            r.abort()
+            receiver = nil
+            held = nil
+            return
+        }
+        guard r.isComplete else { return }
+        receiver = nil
+        finishing = r.metadata
+        let persistence = driver.persistence
+        let handOff = ReceiverHandOff(receiver: r)  // the loop no longer touches it
+        let meta = r.metadata, size = r.receivedBytes
+        driver.ioPool.runIfActive(eventLoop: transport.loop) { try persistence.finishReceive(handOff.receiver) }.whenComplete { [self] result in
+            if finishing == meta { finishing = nil }
+            switch result {
+            case .success(let stored):
+                logger.info("received snapshot at index \(stored.metadata.index) (\(size) bytes), validated: \(stored.location)")
+                installed.removeAll { $0.metadata.index <= stored.metadata.index }
+                installed.append(stored)
+                if let m = held, case .installSnapshot(let m2) = m.body, m2 == stored.metadata {
+                    held = nil
+                    driver.receive(m)
+                }
+            case .failure(let error):
+                logger.error("received snapshot at index \(meta.index) is invalid, discarded: \(error)")
+                if let m = held, case .installSnapshot(let m2) = m.body, m2 == meta { held = nil }
+            }
+        }
+    }
+
+    /// The core's Ready installs `meta`: the file the driver restores from and records.
+    func takeInstalled(_ meta: SnapshotMetadata) -> StoredSnapshot? {
+        guard let i = installed.firstIndex(where: { $0.metadata == meta }) else { return nil }
+        let s = installed.remove(at: i)
+        latest = s
+        return s
+    }
+
+    func close() {
+        receiver?.abort()
+        receiver = nil
+        for t in outgoing.values { t.failed = true }
+        outgoing = [:]
+    }
+}
+
+/// A receiver passed to the I/O thread for its final validation and sync, after which only that
+/// thread uses it (and the loop reads its immutable metadata).
+private struct ReceiverHandOff: @unchecked Sendable {
+    let receiver: any SnapshotChunkReceiver
+}
