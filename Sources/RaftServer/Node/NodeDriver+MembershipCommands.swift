@@ -84,16 +84,7 @@ extension NodeDriver {
             return loop.makeSucceededFuture(.error("TRYAGAIN this node is no longer the leader"))
         }
         guard let leader = raft.leader, leader != options.id else { return loop.makeSucceededFuture(Self.noLeader()) }
-        let id = nextForwardID
-        nextForwardID += 1
-        let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = (promise, membershipDeadline)
-        guard transport.sendForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
-            forwarded[id] = nil
-            promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
-            return promise.futureResult
-        }
-        return promise.futureResult
+        return forward(arguments, to: leader, deadline: membershipDeadline)
     }
 
     /// Adds `id` as a learner (the leader promotes it once it has caught up). Idempotent: a

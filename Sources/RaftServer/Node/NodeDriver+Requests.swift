@@ -99,12 +99,14 @@ extension NodeDriver {
 
     // MARK: forwarding (follower → leader)
 
-    private func forward(_ arguments: [[UInt8]], to leader: NodeID) -> EventLoopFuture<RESPValue> {
+    /// Relays a request to the leader (batched with this loop turn's others) and answers with
+    /// its reply; data commands and membership commands alike.
+    func forward(_ arguments: [[UInt8]], to leader: NodeID, deadline: NIODeadline? = nil) -> EventLoopFuture<RESPValue> {
         let id = nextForwardID
         nextForwardID += 1
         metrics.forwarded.increment()
         let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = (promise, requestDeadline)
+        forwarded[id] = (promise, deadline ?? requestDeadline)
         guard transport.queueForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
             forwarded[id] = nil
             promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))

@@ -67,14 +67,6 @@ final class PeerTransport: @unchecked Sendable {
         }
     }
 
-    /// False when the peer is unknown (the caller answers the client at once).
-    func sendForward(_ frame: PeerFrame, to peer: NodeID) -> Bool {
-        guard let link = links[peer] else { return false }
-        link.send(frame)
-        link.flush()
-        return true
-    }
-
     func flush() {
         for l in links.values { l.flush() }
     }
