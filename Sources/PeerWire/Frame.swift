@@ -90,6 +90,10 @@ public enum Frame: Hashable, Sendable {
     case snapshotChunk(SnapshotChunk)
     case forwardRequest(ForwardRequest)
     case forwardResponse(ForwardResponse)
+    /// Many forwarded requests in one frame (a follower relays a whole loop turn's writes at once).
+    case forwardRequests([ForwardRequest])
+    /// Many forward replies in one frame.
+    case forwardResponses([ForwardResponse])
 
     /// The frame type byte of the header.
     public enum Kind: UInt8, Sendable {
@@ -98,6 +102,8 @@ public enum Frame: Hashable, Sendable {
         case snapshotChunk = 3
         case forwardRequest = 4
         case forwardResponse = 5
+        case forwardRequestBatch = 6
+        case forwardResponseBatch = 7
     }
 
     public var kind: Kind {
@@ -107,6 +113,8 @@ public enum Frame: Hashable, Sendable {
         case .snapshotChunk: .snapshotChunk
         case .forwardRequest: .forwardRequest
         case .forwardResponse: .forwardResponse
+        case .forwardRequests: .forwardRequestBatch
+        case .forwardResponses: .forwardResponseBatch
         }
     }
 }

@@ -6,9 +6,26 @@ import RaftCore
 public enum FrameCodec {
     /// The complete bytes of one frame.
     public static func encode(_ frame: Frame) -> [UInt8] {
-        var w = WireWriter(capacity: 64)
+        var w = WireWriter(capacity: sizeHint(frame))
         encode(frame, into: &w)
         return w.bytes
+    }
+
+    /// Roughly the encoded size, so the writer's buffer is allocated once rather than grown by
+    /// doubling (an AppendEntries of a pipeline's writes would otherwise reallocate 5 or 6 times).
+    static func sizeHint(_ frame: Frame) -> Int {
+        let overhead = 128
+        switch frame {
+        case .message(let m):
+            guard case .appendEntries(let b) = m.body else { return overhead }
+            return b.entries.reduce(overhead) { $0 + 21 + $1.data.count }
+        case .snapshotChunk(let c): return overhead + c.bytes.count
+        case .forwardRequest(let r): return overhead + r.args.reduce(0) { $0 + 4 + $1.count }
+        case .forwardResponse(let r): return overhead + r.reply.count
+        case .forwardRequests(let rs): return rs.reduce(overhead) { t, r in r.args.reduce(t + 13) { $0 + 4 + $1.count } }
+        case .forwardResponses(let rs): return rs.reduce(overhead) { $0 + 12 + $1.reply.count }
+        case .handshake: return overhead
+        }
     }
 
     /// Appends one frame to `w` (batching several frames into one socket write is the caller's choice).
@@ -47,14 +64,44 @@ public enum FrameCodec {
             w.bool(c.last)
             w.blob(c.bytes)
         case .forwardRequest(let r):
-            w.u64(r.requestID)
-            w.u8(r.kind.rawValue)
-            w.u32(UInt32(r.args.count))
-            for a in r.args { w.blob(a) }
+            encodeForwardRequest(r, into: &w)
         case .forwardResponse(let r):
-            w.u64(r.requestID)
-            w.blob(r.reply)
+            encodeForwardResponse(r, into: &w)
+        case .forwardRequests(let rs):
+            w.u32(UInt32(rs.count))
+            for r in rs { encodeForwardRequest(r, into: &w) }
+        case .forwardResponses(let rs):
+            w.u32(UInt32(rs.count))
+            for r in rs { encodeForwardResponse(r, into: &w) }
         }
+    }
+
+    private static func encodeForwardRequest(_ r: ForwardRequest, into w: inout WireWriter) {
+        w.u64(r.requestID)
+        w.u8(r.kind.rawValue)
+        w.u32(UInt32(r.args.count))
+        for a in r.args { w.blob(a) }
+    }
+
+    private static func encodeForwardResponse(_ r: ForwardResponse, into w: inout WireWriter) {
+        w.u64(r.requestID)
+        w.blob(r.reply)
+    }
+
+    private static func decodeForwardRequest(_ r: inout WireReader) throws(WireError) -> ForwardRequest {
+        let id = try r.u64("forwardRequest.requestID")
+        let rawKind = try r.u8("forwardRequest.kind")
+        guard let fk = ForwardKind(rawValue: rawKind) else { throw .unknownTag(field: "forwardRequest.kind", value: rawKind) }
+        let n = try r.count("forwardRequest.args", minElementSize: 4)
+        var args: [[UInt8]] = []
+        args.reserveCapacity(n)
+        for _ in 0..<n { args.append(try r.blob("forwardRequest.arg")) }
+        return ForwardRequest(requestID: id, kind: fk, args: args)
+    }
+
+    private static func decodeForwardResponse(_ r: inout WireReader) throws(WireError) -> ForwardResponse {
+        let id = try r.u64("forwardResponse.requestID")
+        return ForwardResponse(requestID: id, reply: try r.blob("forwardResponse.reply"))
     }
 
     /// Decodes the body of a frame whose header and checksum were already verified. Strict: the
@@ -84,17 +131,23 @@ public enum FrameCodec {
             }
             frame = .snapshotChunk(SnapshotChunk(snapshotIndex: index, snapshotTerm: term, offset: offset, totalSize: total, last: last, bytes: bytes))
         case .forwardRequest:
-            let id = try r.u64("forwardRequest.requestID")
-            let rawKind = try r.u8("forwardRequest.kind")
-            guard let fk = ForwardKind(rawValue: rawKind) else { throw .unknownTag(field: "forwardRequest.kind", value: rawKind) }
-            let n = try r.count("forwardRequest.args", minElementSize: 4)
-            var args: [[UInt8]] = []
-            args.reserveCapacity(n)
-            for _ in 0..<n { args.append(try r.blob("forwardRequest.arg")) }
-            frame = .forwardRequest(ForwardRequest(requestID: id, kind: fk, args: args))
+            frame = .forwardRequest(try decodeForwardRequest(&r))
         case .forwardResponse:
-            let id = try r.u64("forwardResponse.requestID")
-            frame = .forwardResponse(ForwardResponse(requestID: id, reply: try r.blob("forwardResponse.reply")))
+            frame = .forwardResponse(try decodeForwardResponse(&r))
+        case .forwardRequestBatch:
+            // Smallest element: requestID u64 + kind u8 + args count u32.
+            let n = try r.count("forwardRequests", minElementSize: 13)
+            var rs: [ForwardRequest] = []
+            rs.reserveCapacity(n)
+            for _ in 0..<n { rs.append(try decodeForwardRequest(&r)) }
+            frame = .forwardRequests(rs)
+        case .forwardResponseBatch:
+            // Smallest element: requestID u64 + reply length u32.
+            let n = try r.count("forwardResponses", minElementSize: 12)
+            var rs: [ForwardResponse] = []
+            rs.reserveCapacity(n)
+            for _ in 0..<n { rs.append(try decodeForwardResponse(&r)) }
+            frame = .forwardResponses(rs)
         }
         try r.expectEnd()
         return frame

@@ -22,6 +22,11 @@ public struct RESPProtocolError: Error, Hashable, Sendable, CustomStringConverti
     static let invalidMultibulkLength = RESPProtocolError("ERR Protocol error: invalid multibulk length")
     static let tooBigBulkCount = RESPProtocolError("ERR Protocol error: too big bulk count string")
     static let invalidBulkLength = RESPProtocolError("ERR Protocol error: invalid bulk length")
+    /// Not a Redis text (Redis has no limit on a whole request): the arguments' lengths add up
+    /// to more than `RESPRequestLimits.maxRequestBytes`.
+    static func tooBigRequest(limit: Int) -> RESPProtocolError {
+        RESPProtocolError("ERR Protocol error: too big request (arguments over \(limit) bytes)")
+    }
     static func expectedDollar(got byte: UInt8) -> RESPProtocolError {
         // Redis prints the byte raw with %c; a control byte would corrupt the reply line, so it
         // is shown escaped instead.

@@ -31,6 +31,8 @@ public struct RESPRequestParser: Sendable {
     public let limits: RESPRequestLimits
     private var state: State = .idle
     private var arguments: [[UInt8]] = []
+    /// Sum of the bulk lengths announced so far in the current multibulk request.
+    private var requestBytes = 0
     /// Bytes at the front of the unconsumed input already searched for a line end (without
     /// finding one), so the next search starts after them.
     private var scanned = 0
@@ -78,6 +80,7 @@ public struct RESPRequestParser: Sendable {
                         // Redis ignores `*0` and negative counts: no command, keep reading.
                         if count <= 0 { continue }
                         arguments = []
+                        requestBytes = 0
                         // Never trust the count for allocation: it costs the client nothing.
                         arguments.reserveCapacity(min(Int(count), 64))
                         state = .awaitingBulkHeader(remaining: Int(count))
@@ -109,6 +112,9 @@ public struct RESPRequestParser: Sendable {
                     guard let length = parseRedisInteger(bytes, pos + 1, cr), length >= 0,
                         length <= Int64(limits.maxBulkLength)
                     else { return fail(.invalidBulkLength, end) }
+                    // Checked from the header, before any of the payload is buffered.
+                    requestBytes += Int(length)
+                    if requestBytes > limits.maxRequestBytes { return fail(.tooBigRequest(limit: limits.maxRequestBytes), end) }
                     pos = cr + 2
                     state = .awaitingBulkPayload(length: Int(length), remaining: remaining)
                 }

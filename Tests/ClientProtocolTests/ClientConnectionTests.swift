@@ -172,12 +172,27 @@ struct ClientConnectionPolicyTests {
         let configuration = ClientProtocolConfiguration(maxUnsentReplyBytes: 1000, pauseReadingAboveUnsentBytes: 500)
         let connection = try TestConnection(commands, configuration: configuration, front: [socket])
         defer { connection.finish() }
-        try connection.send("GET 1\r\nGET 2\r\nGET 3\r\n")
-        #expect(connection.isOpen)
-        #expect(socket.heldBytes == 3 * 308)
-        try connection.send("GET 4\r\n")
+        // One read's requests run together; their replies pass the cap.
+        try connection.send("GET 1\r\nGET 2\r\nGET 3\r\nGET 4\r\n")
         #expect(!connection.isOpen)
         #expect(socket.heldBytes == 4 * 308)
+    }
+
+    @Test func requestsFromAClientThatNeverReadsAreHeldNotRun() throws {
+        let commands = ScriptedCommands()
+        let payload = String(repeating: "v", count: 300)
+        commands.answer = { _, _ in .bulk(payload) }
+        let socket = StallingSocket()
+        let configuration = ClientProtocolConfiguration(maxUnsentReplyBytes: 1000, pauseReadingAboveUnsentBytes: 500)
+        let connection = try TestConnection(commands, configuration: configuration, front: [socket])
+        defer { connection.finish() }
+        try connection.send("GET 1\r\nGET 2\r\nGET 3\r\n")
+        #expect(socket.heldBytes == 3 * 308)
+        // Saturated: later requests wait (ClientRequestGate) instead of piling up replies.
+        for i in 4...20 { try connection.send("GET \(i)\r\n") }
+        #expect(connection.isOpen)
+        #expect(socket.heldBytes == 3 * 308)
+        #expect(commands.received.count == 3)
     }
 
     @Test func readingPausesWhileTooManyRequestsAreInFlight() throws {

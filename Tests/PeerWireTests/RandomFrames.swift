@@ -63,7 +63,8 @@ extension SplitMix64 {
         return Message(from: node(), to: node(), term: Term(u64()), body: body)
     }
 
-    /// Frame shapes 0...12: 9 message bodies, then handshake, chunk, forward request/response.
+    /// Frame shapes 0...14: 9 message bodies, then handshake, chunk, forward request/response,
+    /// and their batched forms.
     mutating func frame(shape: Int) -> Frame {
         switch shape {
         case 0..<9: return .message(message(tag: shape))
@@ -71,11 +72,19 @@ extension SplitMix64 {
         case 10:
             return .snapshotChunk(SnapshotChunk(snapshotIndex: LogIndex(u64()), snapshotTerm: Term(u64()), offset: u64(),
                                                 totalSize: bool() ? u64() : nil, last: bool(), bytes: bytes(max: 300)))
-        case 11:
-            return .forwardRequest(ForwardRequest(requestID: u64(), kind: bool() ? .read : .write,
-                                                  args: (0..<Int.random(in: 0...4, using: &self)).map { _ in bytes(max: 20) }))
-        default: return .forwardResponse(ForwardResponse(requestID: u64(), reply: bytes(max: 50)))
+        case 11: return .forwardRequest(forwardRequest())
+        case 12: return .forwardResponse(ForwardResponse(requestID: u64(), reply: bytes(max: 50)))
+        case 13: return .forwardRequests((0..<Int.random(in: 0...5, using: &self)).map { _ in forwardRequest() })
+        default:
+            return .forwardResponses((0..<Int.random(in: 0...5, using: &self)).map { _ in
+                ForwardResponse(requestID: u64(), reply: bytes(max: 50))
+            })
         }
     }
-    static let frameShapes = 13
+
+    mutating func forwardRequest() -> ForwardRequest {
+        ForwardRequest(requestID: u64(), kind: bool() ? .read : .write,
+                       args: (0..<Int.random(in: 0...4, using: &self)).map { _ in bytes(max: 20) })
+    }
+    static let frameShapes = 15
 }

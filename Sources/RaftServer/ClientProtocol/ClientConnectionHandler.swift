@@ -199,7 +199,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private var readingShouldPause: Bool {
+    var readingShouldPause: Bool {
         owed.count >= configuration.maxInFlightCommands || unsentBytes > configuration.pauseReadingAboveUnsentBytes
     }
 

@@ -3,7 +3,7 @@ import RESP
 
 /// Limits and policies of one client connection.
 public struct ClientProtocolConfiguration: Sendable {
-    /// Request size limits (Redis's defaults).
+    /// Request size limits (Redis's, with a whole request capped to fit a peer frame).
     public var limits: RESPRequestLimits
     /// Reply bytes written but not yet taken by the socket beyond which the client is deemed
     /// never to read its replies: the connection is logged and closed rather than let grow.
@@ -18,14 +18,17 @@ public struct ClientProtocolConfiguration: Sendable {
     public var idleTimeout: TimeAmount?
     /// The protocol of a new connection until HELLO changes it.
     public var initialProtocolVersion: RESPVersion
+    /// Caps simultaneous connections (Redis's maxclients); `nil` admits every connection.
+    public var connectionLimit: ClientConnectionLimit?
 
     public init(
-        limits: RESPRequestLimits = .redis,
+        limits: RESPRequestLimits = .raftNode,
         maxUnsentReplyBytes: Int = 64 * 1024 * 1024,
         pauseReadingAboveUnsentBytes: Int = 1024 * 1024,
-        maxInFlightCommands: Int = 1024,
+        maxInFlightCommands: Int = 256,
         idleTimeout: TimeAmount? = nil,
-        initialProtocolVersion: RESPVersion = .resp2
+        initialProtocolVersion: RESPVersion = .resp2,
+        connectionLimit: ClientConnectionLimit? = .process
     ) {
         self.limits = limits
         self.maxUnsentReplyBytes = maxUnsentReplyBytes
@@ -33,5 +36,6 @@ public struct ClientProtocolConfiguration: Sendable {
         self.maxInFlightCommands = maxInFlightCommands
         self.idleTimeout = idleTimeout
         self.initialProtocolVersion = initialProtocolVersion
+        self.connectionLimit = connectionLimit
     }
 }

@@ -3,7 +3,8 @@ import NIOCore
 import RESP
 
 extension ChannelPipeline.SynchronousOperations {
-    /// Installs the client-port handlers: the request decoder and the connection handler. Call from a child channel initializer. The server bootstrap
+    /// Installs the client-port handlers: admission under the connection limit, lingering
+    /// close, the request decoder, the request gate and the connection handler. Call from a child channel initializer. The server bootstrap
     /// should set `ChannelOptions.allowRemoteHalfClosure` so a half-closed client still gets
     /// its replies (otherwise NIO closes the connection at EOF).
     public func addClientProtocolHandlers(
@@ -12,14 +13,20 @@ extension ChannelPipeline.SynchronousOperations {
         connectionID: UInt64,
         logger: Logger
     ) throws {
-        try addHandler(ByteToMessageHandler(RESPRequestFrameDecoder(limits: configuration.limits)))
-        try addHandler(
-            ClientConnectionHandler(
-                commandHandler: commandHandler,
-                configuration: configuration,
-                connectionID: connectionID,
-                logger: logger
-            )
+        let connection = ClientConnectionHandler(
+            commandHandler: commandHandler,
+            configuration: configuration,
+            connectionID: connectionID,
+            logger: logger
         )
+        if let limit = configuration.connectionLimit {
+            try addHandler(ClientAdmissionHandler(limit: limit, logger: logger))
+        }
+        // Closes send FIN first, so the last reply (a protocol error, QUIT's OK) is not lost to a reset.
+        try addHandler(LingeringClose())
+        try addHandler(ByteToMessageHandler(RESPRequestFrameDecoder(limits: configuration.limits)))
+        // Holds pipelined requests while the connection is saturated (bounds reply memory).
+        try addHandler(ClientRequestGate(connection: connection))
+        try addHandler(connection)
     }
 }

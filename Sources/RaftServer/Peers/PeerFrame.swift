@@ -14,6 +14,9 @@ enum PeerFrame: Sendable {
     case forwardRequest(id: UInt64, from: NodeID, arguments: [[UInt8]])
     /// The leader's answer, the reply encoded as RESP3 bytes.
     case forwardResponse(id: UInt64, reply: [UInt8])
+    /// Many forwarded requests (or replies) in one frame: a loop turn's worth.
+    case forwardRequests([ForwardRequest])
+    case forwardResponses([ForwardResponse])
     /// A piece of a snapshot file, sent after the InstallSnapshot message that announces it (§7).
     case snapshotChunk(SnapshotChunk)
 
@@ -25,6 +28,8 @@ enum PeerFrame: Sendable {
         case .raft(let m): .message(m)
         case .forwardRequest(let id, _, let args): .forwardRequest(ForwardRequest(requestID: id, kind: .write, args: args))
         case .forwardResponse(let id, let reply): .forwardResponse(ForwardResponse(requestID: id, reply: reply))
+        case .forwardRequests(let rs): .forwardRequests(rs)
+        case .forwardResponses(let rs): .forwardResponses(rs)
         case .snapshotChunk(let c): .snapshotChunk(c)
         }
     }
@@ -35,6 +40,8 @@ enum PeerFrame: Sendable {
         case .message(let m): self = .raft(m)
         case .forwardRequest(let r): self = .forwardRequest(id: r.requestID, from: NodeID(""), arguments: r.args)
         case .forwardResponse(let r): self = .forwardResponse(id: r.requestID, reply: r.reply)
+        case .forwardRequests(let rs): self = .forwardRequests(rs)
+        case .forwardResponses(let rs): self = .forwardResponses(rs)
         case .snapshotChunk(let c): self = .snapshotChunk(c)
         }
     }

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import PeerWire
 import RaftCore
 
 /// The outbound connection to one peer: dials the configured (or --peer-via) address,
@@ -15,6 +16,8 @@ final class PeerLink: @unchecked Sendable {
     var closed = false
     var backlog: [PeerFrame] = []
     var needsFlush = false
+    /// Forwarded requests of this loop turn, sent as one frame (PeerTransport+Forwarding.swift).
+    var forwardOutbox: [ForwardRequest] = []
     var backoffMilliseconds: Int64 = 50
     var reconnect: Scheduled<Void>? = nil
     static let maxBacklog = 1024

@@ -96,6 +96,10 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     let transport: PeerTransport
     let direction: Direction
     var remote: NodeID? = nil
+    /// Replies to forwarded requests, written as one frame at the end of the loop turn
+    /// (PeerTransport+Forwarding.swift); batched only once the peer has sent a batch itself.
+    var forwardReplies: [ForwardResponse] = []
+    var peerSendsBatches = false
 
     init(transport: PeerTransport, direction: Direction) {
         self.transport = transport
@@ -135,14 +139,15 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 driver.receive(m)
             }
         case .forwardRequest(let id, let from, let arguments):
-            let channel = context.channel
             _ = from
-            driver.submit(arguments, forwardedFrom: remote).whenSuccess { reply in
-                let bytes = PeerFrame.forwardResponse(id: id, reply: RESPEncoder.encode(reply, version: .resp3)).encoded()
-                PeerTransport.replyToForward(bytes, on: channel)
-            }
+            answerForwarded(id, arguments, on: context.channel)
         case .forwardResponse(let id, let reply):
             driver.forwardAnswered(id: id, reply: reply)
+        case .forwardRequests(let requests):
+            peerSendsBatches = true
+            for r in requests { answerForwarded(r.requestID, r.args, on: context.channel) }
+        case .forwardResponses(let replies):
+            for r in replies { driver.forwardAnswered(id: r.requestID, reply: r.reply) }
         case .snapshotChunk(let c):
             transport.snapshots.chunkArrived(c, from: remote)
         }
