@@ -11,6 +11,21 @@ struct ExpiryQueue {
 
     mutating func removeAll() { items.removeAll(keepingCapacity: false) }
 
+    /// Visits every entry with deadline <= `limit`, in no order: O(entries visited), as a
+    /// subtree whose root is past `limit` holds nothing earlier.
+    func forEach(upTo limit: Int64, _ body: (Int64, ByteKey) -> Void) {
+        var stack: [Int] = items.isEmpty ? [] : [0]
+        while let i = stack.popLast() {
+            guard items[i].deadline <= limit else { continue }
+            body(items[i].deadline, items[i].key)
+            let l = 2 * i + 1
+            if l < items.count { stack.append(l) }
+            if l + 1 < items.count { stack.append(l + 1) }
+        }
+    }
+
+    mutating func reserveCapacity(_ n: Int) { items.reserveCapacity(n) }
+
     mutating func push(_ deadline: Int64, _ key: ByteKey) {
         items.append((deadline, key))
         var i = items.count - 1

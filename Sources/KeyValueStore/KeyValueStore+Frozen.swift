@@ -10,6 +10,7 @@ extension KeyValueStore {
         copy.expiry = expiry
         copy.tree = tree
         copy.clock = clock
+        copy.expiringCount = expiringCount
         return copy
     }
 }

@@ -16,6 +16,9 @@ public final class KeyValueStore {
     public internal(set) var clock: Int64 = 0
     /// Cached for SCAN: keys sorted by stable hash; rebuilt when the key set changed.
     var scanIndex: [(hash: UInt64, key: ByteKey)]? = nil
+    /// How many records carry a deadline, kept by every write path (INFO's `expires=`), so
+    /// counting never scans the keyspace.
+    public internal(set) var expiringCount = 0
 
     public init() {}
 
@@ -47,13 +50,26 @@ public final class KeyValueStore {
         return out
     }
 
+    /// Keys a reader at `now` sees. O(1) plus the expired-but-unswept keys (few: the sweep runs
+    /// on every applied entry), never a scan of the keyspace.
     public func liveCount(now: Int64) -> Int {
-        if let m = expiry.minimum, m <= now {
-            var n = 0
-            for (_, r) in records where Self.isLive(r, now: now) { n += 1 }
-            return n
+        records.count - expiredUnswept(now: now)
+    }
+
+    /// Keys with a deadline that a reader at `now` still sees (INFO's `expires=`).
+    public func liveExpiringCount(now: Int64) -> Int {
+        expiringCount - expiredUnswept(now: now)
+    }
+
+    /// Records whose deadline is <= `now`, found from the heap's entries <= `now` only; stale
+    /// entries (deadline changed, key gone) and duplicates are not counted.
+    func expiredUnswept(now: Int64) -> Int {
+        guard let m = expiry.minimum, m <= now else { return 0 }
+        var seen = Set<ByteKey>()
+        expiry.forEach(upTo: now) { d, k in
+            if let r = records[k], r.expiresAt == d { seen.insert(k) }
         }
-        return records.count
+        return seen.count
     }
 
     // MARK: writing (only from replicated apply, or from restore)
@@ -63,20 +79,36 @@ public final class KeyValueStore {
         if keepTTL, records[key] != nil {
             records[key]!.value = value
         } else {
-            if records.updateValue(Record(value: value), forKey: key) == nil { scanIndex = nil }
+            let old = records.updateValue(Record(value: value), forKey: key)
+            if old == nil { scanIndex = nil } else if old!.expiresAt != nil { expiringCount -= 1 }
         }
     }
 
     /// Inserts a whole record (used by restore and COPY).
     public func setRecord(_ key: ByteKey, _ record: Record) {
-        if records.updateValue(record, forKey: key) == nil { scanIndex = nil }
-        if let d = record.expiresAt { expiry.push(d, key) }
+        let old = records.updateValue(record, forKey: key)
+        if old == nil { scanIndex = nil } else if old!.expiresAt != nil { expiringCount -= 1 }
+        if let d = record.expiresAt { expiry.push(d, key); expiringCount += 1 }
+    }
+
+    /// Restore's insert: one hash lookup per key (the restorer has reserved capacity; a fresh
+    /// store has no scan index). Returns false if the key was already there: a valid snapshot
+    /// never repeats a key, so the restorer rejects the stream and drops this store.
+    func insertRestored(_ key: ByteKey, _ record: Record) -> Bool {
+        guard records.updateValue(record, forKey: key) == nil else { return false }
+        if let d = record.expiresAt { expiry.push(d, key); expiringCount += 1 }
+        return true
+    }
+
+    /// Room for `n` more records without rehashing (restore knows the count up front).
+    func reserveCapacity(_ n: Int) {
+        records.reserveCapacity(records.count + n)
     }
 
     @discardableResult
     public func remove(_ key: ByteKey) -> Record? {
         let r = records.removeValue(forKey: key)
-        if r != nil { scanIndex = nil }
+        if let r { scanIndex = nil; if r.expiresAt != nil { expiringCount -= 1 } }
         return r
     }
 
@@ -89,19 +121,31 @@ public final class KeyValueStore {
             remove(key)
             return true
         }
+        let had = records[key]!.expiresAt != nil
         records[key]!.expiresAt = deadline
+        expiringCount += (deadline != nil ? 1 : 0) - (had ? 1 : 0)
         if let d = deadline { expiry.push(d, key) }
         return true
     }
 
     /// Mutates a key's record in place (no copy of large values). The key must exist.
     public func modify<R>(_ key: ByteKey, _ body: (inout Record) throws -> R) rethrows -> R {
-        try body(&records[key]!)
+        var delta = 0
+        defer { expiringCount += delta }
+        return try Self.trackingDeadline(&records[key]!, &delta, body)
+    }
+
+    /// Runs `body` on `r` and reports in `delta` whether it gained (+1) or lost (-1) a deadline.
+    private static func trackingDeadline<R>(_ r: inout Record, _ delta: inout Int, _ body: (inout Record) throws -> R) rethrows -> R {
+        let had = r.expiresAt != nil
+        defer { delta = (r.expiresAt != nil ? 1 : 0) - (had ? 1 : 0) }
+        return try body(&r)
     }
 
     public func removeAll() {
         records.removeAll()
         expiry.removeAll()
+        expiringCount = 0
         scanIndex = nil
     }
 

@@ -65,12 +65,14 @@ enum Varint {
 struct ByteReader {
     let bytes: [UInt8]
     var offset = 0
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    /// Reads stop here: a reader over one frame of a bigger buffer, without copying the frame.
+    var end: Int
+    init(_ bytes: [UInt8]) { self.bytes = bytes; self.end = bytes.count }
 
-    var remaining: Int { bytes.count - offset }
+    var remaining: Int { end - offset }
 
     mutating func byte() -> UInt8? {
-        guard offset < bytes.count else { return nil }
+        guard offset < end else { return nil }
         defer { offset += 1 }
         return bytes[offset]
     }

@@ -1,19 +1,22 @@
-// Snapshot byte stream of the key-value state (version 1). A sequence of frames, each
+// Snapshot byte stream of the key-value state (version 2). A sequence of frames, each
 // `uvarint length, payload`, so a writer emits and a reader consumes one record at a time
 // and a big keyspace never needs one giant buffer. Payloads (lp = uvarint length + bytes;
 // deadline = u8 0 | u8 1 + uvarint(bit pattern of Int64 ms)):
 //
-//   header   'K' 'V' 'S' 1, uvarint clock                 always first
+//   header   'K' 'V' 'S' 2, uvarint clock, uvarint number of key records      always first
+//            (version 1, still read: 'K' 'V' 'S' 1, uvarint clock — no key count)
 //   string   0x01 lp key, deadline, lp value
 //   hash     0x02 lp key, deadline, uvarint n, n x (lp field, lp value)   fields in byte order
 //   list     0x03 lp key, deadline, uvarint n, n x lp element              head first
 //   tree     0x04 lp path, uvarint n, n x (lp name, lp value)             parents before children
 //   end      0xFF uvarint number of key and tree records                  always last
 //
-// Keys are written in byte order, so equal states give identical snapshot bytes.
+// Keys are written in byte order, so equal states give identical snapshot bytes. The key
+// count lets a restore size its table once instead of rehashing as it grows (issue 4).
 
 public enum SnapshotRecord: Equatable, Sendable {
-    case header(clock: Int64)
+    /// `keyCount` is nil in a version-1 snapshot (written so only for compatibility tests).
+    case header(clock: Int64, keyCount: UInt64?)
     case key(ByteKey, Record)
     /// `path` is "" for the root, "/a/b" below it.
     case treeNode(path: [UInt8], attributes: [(ByteKey, [UInt8])])
@@ -21,7 +24,7 @@ public enum SnapshotRecord: Equatable, Sendable {
 
     public static func == (a: SnapshotRecord, b: SnapshotRecord) -> Bool {
         switch (a, b) {
-        case (.header(let x), .header(let y)): x == y
+        case (.header(let x, let m), .header(let y, let n)): x == y && m == n
         case (.key(let k1, let r1), .key(let k2, let r2)): k1 == k2 && r1 == r2
         case (.treeNode(let p1, let a1), .treeNode(let p2, let a2)):
             p1 == p2 && a1.map(\.0) == a2.map(\.0) && a1.map(\.1) == a2.map(\.1)
@@ -37,7 +40,8 @@ public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible
 }
 
 enum SnapshotTag {
-    static let magic: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "V"), UInt8(ascii: "S"), 1]
+    /// 'K' 'V' 'S' then the version byte (1 or 2).
+    static let magicPrefix: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "V"), UInt8(ascii: "S")]
     static let string: UInt8 = 1, hash: UInt8 = 2, list: UInt8 = 3, tree: UInt8 = 4, end: UInt8 = 0xFF
 }
 
@@ -50,9 +54,11 @@ extension SnapshotRecord {
             if let d { p.append(1); Varint.append(UInt64(bitPattern: d), to: &p) } else { p.append(0) }
         }
         switch self {
-        case .header(let clock):
-            p.append(contentsOf: SnapshotTag.magic)
+        case .header(let clock, let keyCount):
+            p.append(contentsOf: SnapshotTag.magicPrefix)
+            p.append(keyCount == nil ? 1 : 2)
             Varint.append(UInt64(bitPattern: clock), to: &p)
+            if let keyCount { Varint.append(keyCount, to: &p) }
         case .key(let k, let r):
             switch r.value {
             case .string(let s):
@@ -84,6 +90,11 @@ extension SnapshotRecord {
     /// Decodes one frame's payload.
     static func decode(payload: [UInt8], first: Bool) throws(SnapshotError) -> SnapshotRecord {
         var r = ByteReader(payload)
+        return try decode(&r, first: first)
+    }
+
+    /// Decodes the payload between `r.offset` and `r.end` (a frame inside a bigger buffer).
+    static func decode(_ r: inout ByteReader, first: Bool) throws(SnapshotError) -> SnapshotRecord {
         func need<T>(_ v: T?) throws(SnapshotError) -> T {
             guard let v else { throw SnapshotError("truncated snapshot record") }
             return v
@@ -101,13 +112,14 @@ extension SnapshotRecord {
             return Int(n)
         }
         if first {
-            guard payload.count >= 4, Array(payload[0..<4]) == SnapshotTag.magic else {
+            guard r.byte() == SnapshotTag.magicPrefix[0], r.byte() == SnapshotTag.magicPrefix[1],
+                  r.byte() == SnapshotTag.magicPrefix[2], let version = r.byte(), version == 1 || version == 2 else {
                 throw SnapshotError("not a key-value snapshot (bad magic or version)")
             }
-            r.offset = 4
             let clock = Int64(bitPattern: try need(r.varint()))
+            let keyCount: UInt64? = if version == 2 { try need(r.varint()) } else { nil }
             guard r.remaining == 0 else { throw SnapshotError("trailing bytes in snapshot header") }
-            return .header(clock: clock)
+            return .header(clock: clock, keyCount: keyCount)
         }
         let tag = try need(r.byte())
         let result: SnapshotRecord

@@ -1,5 +1,5 @@
 // Human-readable rendering for `raft-node dump-snapshot`: one JSON object per line.
-//   {"snapshot":"kv","version":1,"clock_ms":1700000000000}
+//   {"snapshot":"kv","version":2,"clock_ms":1700000000000,"keys":2}   (version 1: no "keys")
 //   {"key":"k","type":"string","value":"v","expires_at_ms":null}
 //   {"key":"h","type":"hash","value":{"f":"v"},"expires_at_ms":1700000005000}
 //   {"key":"l","type":"list","value":["a","b"],"expires_at_ms":null}
@@ -11,8 +11,9 @@ extension SnapshotRecord {
     public var jsonLine: String {
         func q(_ b: [UInt8]) -> String { TinyJSON.quoted(b) }
         switch self {
-        case .header(let clock):
-            return "{\"snapshot\":\"kv\",\"version\":1,\"clock_ms\":\(clock)}"
+        case .header(let clock, let keyCount):
+            guard let keyCount else { return "{\"snapshot\":\"kv\",\"version\":1,\"clock_ms\":\(clock)}" }
+            return "{\"snapshot\":\"kv\",\"version\":2,\"clock_ms\":\(clock),\"keys\":\(keyCount)}"
         case .key(let k, let r):
             let value: String
             switch r.value {

@@ -6,6 +6,8 @@ public struct SnapshotReader {
     private var sawHeader = false
     public private(set) var finished = false
     private var counted: UInt64 = 0
+    private var countedKeys: UInt64 = 0
+    private var announcedKeys: UInt64? = nil
 
     /// Refuses frames larger than this (a corrupt length must not make us allocate gigabytes).
     public var maxFrameSize = 1 << 30
@@ -14,12 +16,27 @@ public struct SnapshotReader {
 
     /// Appends `chunk` and returns every record completed by it, in order.
     public mutating func feed(_ chunk: some Collection<UInt8>) throws(SnapshotError) -> [SnapshotRecord] {
-        if offset > 0 && offset >= buffer.count / 2 {
-            buffer.removeFirst(offset)
-            offset = 0
-        }
-        buffer.append(contentsOf: chunk)
         var out: [SnapshotRecord] = []
+        try feed(chunk) { (rec: SnapshotRecord) throws(SnapshotError) in out.append(rec) }
+        return out
+    }
+
+    /// Appends `chunk` and hands each record it completes to `each`, in order, without
+    /// collecting them (a million-key restore would otherwise hold a million records at once).
+    public mutating func feed(_ chunk: some Collection<UInt8>, each: (SnapshotRecord) throws(SnapshotError) -> Void) throws(SnapshotError) {
+        if offset == buffer.count, let whole = chunk as? [UInt8] {
+            buffer = whole  // nothing pending: take the caller's buffer as is (no copy)
+            offset = 0
+        } else {
+            if offset > 0 && offset >= buffer.count / 2 {
+                buffer.removeFirst(offset)
+                offset = 0
+            }
+            // Contiguous chunks (arrays, slices, Data) are appended with one memcpy.
+            if chunk.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
+                buffer.append(contentsOf: chunk)
+            }
+        }
         while true {
             var r = ByteReader(buffer)  // cheap: shares storage
             r.offset = offset
@@ -29,21 +46,24 @@ public struct SnapshotReader {
             }
             guard len <= UInt64(maxFrameSize) else { throw SnapshotError("snapshot frame too large (\(len) bytes)") }
             guard UInt64(r.remaining) >= len else { break }
-            let payload = Array(buffer[r.offset..<r.offset + Int(len)])
-            offset = r.offset + Int(len)
+            r.end = r.offset + Int(len)  // decode the frame in place, no payload copy
+            offset = r.end
             guard !finished else { throw SnapshotError("data after the end record") }
-            let rec = try SnapshotRecord.decode(payload: payload, first: !sawHeader)
+            let rec = try SnapshotRecord.decode(&r, first: !sawHeader)
             sawHeader = true
             switch rec {
-            case .key, .treeNode: counted += 1
+            case .key: counted += 1; countedKeys += 1
+            case .treeNode: counted += 1
             case .end(let n):
                 guard n == counted else { throw SnapshotError("record count mismatch: end says \(n), read \(counted)") }
+                if let k = announcedKeys, k != countedKeys {
+                    throw SnapshotError("key count mismatch: header says \(k), read \(countedKeys)")
+                }
                 finished = true
-            case .header: break
+            case .header(_, let keys): announcedKeys = keys
             }
-            out.append(rec)
+            try each(rec)
         }
-        return out
     }
 
     /// Call after the last chunk: fails if the stream was cut short.
@@ -59,11 +79,19 @@ public struct SnapshotRestorer {
 
     public init() {}
 
+    /// Tables are sized from the header's key count up to this many keys (a corrupt count
+    /// must not reserve gigabytes; past it the table grows as usual).
+    static let maxReservedKeys = 1 << 22
+
     public mutating func feed(_ chunk: some Collection<UInt8>) throws(SnapshotError) {
-        for rec in try reader.feed(chunk) {
+        let store = self.store
+        try reader.feed(chunk) { (rec: SnapshotRecord) throws(SnapshotError) in
             switch rec {
-            case .header(let clock): store.clock = clock
-            case .key(let k, let r): store.setRecord(k, r)
+            case .header(let clock, let keys):
+                store.clock = clock
+                if let keys { store.reserveCapacity(Int(min(keys, UInt64(Self.maxReservedKeys)))) }
+            case .key(let k, let r):
+                guard store.insertRestored(k, r) else { throw SnapshotError("key repeated in snapshot") }
             case .treeNode(let path, let attrs):
                 let comps = TreeNode.components(path)
                 var node = TreeNode()

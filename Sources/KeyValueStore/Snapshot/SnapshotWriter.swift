@@ -4,11 +4,14 @@ extension KeyValueStore {
     /// Writes the whole client-visible state as framed records, each handed to `sink` as soon
     /// as it is encoded. Expired-but-unswept keys (deadline <= clock) are left out.
     public func writeSnapshot(to sink: ([UInt8]) throws -> Void) rethrows {
-        try sink(SnapshotRecord.header(clock: clock).framed())
+        // Live records with their keys, sorted once: no second lookup per key while writing.
+        var live: [(key: ByteKey, record: Record)] = []
+        live.reserveCapacity(records.count)
+        for (k, r) in records where Self.isLive(r, now: clock) { live.append((k, r)) }
+        live.sort { $0.key < $1.key }
+        try sink(SnapshotRecord.header(clock: clock, keyCount: UInt64(live.count)).framed())
         var n: UInt64 = 0
-        for k in records.keys.sorted() {
-            let r = records[k]!
-            guard Self.isLive(r, now: clock) else { continue }
+        for (k, r) in live {
             try sink(SnapshotRecord.key(k, r).framed())
             n += 1
         }

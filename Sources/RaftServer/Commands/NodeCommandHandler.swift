@@ -172,7 +172,7 @@ struct NodeCommandHandler: ClientCommandHandler {
         sections.append(("Persistence", [("loading", "0"), ("aof_enabled", "0")]))
         sections.append(("Replication", [("role", s.role == .leader ? "master" : "slave")]))
         sections.append(("Cluster", [("cluster_enabled", "0")]))
-        sections.append(("Keyspace", s.keyCount > 0 ? [("db0", "keys=\(s.keyCount),expires=0,avg_ttl=0")] : []))
+        sections.append(("Keyspace", s.keyCount > 0 ? [("db0", "keys=\(s.keyCount),expires=\(s.expiringKeyCount),avg_ttl=0")] : []))
         sections.append(("Raft", [
             ("id", s.id.rawValue), ("role", s.role.rawValue), ("term", s.term.description),
             ("leader", s.leader?.rawValue ?? ""), ("commit_index", s.commitIndex.description),

@@ -262,7 +262,8 @@ final class NodeDriver: @unchecked Sendable {
 
     func publishStatus() {
         let r = raft
-        let keys = machine.store.storedCount
+        let now = max(Int64(clock_gettime_realtime_millis()), machine.store.clock)  // as reads see it
+        let keys = machine.store.liveCount(now: now), expiring = machine.store.liveExpiringCount(now: now)
         metrics.observe(r)
         status.update {
             $0.role = r.role
@@ -273,6 +274,7 @@ final class NodeDriver: @unchecked Sendable {
             $0.lastIndex = r.lastIndex
             $0.members = r.configuration.members.sorted()
             $0.keyCount = keys
+            $0.expiringKeyCount = expiring
         }
     }
 

@@ -13,6 +13,8 @@ public struct RaftServerStatus: Sendable {
     public var lastIndex: LogIndex = .zero
     public var members: [NodeID] = []
     public var keyCount: Int = 0
+    /// Of `keyCount`, the keys with a deadline (INFO's `expires=`).
+    public var expiringKeyCount: Int = 0
 
     /// pyraft's role letter: l(eader), f(ollower), c(andidate), p(re-candidate); learners show as f.
     public var roleLetter: Character {
