@@ -240,7 +240,10 @@ struct MembershipTests {
                 }
             }
         }
-        Thread.sleep(forTimeInterval: 0.5)
+        // Let the writers get going (bounded: 5 s), so the transfer happens under load.
+        for _ in 0..<100 where acknowledged.lock.withLock({ acknowledged.values.count }) < 50 {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         let before = acknowledged.lock.withLock { acknowledged.values.count }
         #expect(try TestClient(port: leader.port).call("RAFT.TRANSFER", target).text == "OK")
         try cluster.waitUntil("every node follows \(target)") {

@@ -21,15 +21,40 @@ final class NodeProcesses: @unchecked Sendable {
     }
 
     /// A port base per test process and per call, so parallel tests and runs do not collide.
+    /// Each call gets its own block of 16 ports (a 5-node cluster uses 10, the membership tests
+    /// address up to base+13), never reused within a run of up to 100 blocks, and only a block
+    /// whose ports are all free right now. Below 32768, where Linux's ephemeral ports start: a
+    /// client socket's local port there once took a test node's port ("Address already in use").
     nonisolated(unsafe) static var nextSlot = 0
     static let lock = NSLock()
+    static let portsPerBlock = 16
     static func portBase() -> Int {
         lock.lock()
         defer { lock.unlock() }
-        nextSlot += 1
-        // Below 32768, where Linux's ephemeral ports start: a client socket's local port
-        // there once took a test node's port ("Address already in use").
-        return 20000 + Int(getpid() % 120) * 100 + (nextSlot % 12) * 8
+        let window = 20000 + Int(getpid() % 7) * 100 * portsPerBlock
+        var base = window
+        for _ in 0..<100 {
+            base = window + (nextSlot % 100) * portsPerBlock
+            nextSlot += 1
+            if (base..<base + portsPerBlock).allSatisfy(portIsFree) { break }
+        }
+        return base
+    }
+
+    /// True when nothing listens on (or holds) 127.0.0.1:port.
+    static func portIsFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return true }
+        defer { close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     var nodes: [Node] = []

@@ -174,6 +174,14 @@ private func restore(_ reader: RaftStorage.SnapshotReader) throws -> KeyValueSto
         #expect(e.description.contains("must not share a data directory"))
     }
     first.release()
-    let second = try DirectoryLock(directory: dir.path)
-    second.release()
+    // Other tests of this process spawn children: a child between fork and exec briefly shares
+    // every descriptor (O_CLOEXEC closes it only at exec), and with it the flock. So the lock
+    // must come free, but may take a moment; bounded at 2 s.
+    var second: DirectoryLock? = nil
+    for _ in 0..<100 where second == nil {
+        second = try? DirectoryLock(directory: dir.path)
+        if second == nil { usleep(20_000) }
+    }
+    #expect(second != nil, "the released lock was never granted again")
+    second?.release()
 }
