@@ -74,10 +74,10 @@ extension NodeDriver {
         proposalQueue = []
         do {
             var index = try raft.propose(batch: batch.map(\.entry))
+            metrics.proposed(first: index, count: batch.count)
             let deadline = requestDeadline
             for p in batch {
                 pendingWrites[index] = PendingWrite(term: raft.term, promise: p.promise, deadline: deadline)
-                metrics.proposed(index)
                 index = index.next
             }
         } catch {
