@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftSimulation"], path: "Tests/RaftCoreTests"),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore"], path: "Tests/RaftStorageTests"),
-        .testTarget(name: "RESPTests", dependencies: ["RESP"], path: "Tests/RESPTests"),
+        .testTarget(name: "RESPTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RESPTests"),
         // Parse throughput measurement (not a test): swift run -c release resp-bench
         .executableTarget(
             name: "resp-bench",
@@ -110,8 +110,8 @@ let package = Package(
             path: "Tests/ClientProtocolTests"
         ),
         // Real multi-process clusters: needs the raft-node product built (swift build --build-tests does).
-        .testTarget(name: "RaftServerTests", dependencies: ["RESP"], path: "Tests/RaftServerTests", exclude: ["python"]),
-        .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP"], path: "Tests/KeyValueStoreTests"),
+        .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RaftServerTests", exclude: ["python"]),
+        .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP", "RaftCore"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
     ],
     swiftLanguageModes: [.v6]

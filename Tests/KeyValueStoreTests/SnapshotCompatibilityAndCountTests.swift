@@ -1,6 +1,7 @@
 // The version-2 snapshot header (key count) next to version-1 snapshots written before it, and
 // the store's maintained counts behind INFO's Keyspace line (keys=, expires=).
 
+import struct RaftCore.SplitMix64
 import RESP
 import Testing
 @testable import KeyValueStore
@@ -127,7 +128,7 @@ import Testing
 
     @Test func countsMatchAScanAfterEveryStepOfARandomWorkload() {
         let h = Harness()
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)  // RaftCore's: a failure replays exactly
         let commands: [(Int) -> [String]] = [
             { ["set", "k\($0)", "v"] },
             { ["set", "k\($0)", "v", "PX", "\(1 + $0 * 37 % 900)"] },
@@ -156,15 +157,3 @@ import Testing
     }
 }
 
-/// A tiny deterministic generator (SplitMix64), so a failure replays exactly.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import struct RaftCore.SplitMix64  // seeded: a failing case replays from its seed
 import Glibc
 #elseif canImport(Darwin)
 import Darwin

@@ -1,3 +1,4 @@
+import struct RaftCore.SplitMix64  // seeded: a failing case replays from its seed
 import Testing
 @testable import RESP
 

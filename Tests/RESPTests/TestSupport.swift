@@ -3,18 +3,6 @@
 func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 func args(_ parts: String...) -> [[UInt8]] { parts.map { Array($0.utf8) } }
 
-/// A small deterministic generator, so a failing fuzz case replays from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum DecodeOutcome: Equatable {
     case commands([[[UInt8]]])
