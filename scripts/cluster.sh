@@ -31,7 +31,9 @@ for ((i = 1; i <= N; i++)); do
     port=$((BASE + 2 * (i - 1)))
     args=(-a "127.0.0.1:$port" -i "$i")
     (( N > 1 )) && args+=(-e "$ensemble")
-    "$BIN" "${args[@]}" "$@" &
+    # Its own session: Ctrl-C reaches only this script, whose trap sends each node one SIGTERM
+    # (a second signal would make the node skip its graceful shutdown).
+    setsid "$BIN" "${args[@]}" "$@" &
     pids+=($!)
     echo "node $i: redis-cli -p $port   (peers on $((port + 1)), pid ${pids[-1]})"
 done
