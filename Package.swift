@@ -73,10 +73,22 @@ let package = Package(
 
         // MARK: the chaos toolkit
         .target(name: "Linearizability", path: "Chaos/Linearizability"),
+        // The orchestrator: processes, the frame-aware relay, nemeses, workloads, run directory,
+        // report. Treats the node as a black box: processes, ports and the peer byte format.
+        .target(
+            name: "Chaos",
+            dependencies: [
+                "Linearizability", "PeerWire", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Chaos/Chaos",
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "raft-chaos",
             dependencies: [
-                "Linearizability",
+                "Chaos", "Linearizability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Chaos/raft-chaos"
@@ -113,6 +125,7 @@ let package = Package(
         .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RaftServerTests", exclude: ["python"]),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP", "RaftCore"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore"], path: "Tests/ChaosTests"),
     ],
     swiftLanguageModes: [.v6]
 )
