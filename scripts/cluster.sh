@@ -5,14 +5,14 @@
 set -euo pipefail
 N=${1:-3}
 shift || true
-BIN=${RAFT_NODE:-.build/debug/raft-node}
+BIN=${RAFT_NODE:-.build/release/raft-node}
 BASE=${BASE_PORT:-7379}
 if ! [[ "$N" =~ ^[0-9]+$ ]] || (( N < 1 || N > 15 )); then
     echo "cluster.sh: N must be a number from 1 to 15" >&2
     exit 2
 fi
 if [[ ! -x "$BIN" ]]; then
-    echo "cluster.sh: $BIN not found; run 'swift build' first (or set RAFT_NODE)" >&2
+    echo "cluster.sh: $BIN not found; run 'swift build -c release' first (make cluster does) (or set RAFT_NODE)" >&2
     exit 2
 fi
 ensemble=""
