@@ -60,10 +60,11 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("election-ticks"), help: ArgumentHelp("Election timeout in ticks (randomized up to twice that).", valueName: "N"))
     var electionTicks: Int = 10
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
+    // pyraft spells these with one dash (-loglevel, -logfile); both spellings are accepted.
+    @Option(name: [.customLong("log-level"), .customLong("loglevel", withSingleDash: true)], help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (pyraft's fatal = critical).", valueName: "LEVEL"))
     var logLevel: String = "info"
 
-    @Option(name: .customLong("log-file"), help: ArgumentHelp("Append log lines to this file instead of stderr.", valueName: "FILE"))
+    @Option(name: [.customLong("log-file"), .customLong("logfile", withSingleDash: true)], help: ArgumentHelp("Append log lines to this file instead of stderr.", valueName: "FILE"))
     var logFile: String?
 
     @OptionGroup(title: "Operations and security") var operations: OperationsFlags
@@ -76,9 +77,14 @@ struct RaftNodeCommand: AsyncParsableCommand {
         } catch let e as NodeOptionError {
             throw ValidationError(e.description)
         }
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
-            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        guard Self.level(logLevel) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical (or pyraft's fatal)")
         }
+    }
+
+    /// swift-log's level names, plus pyraft's `fatal`.
+    static func level(_ name: String) -> Logger.Level? {
+        name.lowercased() == "fatal" ? .critical : Logger.Level(rawValue: name.lowercased())
     }
 
     func makeOptions() throws -> RaftServerOptions {
@@ -149,7 +155,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             sink = LogSink(file: fdopen(2, "a"))
         }
         let source = NodeStatusSource(fallbackID: options.id.rawValue)
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        let level = Self.level(logLevel) ?? .info
         LoggingSystem.bootstrap { _ in PyraftLogHandler(source: source, sink: sink, logLevel: level) }
         let logger = Logger(label: "raft-node")
         operations.bootstrapMetrics()
