@@ -39,8 +39,11 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("Start from this snapshot file (as pyraft), then any later log in --data-dir.", valueName: "SNAPSHOT_FILE"))
     var snapshotFile: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots, locked against a second node (default: memory only).", valueName: "DIR"))
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots, locked against a second node (default: ./raft-node-<id>).", valueName: "DIR"))
     var dataDirectory: String?
+
+    @Flag(name: .customLong("in-memory"), help: "Keep the log and snapshots in memory only (UNSAFE for a voter that restarts: it comes back empty and may vote twice in a term).")
+    var inMemory = false
 
     @Option(name: .customLong("peer-via"), help: ArgumentHelp("Dial this address to reach peer ID's peer port (e.g. a relay); repeatable.", valueName: "ID=IP:PORT"))
     var peerVia: [String] = []
@@ -97,6 +100,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             throw NodeOptionError("--fsync '\(fsync)' must be always or never")
         }
         guard logMax > 0 else { throw NodeOptionError("--log-max must be positive") }
+        if inMemory && dataDirectory != nil { throw NodeOptionError("--in-memory and --data-dir exclude each other") }
         guard (1...60_000).contains(tickMilliseconds) else { throw NodeOptionError("--tick-ms must be between 1 and 60000") }
         guard electionTicks >= 2 else { throw NodeOptionError("--election-ticks must be at least 2") }
         var members = try ensemble.map { try RaftServerOptions.parseEnsemble($0) } ?? [:]
@@ -106,6 +110,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             via[peer] = a
         }
         let me = NodeID(id ?? client.description)
+        let dataDirectory = inMemory ? nil : (self.dataDirectory ?? DefaultDataDirectory.path(for: me))
         if let listed = members[me], listed != client {
             throw NodeOptionError("the ensemble lists this node (\(me)) at \(listed), but -a is \(client)")
         }
@@ -158,6 +163,11 @@ struct RaftNodeCommand: AsyncParsableCommand {
         let level = Self.level(logLevel) ?? .info
         LoggingSystem.bootstrap { _ in PyraftLogHandler(source: source, sink: sink, logLevel: level) }
         let logger = Logger(label: "raft-node")
+        if let dir = options.dataDirectory {
+            logger.info("data directory \(dir)\(self.dataDirectory == nil ? " (the default; --data-dir chooses another, --in-memory keeps none)" : "")")
+        } else {
+            logger.warning("--in-memory: the log and snapshots are kept in memory only; a restart comes back empty")
+        }
         operations.bootstrapMetrics()
         let server = RaftServer(options: options, logger: logger)
         source.attach(server)
