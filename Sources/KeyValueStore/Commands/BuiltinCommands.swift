@@ -7,6 +7,7 @@ extension CommandRegistry {
         ExpiryCommands.register(in: &self)
         HashCommands.register(in: &self)
         ListCommands.register(in: &self)
+        SetCommands.register(in: &self)
         CASCommand.register(in: &self)
         TreeCommands.register(in: &self)
     }
