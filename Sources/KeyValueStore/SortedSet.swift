@@ -14,9 +14,10 @@ public struct SortedSet: Equatable, Sendable {
 
     /// Sets `member`'s score; returns true if the member is new.
     @discardableResult
-    public mutating func set(_ member: ByteKey, _ score: Double) -> Bool {
+    public mutating func set(_ member: ByteKey, _ score0: Double) -> Bool {
+        let score = score0 == 0 ? 0 : score0  // -0 is stored (and replied) as 0, as Redis does
         if let old = scores.updateValue(score, forKey: member) {
-            if old != score || old.sign != score.sign {
+            if old != score {
                 tree.remove(member, old)
                 tree.insert(member, score)
             }

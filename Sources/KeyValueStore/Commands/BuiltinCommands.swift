@@ -8,6 +8,7 @@ extension CommandRegistry {
         HashCommands.register(in: &self)
         ListCommands.register(in: &self)
         SetCommands.register(in: &self)
+        ZSetCommands.register(in: &self)
         CASCommand.register(in: &self)
         TreeCommands.register(in: &self)
     }
