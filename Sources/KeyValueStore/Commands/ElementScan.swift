@@ -8,14 +8,21 @@ struct ElementScan {
     var cursor: UInt64
     var count = 10
     var pattern: [UInt8]? = nil
+    /// HSCAN's NOVALUES: fields only.
+    var noValues = false
 
-    static func parse(_ args: [[UInt8]]) throws(CommandError) -> ElementScan {
+    static func parse(_ args: [[UInt8]], allowNoValues: Bool = false) throws(CommandError) -> ElementScan {
         guard let text = String(validating: args[2], as: UTF8.self), let cursor = UInt64(text) else {
             throw CommandError("ERR invalid cursor")
         }
         var s = ElementScan(cursor: cursor)
         var i = 3
         while i < args.count {
+            if allowNoValues && args[i].isOption("novalues") {
+                s.noValues = true
+                i += 1
+                continue
+            }
             guard i + 1 < args.count else { throw .syntax }
             if args[i].isOption("count") {
                 let n = try Numbers.int(args[i + 1])
