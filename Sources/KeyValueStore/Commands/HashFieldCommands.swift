@@ -12,6 +12,7 @@ enum HashFieldCommands {
 
     static func hincrbyfloat(_ c: CommandContext) throws(CommandError) -> RESPValue {
         let by = try Numbers.double(c.args[3])
+        if by.isInfinite { throw CommandError("ERR value is NaN or Infinity") }
         let f = ByteKey(c.args[2])
         let text = try c.modifyHash(c.key(1), create: true) { (h: inout [ByteKey: [UInt8]]) throws(CommandError) -> [UInt8] in
             var cur = 0.0
