@@ -4,6 +4,9 @@ extension CommandRegistry {
     public mutating func registerBuiltinCommands() {
         StringCommands.register(in: &self)
         KeyCommands.register(in: &self)
+        ObjectCommand.register(in: &self)
+        DumpRestoreCommands.register(in: &self)
+        SortCommand.register(in: &self)
         ExpiryCommands.register(in: &self)
         HashCommands.register(in: &self)
         ListCommands.register(in: &self)
