@@ -32,7 +32,7 @@ public struct CaptureDecoder {
                 frameStreams[stream] = FrameStream(synchronised: !midStream, maxFrameBody: maxFrameBody)
             case .data(let stream, let range, let packet, let time):
                 out.streams[stream].bytes += UInt64(range.count)
-                frameStreams[stream]!.feed(bytes[range]) { output($0, stream: stream, packet: packet, time: time) }
+                frameStreams[stream]!.feed(bytes[range], packet: packet, time: time) { output($0, stream: stream, packet: packet, time: time) }
             case .gap(let stream, let n, let packet, let time):
                 let at = frameStreams[stream]!.offset
                 frameStreams[stream]!.gap(n)
@@ -50,7 +50,7 @@ public struct CaptureDecoder {
 
         func output(_ o: FrameStream.Output, stream: Int, packet: Int, time: Int64) {
             switch o {
-            case .frame(let frame, let offset, let length, let checksum):
+            case .frame(let frame, let offset, let length, let checksum, let packet, let time):
                 let s = out.streams[stream]
                 if case .handshake(let h) = frame, out.streams[stream].sender == nil { out.streams[stream].sender = h.sender }
                 out.streams[stream].frames += 1

@@ -7,8 +7,9 @@ import PeerWire
 
 struct FrameStream {
     enum Output {
-        /// A frame that starts at `offset` and is `length` bytes long; `checksum` is its CRC-32C trailer.
-        case frame(Frame, offset: UInt64, length: Int, checksum: UInt32)
+        /// A frame that starts at `offset` and is `length` bytes long; `checksum` is its CRC-32C
+        /// trailer; `packet` (captured at `time`) delivered its last byte.
+        case frame(Frame, offset: UInt64, length: Int, checksum: UInt32, packet: Int, time: Int64)
         /// Bytes at `offset` that PeerWire refused.
         case undecodable(WireError, offset: UInt64)
         /// `skipped` bytes before `offset` were passed over to find the next frame boundary.
@@ -27,6 +28,9 @@ struct FrameStream {
     private(set) var synchronised: Bool
     /// Offset where resynchronisation started skipping, for the report.
     private var skippingFrom: UInt64 = 0
+    /// Which packet delivered the bytes up to each stream offset, oldest first (from `marksStart`).
+    private var marks: [(end: UInt64, packet: Int, time: Int64)] = []
+    private var marksStart = 0
 
     init(synchronised: Bool, maxFrameBody: Int = PeerWire.defaultMaxFrameBody) {
         self.maxFrameBody = maxFrameBody
@@ -34,12 +38,13 @@ struct FrameStream {
         self.synchronised = synchronised
     }
 
-    mutating func feed(_ bytes: ArraySlice<UInt8>, emit: (Output) -> Void) {
+    mutating func feed(_ bytes: ArraySlice<UInt8>, packet: Int, time: Int64, emit: (Output) -> Void) {
         if start > 0 && (start >= buffer.count || start > 1 << 16) {
             buffer.removeFirst(start)
             start = 0
         }
         buffer.append(contentsOf: bytes)
+        marks.append((offset + UInt64(buffer.count - start), packet, time))
         if synchronised { decoder.feed(bytes) }
         pump(emit: emit)
     }
@@ -53,10 +58,33 @@ struct FrameStream {
         synchronised = false
     }
 
+    /// The packet that delivered the byte just before stream offset `end`.
+    private mutating func packet(endingAt end: UInt64) -> (Int, Int64) {
+        while marksStart < marks.count - 1 && marks[marksStart].end < end { marksStart += 1 }
+        if marksStart > 1024 {
+            marks.removeFirst(marksStart)
+            marksStart = 0
+        }
+        guard marksStart < marks.count else { return (0, 0) }
+        return (marks[marksStart].packet, marks[marksStart].time)
+    }
+
     /// The stream is over: report what never became a frame.
     mutating func finish(emit: (Output) -> Void) {
-        let left = buffer.count - start
+        var left = buffer.count - start
         guard left > 0 else { return }
+        while synchronised, findFrame(from: start + 1) != nil {
+            // The header we were waiting on was not a real one (its length ran past the end),
+            // yet whole frames follow it: report it and decode them.
+            emit(.undecodable(.truncated(field: "frame (its header's length runs past the end of the stream)"), offset: offset))
+            skippingFrom = offset
+            start += 1
+            offset += 1
+            synchronised = false
+            pump(emit: emit)
+            left = buffer.count - start
+            guard left > 0 else { return }
+        }
         if synchronised {
             emit(.incomplete(offset: offset, bytes: left))
         } else {
@@ -77,7 +105,8 @@ struct FrameStream {
                 let length = frameLength(at: start)
                 let end = start + length
                 let checksum = UInt32(buffer[end - 4]) << 24 | UInt32(buffer[end - 3]) << 16 | UInt32(buffer[end - 2]) << 8 | UInt32(buffer[end - 1])
-                emit(.frame(frame, offset: offset, length: length, checksum: checksum))
+                let (packet, time) = packet(endingAt: offset + UInt64(length))
+                emit(.frame(frame, offset: offset, length: length, checksum: checksum, packet: packet, time: time))
                 start = end
                 offset += UInt64(length)
             } catch {
@@ -95,6 +124,22 @@ struct FrameStream {
         var body = 0
         for k in 4..<8 { body = body << 8 | Int(buffer[i + k]) }
         return PeerWire.headerSize + body + PeerWire.trailerSize
+    }
+
+    /// The first position at or after `from` where a whole valid frame lies in the buffer.
+    private func findFrame(from: Int) -> Int? {
+        let magic0 = UInt8(PeerWire.magic >> 8), magic1 = UInt8(PeerWire.magic & 0xFF)
+        var i = from
+        while i + PeerWire.headerSize <= buffer.count {
+            if buffer[i] == magic0, buffer[i + 1] == magic1, buffer[i + 2] == PeerWire.version, Frame.Kind(rawValue: buffer[i + 3]) != nil {
+                let length = frameLength(at: i)
+                if i + length <= buffer.count, (try? FrameCodec.decode(Array(buffer[i..<(i + length)]), maxFrameBody: maxFrameBody)) != nil {
+                    return i
+                }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// Moves `start` to the next offset where a whole frame decodes and restarts the decoder
