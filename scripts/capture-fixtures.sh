@@ -23,7 +23,7 @@ ensemble() { local s=""; for i in 1 2 3; do s+="${s:+,}$i/127.0.0.1:$(port "$i")
 declare -A node_pid
 start_node() {  # id [extra options]
     local id=$1; shift
-    "$NODE" -a "127.0.0.1:$(port "$id")" -i "$id" --fsync never --log-level warning --log-file "$work/node$id.log" "$@" &
+    "$NODE" -a "127.0.0.1:$(port "$id")" -i "$id" --in-memory --fsync never --log-level warning --log-file "$work/node$id.log" "$@" &
     node_pid[$id]=$!
     pids+=($!)
 }

@@ -21,15 +21,15 @@ public struct RelayMap: Sendable, Equatable {
 
     public var ports: Set<UInt16> { Set(links.map { UInt16($0.port) }) }
 
-    /// Reads `{"links": [{"from": "1", "to": "2", "port": 40001}, ...]}`, either at the top
-    /// level or under a "relay" key (as in a chaos run's run.json).
+    /// Reads `{"links": [{"from": "1", "to": "2", "port": 40001}, ...]}`, at the top level or
+    /// under a "relay" key, or a chaos run's run.json, whose "relayPorts" has the same elements.
     public init(json data: Data) throws(CaptureError) {
         guard let top = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw .invalidRelayMap("not a JSON object")
         }
         let holder = (top["relay"] as? [String: Any]) ?? top
-        guard let list = holder["links"] as? [[String: Any]] else {
-            throw .invalidRelayMap("no \"links\" array (at the top level or under \"relay\")")
+        guard let list = (holder["links"] ?? top["relayPorts"]) as? [[String: Any]] else {
+            throw .invalidRelayMap("no \"links\" array (at the top level or under \"relay\") and no \"relayPorts\" (run.json)")
         }
         var links: [Link] = []
         for (i, item) in list.enumerated() {

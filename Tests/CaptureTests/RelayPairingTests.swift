@@ -39,5 +39,7 @@ private func heartbeat(commit: UInt64) -> Frame { Wire.appendEntries("1", "2", t
     #expect(try RelayMap(json: Data(plain.utf8)) == map)
     let manifest = #"{"seed": 7, "relay": {"links": [{"from": "1", "to": "2", "port": 40012}, {"from": "2", "to": "1", "port": 40021}]}}"#
     #expect(try RelayMap(json: Data(manifest.utf8)) == map)
+    let runJSON = #"{"seed": 7, "nodes": [], "relayPorts": [{"from": "1", "to": "2", "port": 40012}, {"from": "2", "to": "1", "port": 40021}]}"#
+    #expect(try RelayMap(json: Data(runJSON.utf8)) == map)
     #expect(throws: CaptureError.self) { try RelayMap(json: Data(#"{"links": [{"from": "1", "port": 99999}]}"#.utf8)) }
 }
