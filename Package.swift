@@ -135,6 +135,12 @@ let package = Package(
         .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RaftServerTests", exclude: ["python"]),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP", "RaftCore"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
+        // Capture decoding speed (not a test): swift run -c release capture-bench --frames 1000000
+        .executableTarget(
+            name: "capture-bench",
+            dependencies: ["Capture", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/CaptureBenchmark"
+        ),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "PeerWire", "RaftCore", "KeyValueStore"], path: "Tests/CaptureTests"),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore"], path: "Tests/ChaosTests"),
     ],

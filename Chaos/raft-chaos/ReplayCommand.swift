@@ -4,7 +4,8 @@ import Foundation
 
 /// `raft-chaos replay FILE.pcap`: decodes the peer traffic in a capture and prints its Raft
 /// messages (--timeline, --json, --html) and/or checks them against Raft's safety properties
-/// (--audit). Exit 0 fine, 1 a safety property violated, 3 unreadable input.
+/// (--audit), or replays one node's input into a fresh node (--inject). Exit 0 fine, 1 a safety
+/// property violated or the replayed answers differ, 3 unreadable input or a node that would not run.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
@@ -12,7 +13,8 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
             Damaged or foreign bytes are reported on stderr with their stream and offset, and decoding goes \
             on from the next frame boundary. With --relay-map, the two legs of each relayed message are \
-            paired (see docs/CAPTURE.md). Exit status: 0 fine, 1 the audit found a violation, 3 unreadable input.
+            paired (see docs/CAPTURE.md). Exit status: 0 fine, 1 the audit found a violation or the replayed \
+            answers differ, 3 unreadable input or a node that could not be run.
             """
     )
 
@@ -37,6 +39,24 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decode only these TCP ports (default: every TCP segment in the file).", valueName: "P1,P2,..."))
     var ports: String?
 
+    @Option(help: ArgumentHelp("Feed a fresh node the frames this node received and compare its answers with the original's.", valueName: "NODE_ID"))
+    var inject: String?
+
+    @Option(help: ArgumentHelp("The node binary for --inject (default: the raft-node beside this raft-chaos).", valueName: "PATH"))
+    var nodeBinary: String?
+
+    @Option(help: ArgumentHelp("With --inject and --new: compare this build's answers with --new's.", valueName: "BIN"))
+    var old: String?
+
+    @Option(help: ArgumentHelp("With --inject and --old: the build to compare.", valueName: "BIN"))
+    var new: String?
+
+    func validate() throws {
+        if (old == nil) != (new == nil) { throw ValidationError("--old and --new go together") }
+        if (old != nil || nodeBinary != nil) && inject == nil { throw ValidationError("--old/--new and --node-binary need --inject NODE_ID") }
+        if old != nil && nodeBinary != nil { throw ValidationError("give either --node-binary or --old/--new") }
+    }
+
     func run() throws {
         var portSet: Set<UInt16> = []
         for p in (ports ?? "").split(separator: ",") {
@@ -60,7 +80,7 @@ struct ReplayCommand: ParsableCommand {
         if capture.truncatedFileBytes > 0 { err += "  the file ends inside a packet record (\(capture.truncatedFileBytes) bytes ignored)\n" }
         FileHandle.standardError.write(Data(err.utf8))
 
-        if timeline || (!json && html == nil && !audit) { print(TimelineText.render(t, capture: capture), terminator: "") }
+        if timeline || (!json && html == nil && !audit && inject == nil) { print(TimelineText.render(t, capture: capture), terminator: "") }
         if json { print(TimelineJSON.render(t, capture: capture), terminator: "") }
         if let html {
             do {
@@ -71,10 +91,15 @@ struct ReplayCommand: ParsableCommand {
                 throw ExitCode(3)
             }
         }
+        var failed = false
         if audit {
             let result = SafetyAudit.audit(t, start: capture.startTime)
             print(result.report, terminator: "")
-            if !result.passed { throw ExitCode(1) }
+            failed = !result.passed
         }
+        if let inject {
+            failed = try runInjection(capture: capture, node: inject) || failed
+        }
+        if failed { throw ExitCode(1) }
     }
 }

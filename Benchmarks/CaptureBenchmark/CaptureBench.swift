@@ -2,10 +2,11 @@ import ArgumentParser
 import Capture
 import Foundation
 
-/// `raft-chaos capture-bench --frames N`: synthesizes a capture of a busy three-node cluster's
+/// `capture-bench --frames N` (swift run -c release capture-bench): synthesizes a capture of a busy three-node cluster's
 /// peer traffic, writes it, and times decoding it (read, reassemble, decode every frame), then
 /// the timeline and the audit. Build with -c release for figures worth quoting.
-struct CaptureBenchCommand: ParsableCommand {
+@main
+struct CaptureBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture-bench",
         abstract: "Measure capture decoding speed (frames per second) on a synthetic capture."
