@@ -60,7 +60,9 @@ enum JSONLinesFormat {
                 process: process, kind: kind, function: f, key: key, value: line.value ?? .null, time: line.time,
                 node: line.node, opID: line.id, error: line.error, line: lineNumber))
         }
-        var history = History(operations: try OperationAssembler().assemble(events), format: .jsonl)
+        let (ops, aborted) = try OperationAssembler().assembleKeepingAborted(events)
+        var history = History(operations: ops, format: .jsonl)
+        history.aborted = aborted
         history.suggestedModel = model ?? (history.operations.isEmpty ? nil : Models.guess(for: history))
         return history
     }

@@ -143,8 +143,10 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
 
     /// Bytes held by the memo, transition cache and entry list, for the memory budget.
     var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + stack.capacity * 16 + 32 * n }
-    var memoEntries: Int { memo.count }
-    var stateCount: Int { states.count }
+    var memoEntries: Int { status == .running ? memo.count : finalMemoEntries }
+    var stateCount: Int { status == .running ? states.count : finalStateCount }
+    private var finalMemoEntries = 0
+    private var finalStateCount = 1
 
     /// The model state after the best prefix (replayed through the model).
     var stateAfterBestPrefix: String {
@@ -280,6 +282,17 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
             }
         }
 
+        if result != .running {
+            // Decided: the memo, cache and interned states are no longer needed. Free them, so
+            // that a history of many partitions holds only the undecided ones' memory.
+            finalMemoEntries = memo.count
+            finalStateCount = states.count
+            memo = MemoTable(words: 1, initialCapacity: 16)
+            trans = TransitionCache(capacity: 1)
+            states = []
+            ids = [:]
+            stack = []
+        }
         self.states = states
         self.ids = ids
         self.bestPrefix = bestPrefix
