@@ -8,8 +8,8 @@ import Linearizability
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check histories for linearizability.",
-        discussion: "Exit status: 0 linearizable, 1 not linearizable, 2 unknown, 3 unreadable input."
+        abstract: "Check histories for linearizability (or, for list-append transactions, serializability).",
+        discussion: "Exit status: 0 linearizable (serializable), 1 not, 2 unknown, 3 unreadable input."
     )
 
     @OptionGroup var history: HistoryOptions
@@ -32,8 +32,32 @@ struct CheckCommand: ParsableCommand {
         var counts = (ok: 0, bad: 0, unknown: 0, unreadable: 0)
         var htmlWritten = 0
         for file in files {
-            let outcome = checkFile(
-                file, format: history.parsedFormat, modelName: history.modelName(for:), options: history.checkOptions)
+            let h: History
+            switch readHistoryFile(file, format: history.parsedFormat) {
+            case .failure(let error):
+                counts.unreadable += 1
+                print("\(file): unreadable: \(error)")
+                continue
+            case .success(let read): h = read
+            }
+            let modelName = history.modelName(for: h)
+            if Models.transactionalNames.contains(modelName) {
+                switch checkTransactions(h) {
+                case .failure(let error):
+                    counts.unreadable += 1
+                    print("\(file): unreadable: \(error)")
+                case .success(let result):
+                    let kinds = result.kinds.map(\.rawValue).joined(separator: ", ")
+                    let edges = DependencyKind.allCases.map { "\(result.dependencyCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                    print("\(file): \(result.isSerializable ? "serializable" : "not serializable: " + kinds) (\(modelName), \(result.transactionCount) transactions, \(result.abortedCount) aborted, dependencies \(edges), \(formatSeconds(result.elapsedSeconds)))")
+                    if result.isSerializable { counts.ok += 1 } else {
+                        counts.bad += 1
+                        print(result.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                    }
+                }
+                continue
+            }
+            let outcome = checkHistory(h, modelName: modelName, options: history.checkOptions)
             switch outcome {
             case .failure(let error):
                 counts.unreadable += 1
