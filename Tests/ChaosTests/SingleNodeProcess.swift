@@ -62,6 +62,8 @@ final class SingleNodeProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process.executableURL = Self.binary
         process.arguments = ["-a", "127.0.0.1:\(port)", "--tick-ms", "50", "--fsync", "never", "--log-file", logPath] + extraArguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
