@@ -80,6 +80,9 @@ import Testing
         let page = try RunReport.render(layout: layout)
         let seconds = Date().timeIntervalSince(started)
         print("report of 150,000 operations: \(page.utf8.count) bytes in \(String(format: "%.1f", seconds)) s")
+        if let keep = ProcessInfo.processInfo.environment["CHAOS_KEEP_RUN"] {
+            try page.write(toFile: keep + "/large-report.html", atomically: true, encoding: .utf8)
+        }
         #expect(page.utf8.count < 2_000_000, "\(page.utf8.count) bytes")
         #expect(page.contains("150000 operations: each bar is a slice of time"))
         #expect(seconds < 120, "rendering took \(seconds) s")  // about 5 s of CPU in a debug build

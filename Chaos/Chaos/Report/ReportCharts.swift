@@ -133,6 +133,9 @@ struct ReportCharts {
             let x0 = c.x(ch.time)
             let x1 = c.x(i + 1 < changes.count ? changes[i + 1].time : stats.duration)
             d += (i == 0 ? "M" : "L") + f(x0) + " " + f(y) + " L" + f(x1) + " " + f(y) + " "
+            if let term = ch.term, i == 0 || changes[i - 1].term != term, x1 - x0 > 12 {
+                c.add(#"<text x="\#(f(x0 + 2))" y="\#(f(y - 3))" class="tick">\#(term)</text>"#)
+            }
         }
         if !d.isEmpty { c.add(##"<path d="\##(d)" fill="none" stroke="#555" stroke-width="1.5"><title>highest term seen</title></path>"##) }
         c.timeAxis()

@@ -45,7 +45,7 @@ struct ReportPage {
         rows.append(("operations", "\(c.ok + c.fail + c.info + c.open): \(c.ok) ok, \(c.fail) fail, \(c.info) info, \(c.open) never answered"
             + String(format: " (%.1f%% info or unanswered)", Double(c.info + c.open) * 100 / Double(total))))
         rows.append(("throughput", String(format: "%.0f ok/s on average", Double(c.ok) / stats.duration)))
-        rows.append(("longest stretch with no successful write", String(format: "%.2f s, from %.1f s", stats.longestWriteGap.length, stats.longestWriteGap.from)))
+        rows.append(("longest stretch with no successful write (while clients ran)", String(format: "%.2f s, from %.1f s", stats.longestWriteGap.length, stats.longestWriteGap.from)))
         parts.append("<h2>Run</h2>" + Self.table(["", ""], rows.map { [$0.0, $0.1] }, header: false))
     }
 

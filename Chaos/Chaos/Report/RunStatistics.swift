@@ -131,7 +131,10 @@ struct RunStatistics {
 
     private mutating func buildAvailability(_ ops: [ReportOperation]) {
         let writes = ops.filter { $0.ending == .ok && $0.isWrite }.compactMap { $0.end.map(seconds) }.sorted()
-        longestWriteGap = Self.longestGap(in: writes, from: 0, to: duration)
+        // Over the whole run, only while clients were running (not the set-up and the final reads).
+        if let first = ops.map(\.start).min(), let last = ops.map({ $0.end ?? $0.start }).max() {
+            longestWriteGap = Self.longestGap(in: writes, from: seconds(first), to: seconds(last))
+        }
         for i in windows.indices {
             let (a, b) = (windows[i].start, windows[i].end)
             windows[i].longestWriteGap = Self.longestGap(in: writes, from: a, to: b).length
