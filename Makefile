@@ -35,7 +35,7 @@ bench-checker: release
 	.build/release/raft-chaos bench ../shared/corpus/porcupine
 
 # A local N-node cluster on loopback in the foreground; Ctrl-C stops every node.
-cluster: build
+cluster: release
 	scripts/cluster.sh $(N)
 
 # The node beside redis-server (and pyraft when installed), as ratios: docs/BENCHMARKS.md
