@@ -127,11 +127,10 @@ public final class Relay: @unchecked Sendable {
         while true {
             lock.lock()
             let stop = stopped
-            let refuse = faults[link]?.blackhole == .refuse
             lock.unlock()
             if stop { return }
             guard let fd = Sockets.accept(listener, timeoutMs: 100) else { continue }
-            if refuse {
+            if self.faults(on: link).blackhole == .refuse {
                 bump(link) { $0.refused += 1 }
                 Glibc.close(fd)
                 continue
