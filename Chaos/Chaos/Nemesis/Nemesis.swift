@@ -55,8 +55,13 @@ public final class Nemesis: @unchecked Sendable {
             text = "partition: " + cut.description
             for link in cut.links { cluster.relay.setFaults(LinkFaults(blackhole: .discard), on: link) }
             undo = {
-                for link in cut.links { cluster.relay.setFaults(.healthy, on: link) }
-                return "heal partition"
+                // Frames were discarded mid-stream; start the cut links on fresh connections, as
+                // TCP connections that timed out during a long partition would.
+                for link in cut.links {
+                    cluster.relay.setFaults(.healthy, on: link)
+                    cluster.relay.resetConnections(on: link)
+                }
+                return "heal partition (cut links reconnect)"
             }
         case .link(let f, let on):
             var chosen = cluster.relay.links
