@@ -7,6 +7,6 @@ struct RaftChaos: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "raft-chaos",
         abstract: "Torture a Raft cluster and check what its clients saw.",
-        subcommands: [CheckCommand.self, BenchCommand.self]
+        subcommands: [ScenariosCommand.self, CheckCommand.self, BenchCommand.self]
     )
 }

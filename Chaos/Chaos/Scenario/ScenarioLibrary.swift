@@ -38,6 +38,12 @@ public enum ScenarioLibrary {
         return try load(path: path)
     }
 
+    /// The file `load(nameOrPath)` reads, when it exists.
+    public static func path(of nameOrPath: String) -> String? {
+        if nameOrPath.contains("/") || nameOrPath.hasSuffix("." + fileExtension) { return nameOrPath }
+        return directory.map { $0.appendingPathComponent("\(nameOrPath).\(fileExtension)").path }
+    }
+
     public static func load(path: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ScenarioError(file: path, line: nil, message: "cannot read the file")

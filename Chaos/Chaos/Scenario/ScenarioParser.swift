@@ -177,7 +177,7 @@ public enum ScenarioParser {
     }
 
     /// "500ms", "2s", "1.5s", "1m".
-    static func duration(_ w: String) -> Double? {
+    public static func duration(_ w: String) -> Double? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60)]
         for (suffix, scale) in units where w.hasSuffix(suffix) {
             if suffix == "s" && w.hasSuffix("ms") { continue }
