@@ -34,7 +34,7 @@ extension Model {
 
 /// The models built in, by their command-line names.
 public enum Models {
-    public static let names = ["register", "cas-register", "kv", "map"]
+    public static let names = ["register", "cas-register", "kv", "map", "node-workloads"]
 
     /// The model called `name`, or nil.
     public static func named(_ name: String) -> (any Model)? {
@@ -43,6 +43,7 @@ public enum Models {
         case "cas-register", "cas": return CASRegisterModel()
         case "kv", "append-kv": return KeyValueModel()
         case "map", "set-get-del": return MapModel()
+        case "node-workloads": return NodeWorkloadsModel()
         default: return nil
         }
     }

@@ -21,8 +21,18 @@ struct RaftNodeCommand: AsyncParsableCommand {
             names (pyraft's flow), unless the node restarts with state in --data-dir:
               raft-node -a 127.0.0.1:7381 -i 2 -e 127.0.0.1:7379
             """,
-        subcommands: [DumpSnapshot.self]
+        subcommands: [DumpSnapshot.self, UnsafeFaultsHelp.self]
     )
+
+    /// `raft-node help unsafe-faults` prints the unsafe switches one per line, unwrapped (the
+    /// hidden subcommand's generated help would wrap them); everything else is ArgumentParser's.
+    static func main() async {
+        if Array(CommandLine.arguments.dropFirst()) == ["help", "unsafe-faults"] {
+            UnsafeFaultsHelp.printListing()
+            return
+        }
+        await main(nil)
+    }
 
     @Option(name: [.customShort("a"), .customLong("addr")], help: ArgumentHelp("Client address to listen on; peers use PORT+1.", valueName: "IP:PORT"))
     var address: String?
@@ -67,6 +77,8 @@ struct RaftNodeCommand: AsyncParsableCommand {
     var logFile: String?
 
     @OptionGroup(title: "Operations and security") var operations: OperationsFlags
+
+    @OptionGroup(visibility: .private) var unsafe: UnsafeFaultFlags  // UnsafeFaultFlags.swift: never in --help
 
     func validate() throws {
         // -a is checked in run(): a parent's validate() also runs for `raft-node dump-snapshot`.
@@ -117,6 +129,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             o.join = members.values.sorted { $0.description < $1.description }
             o.overwritePeer = overwritePeer
             try operations.apply(to: &o)  // OperationsFlags.swift
+            try unsafe.apply(to: &o)
             return o
         }
         members[me] = client
@@ -129,6 +142,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
         options.snapshotFile = snapshotFile
         try operations.apply(to: &options)  // OperationsFlags.swift
+        try unsafe.apply(to: &options)
         return options
     }
 
@@ -153,6 +167,10 @@ struct RaftNodeCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { _ in PyraftLogHandler(source: source, sink: sink, logLevel: level) }
         let logger = Logger(label: "raft-node")
         operations.bootstrapMetrics()
+        for warning in UnsafeFaultFlags.warnings(options.unsafeFaults) {
+            logger.critical("\(warning)")
+            if logFile != nil { LogSink.standardError("raft-node: \(warning)\n") }
+        }
         let server = RaftServer(options: options, logger: logger)
         source.attach(server)
         do {

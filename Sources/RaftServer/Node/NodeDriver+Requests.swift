@@ -77,6 +77,12 @@ extension NodeDriver {
             metrics.proposed(first: index, count: batch.count)
             let deadline = requestDeadline
             for p in batch {
+                // UNSAFE, on purpose only (--unsafe-fault ack-before-commit): +OK before replication.
+                if options.unsafeFaults.contains(.ackBeforeCommit) {
+                    p.promise.succeed(.ok)
+                    index = index.next
+                    continue
+                }
                 pendingWrites[index] = PendingWrite(term: raft.term, promise: p.promise, deadline: deadline)
                 index = index.next
             }
@@ -133,7 +139,8 @@ extension NodeDriver {
     private func readNow() -> Int64 { max(Self.nowMillis(), machine.store.clock) }
 
     private func read(_ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
-        if options.readMode == .local {
+        // --unsafe-fault stale-local-reads forces the local path (UNSAFE, on purpose only).
+        if options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads) {
             return loop.makeSucceededFuture(machine.read(arguments, now: readNow()))
         }
         guard raft.leader != nil || raft.role == .leader else { return loop.makeSucceededFuture(Self.noLeader()) }
