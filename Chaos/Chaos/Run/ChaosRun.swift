@@ -10,6 +10,8 @@ public final class ChaosRun: @unchecked Sendable {
     public let layout: RunLayout
     private let say: @Sendable (String) -> Void
     private var harnessLog: FileHandle?
+    /// Kept so a harness error after the clients started still stops them.
+    private var workload: RunWorkload?
 
     /// `say` receives the progress lines (about one a second) and the notes of each phase.
     public init(options: RunOptions, parts: RunParts, say: @escaping @Sendable (String) -> Void) throws {
@@ -38,6 +40,7 @@ public final class ChaosRun: @unchecked Sendable {
             verdict = try await play(c, schedule: schedule)
         } catch {
             note("harness error: \(error)")
+            await workload?.stop()
             cluster?.stop()
             verdict = RunVerdict(outcome: .harnessFailure, summary: "HARNESS FAILURE: \(error)")
         }
@@ -79,6 +82,7 @@ public final class ChaosRun: @unchecked Sendable {
         let log = FaultLog(writer: faultWriter)
         let nemesis = Nemesis(cluster: cluster, log: log)
         let workload = try parts.makeWorkload(cluster.nodes, options.seed, layout.history)
+        self.workload = workload
         try workload.start()
         let runner = ScheduleRunner(nemesis: nemesis, schedule: schedule)
         let playStart = MonotonicClock.now()
