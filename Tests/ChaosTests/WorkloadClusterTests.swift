@@ -56,7 +56,7 @@ import Testing
         let cluster = try ClusterProcesses(size: 3, root: root)
         defer { cluster.stopAll() }
         let leader = try #require(cluster.waitForLeader(), "no leader")
-        let faults = FaultLog(cluster.layout)
+        let faults = TestFaultLog(cluster.layout)
         cluster.startObserving()
         let driver = try WorkloadDriver(endpoints: cluster.endpoints, seed: 5, options: WorkloadOptions(clientsPerNode: 2), historyURL: cluster.layout.history)
         try driver.start()
