@@ -42,7 +42,7 @@ chaos: release
 	.build/release/raft-chaos run --nodes $(N) --duration $(DURATION) --scenario $(SCENARIO) $(if $(SEED),--seed $(SEED))
 
 # A local N-node cluster on loopback in the foreground; Ctrl-C stops every node.
-cluster: build
+cluster: release
 	scripts/cluster.sh $(N)
 
 # The node beside redis-server (and pyraft when installed), as ratios: docs/BENCHMARKS.md

@@ -61,7 +61,11 @@ final class SingleNodeProcess: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         process.executableURL = Self.binary
-        process.arguments = ["-a", "127.0.0.1:\(port)", "--tick-ms", "50", "--fsync", "never", "--log-file", logPath] + extraArguments
+        // --in-memory: raft-node is durable by default (./raft-node-<id>); these tests want a fresh node.
+        process.arguments = ["-a", "127.0.0.1:\(port)", "--tick-ms", "50", "--fsync", "never", "--in-memory", "--log-file", logPath] + extraArguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
