@@ -27,6 +27,8 @@ import Testing
         #expect(Set(faults.filter { $0.phase == .start }.map(\.id)) == Set(faults.filter { $0.phase == .end }.map(\.id)))
         #expect(FileManager.default.fileExists(atPath: layout.cluster.path))
         #expect(FileManager.default.fileExists(atPath: layout.verdict.path))
+        let report = try String(contentsOf: layout.report, encoding: .utf8)
+        #expect(report.contains("<html") && !report.contains("src=\"http") && !report.contains("href=\"http"))
         #expect(try String(contentsOf: layout.verdictText, encoding: .utf8).hasPrefix("PASSED"))
     }
 

@@ -48,7 +48,7 @@ import Testing
         try cluster.start()
         let old = try #require(cluster.waitForWritableCluster(timeout: 30))
         Thread.sleep(forTimeInterval: 0.5)
-        let nemesis = Nemesis(cluster: cluster, log: FaultLog(writer: nil))
+        let nemesis = Nemesis(cluster: cluster, log: Chaos.FaultLog(writer: nil))
         let cut = nemesis.start(.partition(.leader), choice: 0)
         #expect(cut.targets == [old])
         let before = cluster.relay.allCounters.filter { $0.key.from == old || $0.key.to == old }.mapValues(\.forwarded)

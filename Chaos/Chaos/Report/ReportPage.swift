@@ -65,7 +65,7 @@ struct ReportPage {
     }
 
     mutating func availability(_ stats: RunStatistics) {
-        parts.append("<h2>Availability per fault</h2><p class=\"note\">Operations called while each fault was in force, and the longest time in its window with no write completing ok.</p>")
+        parts.append("<h2>Availability per fault</h2><p class=\"note\">Operations called while each fault was in force, and the longest time in its window with no write completing ok. Clients of a node that refuses connections (killed) call nothing until it is back.</p>")
         guard !stats.windows.isEmpty else {
             parts.append("<p>No fault windows were recorded (faults.jsonl is missing or empty).</p>")
             return

@@ -19,8 +19,7 @@ extension RunParts {
             return HistoryCheck(outcome: outcome, explanation: v.explanation, seconds: v.seconds,
                                 counts: (v.counts.ok, v.counts.fail, v.counts.info))
         },
-        // Until Chaos/Chaos/Report lands from h/chaos-work the run says it wrote no report.
-        renderReport: { _ in throw ClusterError("report.html not written: the report renderer (Chaos/Chaos/Report) is not in this build yet") }
+        renderReport: { layout in try RunReport.render(layout: layout) }
     )
 }
 
