@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "RaftCore", path: "Sources/RaftCore"),
         .target(name: "RaftSimulation", dependencies: ["RaftCore"], path: "Sources/RaftSimulation"),
         .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore"], path: "Sources/raft-sim"),
-        .target(name: "PeerWire", dependencies: ["RaftCore"], path: "Sources/PeerWire"),
-        .target(name: "RaftStorage", dependencies: ["RaftCore", "PeerWire"], path: "Sources/RaftStorage"),
+        // Byte readers and writers, CRC-32C, the Raft types' encoding: under PeerWire and RaftStorage.
+        .target(name: "WireCodec", dependencies: ["RaftCore"], path: "Sources/WireCodec"),
+        .target(name: "PeerWire", dependencies: ["RaftCore", "WireCodec"], path: "Sources/PeerWire"),
+        .target(name: "RaftStorage", dependencies: ["RaftCore", "WireCodec"], path: "Sources/RaftStorage"),
         .target(name: "RESP", path: "Sources/RESP"),
         .target(name: "KeyValueStore", dependencies: ["RESP"], path: "Sources/KeyValueStore"),
         .target(
@@ -78,7 +80,7 @@ let package = Package(
         .target(
             name: "Chaos",
             dependencies: [
-                "Linearizability", "PeerWire", "RESP",
+                "Linearizability", "PeerWire", "RaftCore", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -107,7 +109,7 @@ let package = Package(
         // MARK: tests (Swift Testing throughout)
         .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftSimulation"], path: "Tests/RaftCoreTests"),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
-        .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore"], path: "Tests/RaftStorageTests"),
+        .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore", "PeerWire"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RESPTests"),
         // Parse throughput measurement (not a test): swift run -c release resp-bench
         .executableTarget(

@@ -1,5 +1,6 @@
 import KeyValueStore
 import NIOCore
+import PeerWire
 import RESP
 import RaftCore
 
@@ -107,13 +108,13 @@ extension NodeDriver {
 
     /// Relays a request to the leader (batched with this loop turn's others) and answers with
     /// its reply; data commands and membership commands alike.
-    func forward(_ arguments: [[UInt8]], to leader: NodeID, deadline: NIODeadline? = nil) -> EventLoopFuture<RESPValue> {
+    func forward(_ arguments: [[UInt8]], kind: ForwardKind = .write, to leader: NodeID, deadline: NIODeadline? = nil) -> EventLoopFuture<RESPValue> {
         let id = nextForwardID
         nextForwardID += 1
         metrics.forwarded.increment()
         let promise = loop.makePromise(of: RESPValue.self)
         forwarded[id] = (promise, deadline ?? requestDeadline)
-        guard transport.queueForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
+        guard transport.queueForward(ForwardRequest(requestID: id, kind: kind, args: arguments), to: leader) else {
             forwarded[id] = nil
             promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
             return promise.futureResult
