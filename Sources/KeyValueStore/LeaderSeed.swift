@@ -58,3 +58,7 @@ struct SeededRandom {
         return ranked.prefix(k).map(\.key)
     }
 }
+
+/// The largest |count| SRANDMEMBER, ZRANDMEMBER and HRANDFIELD accept: a negative count repeats
+/// elements, so without a bound one short request could demand a reply of billions of them.
+let maxRandomCount: UInt64 = 1 << 20

@@ -127,8 +127,8 @@ final class ClusterProcesses: @unchecked Sendable {
     }
 }
 
-/// Appends FaultEvents to faults.jsonl as a test injects them.
-final class FaultLog {
+/// Appends FaultEvents to faults.jsonl as a test injects them by hand (the orchestrator has its own FaultLog).
+final class TestFaultLog {
     let url: URL
     private var lines: [String] = []
     init(_ layout: RunLayout) { url = layout.faults }

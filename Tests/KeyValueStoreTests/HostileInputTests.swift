@@ -48,3 +48,31 @@ import Testing
         #expect(h.run("dbsize") == .integer(0))  // LPOP emptied l; EXPIRE far in the past deleted nothing else
     }
 }
+
+@Suite struct HostileCollectionInputTests {
+    /// Extreme counts, offsets and limits on the new types answer or refuse, never trap.
+    @Test func extremeNumbersNeverTrap() {
+        let h = Harness()
+        h.run("rpush", "l", "3", "1", "2")
+        h.run("sadd", "s", "a", "b")
+        h.run("zadd", "z", "1", "a", "2", "b")
+        h.run("hset", "h", "f", "v")
+        let max = "9223372036854775807", min = "-9223372036854775808"
+        let commands: [[String]] = [
+            ["sort", "l", "limit", max, max], ["sort", "l", "limit", "1", max], ["sort", "l", "limit", min, min],
+            ["zrange", "z", min, max], ["zrange", "z", "-inf", "+inf", "byscore", "limit", max, max],
+            ["zrange", "z", "-", "+", "bylex", "limit", "1", max], ["zremrangebyrank", "z", max, min],
+            ["zpopmin", "z", max], ["spop", "s", max], ["lpos", "l", "1", "rank", max, "count", max, "maxlen", max],
+            ["lpos", "l", "1", "rank", min], ["bitfield", "b", "get", "u8", max], ["bitfield", "b", "get", "i64", "#\(max)"],
+            ["bitcount", "l", min, max], ["bitpos", "l", "1", max, min, "bit"], ["lmpop", "1", "l", "left", "count", max],
+            ["srandmember", "s", min], ["zrandmember", "z", min, "withscores"], ["hrandfield", "h", min],
+            ["zmpop", max, "z", "min"], ["sintercard", max, "s"], ["zunion", max, "z"],
+        ]
+        for cmd in commands {
+            let reply = h.run(cmd.map { Array($0.utf8) })
+            if case .error(let e) = reply { #expect(!e.isEmpty) }
+        }
+        #expect(h.run("srandmember", "s", "-2000000") == .error("ERR value is out of range"))
+        #expect(h.run("bitfield", "b", "get", "u8", max) == .error("ERR bit offset is not an integer or out of range"))
+    }
+}

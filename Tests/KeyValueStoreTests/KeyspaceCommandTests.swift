@@ -19,6 +19,13 @@ import Testing
         #expect(zkeys == [bulk("z")])
     }
 
+    @Test func touchCountsExistingKeys() {
+        let h = Harness()
+        h.run("sadd", "s", "a")
+        h.run("set", "k", "v")
+        #expect(h.run("touch", "s", "k", "none", "k") == .integer(3))
+    }
+
     @Test func objectEncodingNamesRedisEncodingsBySize() {
         let h = Harness()
         h.run("set", "int", "12345")

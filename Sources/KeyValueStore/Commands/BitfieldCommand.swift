@@ -35,7 +35,7 @@ enum BitfieldCommand {
         let multiply = b.first == UInt8(ascii: "#")
         guard let v = Numbers.parseInt(multiply ? Array(b.dropFirst()) : b), v >= 0 else { throw err }
         let (o, overflow) = v.multipliedReportingOverflow(by: multiply ? Int64(bits) : 1)
-        guard !overflow, o + Int64(bits) <= Int64(maxStringLength) * 8 else { throw err }
+        guard !overflow, o <= Int64(maxStringLength) * 8 - Int64(bits) else { throw err }
         return Int(o)
     }
 

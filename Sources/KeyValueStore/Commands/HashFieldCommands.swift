@@ -41,7 +41,7 @@ enum HashFieldCommands {
         var count: Int64? = nil
         if c.args.count >= 3 {
             let n = try Numbers.int(c.args[2])
-            guard n.magnitude <= 1 << 24 else { throw CommandError("ERR value is out of range") }
+            guard n.magnitude <= maxRandomCount else { throw CommandError("ERR value is out of range") }
             count = n
         }
         guard let h = try c.hash(c.key(1)) else { return count == nil ? .nullBulk : .array([]) }

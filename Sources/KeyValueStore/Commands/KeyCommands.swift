@@ -1,4 +1,4 @@
-// Keys: DEL UNLINK EXISTS TYPE KEYS SCAN DBSIZE RANDOMKEY RENAME RENAMENX COPY FLUSHDB FLUSHALL.
+// Keys: DEL UNLINK EXISTS TOUCH TYPE KEYS SCAN DBSIZE RANDOMKEY RENAME RENAMENX COPY FLUSHDB FLUSHALL.
 
 import RESP
 
@@ -7,6 +7,8 @@ enum KeyCommands {
         r.register("del", kind: .write, arity: -2, handler: del)
         r.register("unlink", kind: .write, arity: -2, handler: del)
         r.register("exists", kind: .read, arity: -2, handler: exists)
+        // No access times are kept (they would differ per replica): TOUCH only counts.
+        r.register("touch", kind: .read, arity: -2, handler: exists)
         r.register("type", kind: .read, arity: 2, handler: type)
         r.register("keys", kind: .read, arity: 2, handler: keys)
         r.register("scan", kind: .read, arity: -2, handler: scan)

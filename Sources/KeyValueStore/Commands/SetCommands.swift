@@ -84,12 +84,13 @@ enum SetCommands {
     static func spop(_ c: CommandContext) throws(CommandError) -> RESPValue {
         let (args, seed) = LeaderSeed.split(c.args, clock: c.now)
         let count = try popCount(args)
-        guard let s = try c.set(c.key(1)) else { return count == nil ? .nullBulk : .set([]) }
+        guard try c.set(c.key(1)) != nil else { return count == nil ? .nullBulk : .set([]) }
         if count == 0 { return .set([]) }
-        let chosen = SeededRandom.pick(min(count ?? 1, s.count), of: s, seed: seed)
-        _ = try c.modifySet(c.key(1), create: false) { (s: inout Set<ByteKey>) throws(CommandError) in
+        let chosen = try c.modifySet(c.key(1), create: false) { (s: inout Set<ByteKey>) throws(CommandError) -> [ByteKey] in
+            let chosen = SeededRandom.pick(min(count ?? 1, s.count), of: s, seed: seed)
             for m in chosen { s.remove(m) }
-        }
+            return chosen
+        } ?? []
         if count == nil { return .bulkString(chosen.first?.bytes) }
         return .set(chosen.map { .bulkString($0.bytes) })
     }
@@ -100,7 +101,7 @@ enum SetCommands {
         var count: Int64? = nil
         if c.args.count == 3 {
             let n = try Numbers.int(c.args[2])
-            guard n.magnitude <= 1 << 24 else { throw CommandError("ERR value is out of range") }
+            guard n.magnitude <= maxRandomCount else { throw CommandError("ERR value is out of range") }
             count = n
         }
         guard let s = try c.set(c.key(1)) else { return count == nil ? .nullBulk : .array([]) }
@@ -114,9 +115,9 @@ enum SetCommands {
 
     static func smove(_ c: CommandContext) throws(CommandError) -> RESPValue {
         let src = c.key(1), dst = c.key(2), m = ByteKey(c.args[3])
-        guard let s = try c.set(src) else { return .integer(0) }
+        guard let present = try c.set(src)?.contains(m) else { return .integer(0) }
         _ = try c.set(dst)  // WRONGTYPE before anything moves
-        guard s.contains(m) else { return .integer(0) }
+        guard present else { return .integer(0) }
         if src == dst { return .integer(1) }
         _ = try c.modifySet(src, create: false) { (s: inout Set<ByteKey>) throws(CommandError) in s.remove(m) }
         _ = try c.modifySet(dst, create: true) { (s: inout Set<ByteKey>) throws(CommandError) in s.insert(m) }

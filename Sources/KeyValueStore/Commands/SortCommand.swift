@@ -105,9 +105,9 @@ enum SortCommand {
             elements = keyed.map(\.0)
             if o.desc { elements.reverse() }
         }
-        let start = max(0, o.offset)
-        let end = o.count < 0 ? elements.count : min(elements.count, start + o.count)
-        let page = start < end ? Array(elements[start..<end]) : []
+        let start = min(max(0, o.offset), elements.count)
+        let end = o.count < 0 ? elements.count : start + min(o.count, elements.count - start)
+        let page = Array(elements[start..<end])
         var out: [[UInt8]?] = []
         if o.gets.isEmpty { out = page } else {
             for e in page { for g in o.gets { out.append(lookup(c, g, e)) } }

@@ -143,7 +143,7 @@ enum ZSetCommands {
         var count: Int64? = nil
         if c.args.count >= 3 {
             let n = try Numbers.int(c.args[2])
-            guard n.magnitude <= 1 << 24 else { throw CommandError("ERR value is out of range") }
+            guard n.magnitude <= maxRandomCount else { throw CommandError("ERR value is out of range") }
             count = n
         }
         guard let z = try c.zset(c.key(1)) else { return count == nil ? .nullBulk : .array([]) }

@@ -131,13 +131,14 @@ enum ZSetRangeCommands {
 
     /// Removes up to `count` lowest (or highest) elements and returns them in pop order.
     static func popElements(_ c: CommandContext, _ key: ByteKey, max: Bool, count: Int) throws(CommandError) -> [(member: ByteKey, score: Double)] {
-        guard let z = try c.zset(key), count > 0 else { return [] }
-        let n = min(count, z.count)
-        let items = max ? z.elements((z.count - n)..<z.count).reversed() : z.elements(0..<n)
-        _ = try c.modifyZSet(key, create: false) { (z: inout SortedSet) throws(CommandError) in
+        guard count > 0 else { _ = try c.zset(key); return [] }
+        // Chosen inside the mutation, so no second reference forces a copy of the whole set.
+        return try c.modifyZSet(key, create: false) { (z: inout SortedSet) throws(CommandError) -> [(member: ByteKey, score: Double)] in
+            let n = min(count, z.count)
+            let items = max ? z.elements((z.count - n)..<z.count).reversed() : z.elements(0..<n)
             for v in items { z.remove(v.member) }
-        }
-        return items
+            return items
+        } ?? []
     }
 
     static func zpop(_ c: CommandContext) throws(CommandError) -> RESPValue {
