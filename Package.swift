@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "Chaos",
             dependencies: [
-                "Linearizability", "PeerWire", "RaftCore", "RESP",
+                "Linearizability", "PeerWire", "RaftCore", "RESP", "Capture",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -59,8 +59,10 @@ public enum SafetyAudit {
     public static let maxViolationsPerProperty = 20
 
     public static func audit(_ timeline: Timeline, start: Int64) -> AuditResult {
-        typealias Seen = (packet: Int, seconds: String)
-        func at(_ f: CapturedFrame) -> Seen { (f.packet, TimelineText.seconds(f.time - start)) }
+        // Where a message was seen; formatted only for a violation (a million messages would
+        // otherwise spend most of the audit formatting times nobody reads).
+        typealias Seen = (packet: Int, time: Int64)
+        func at(_ f: CapturedFrame) -> Seen { (f.packet, f.time) }
 
         var leaders: [Term: (NodeID, Seen)] = [:]
         var votes: [VoteKey: (NodeID, Seen)] = [:]
@@ -73,7 +75,9 @@ public enum SafetyAudit {
 
         func violate(_ p: SafetyViolation.Property, _ detail: String, _ frames: [Seen]) {
             counts[p, default: 0] += 1
-            if counts[p]! <= maxViolationsPerProperty { violations.append(SafetyViolation(property: p, detail: detail, frames: frames)) }
+            if counts[p]! <= maxViolationsPerProperty {
+                violations.append(SafetyViolation(property: p, detail: detail, frames: frames.map { ($0.packet, TimelineText.seconds($0.time - start)) }))
+            }
         }
 
         func noteCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen) {

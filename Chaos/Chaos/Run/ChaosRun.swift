@@ -1,3 +1,4 @@
+import Capture
 import Foundation
 
 /// One `raft-chaos run`, start to verdict: run directory and run.json, the cluster behind the
@@ -12,6 +13,10 @@ public final class ChaosRun: @unchecked Sendable {
     private var harnessLog: FileHandle?
     /// Kept so a harness error after the clients started still stops them.
     private var workload: RunWorkload?
+    /// The peer-traffic capture into peers.pcap (nil without the capture privilege) and, once
+    /// stopped, its decoding and safety audit for verdict.txt (ChaosRun+Capture.swift).
+    var capture: LiveCapture?
+    var captureReport: String?
 
     /// `say` receives the progress lines (about one a second) and the notes of each phase.
     public init(options: RunOptions, parts: RunParts, say: @escaping @Sendable (String) -> Void) throws {
@@ -23,7 +28,7 @@ public final class ChaosRun: @unchecked Sendable {
         harnessLog = try? FileHandle(forWritingTo: layout.harnessLog)
     }
 
-    private func note(_ line: String) {
+    func note(_ line: String) {
         say(line)
         harnessLog?.write(Data((line + "\n").utf8))
     }
@@ -45,6 +50,7 @@ public final class ChaosRun: @unchecked Sendable {
             verdict = RunVerdict(outcome: .harnessFailure, summary: "HARNESS FAILURE: \(error)")
         }
         cluster?.stop()
+        finishCapture()
         write(verdict)
         do {
             let html = try parts.renderReport(layout)
@@ -60,6 +66,7 @@ public final class ChaosRun: @unchecked Sendable {
         let origin = MonotonicClock.now()
         let wall = ISO8601DateFormatter().string(from: Date())
         try cluster.start()
+        startCapture(ports: cluster.nodes.map(\.peerPort) + cluster.relay.ports.values.sorted())
         let manifest = RunManifest(
             scenario: options.scenario.name, scenarioFile: options.scenarioFile, seed: options.seed, duration: options.duration,
             commandLine: options.commandLine,
@@ -161,6 +168,7 @@ public final class ChaosRun: @unchecked Sendable {
         text += "operations: ok \(verdict.ok), fail \(verdict.fail), info \(verdict.info)\n"
         if !verdict.lostWrites.isEmpty { text += "lost acknowledged writes:\n" + verdict.lostWrites.map { "  " + $0 }.joined(separator: "\n") + "\n" }
         if let x = verdict.explanation { text += "\n" + x + "\n" }
+        if let c = captureReport { text += "\npeer traffic (\(layout.capture.lastPathComponent)):\n" + c }
         try? text.write(to: layout.verdictText, atomically: true, encoding: .utf8)
     }
 }
