@@ -16,7 +16,8 @@
 #   pyraft    3-node pyraft (pip install pyraft) vs the 3-node cluster, same python RESP client.
 # Environment: QUICK=1 (smoke sizes), RUNS=N passes (default 1), FAILOVERS (default 5),
 #   RAFT_NODE=path (default .build/release/raft-node), BENCH_OUT=dir for raw results
-#   (default .build/bench/<stamp>), NODE_FSYNC_MEM=never|always, RESTART_N (default 1000000).
+#   (default .build/bench/<stamp>), BENCH_RESULTS=dir for the results table (default bench-results:
+#   <stamp>.tsv, one row per figure, and `latest` pointing at it), NODE_FSYNC_MEM=never|always, RESTART_N (default 1000000).
 # Ports: 127.0.0.1:26000-26999 only. Every load is bounded by a request count and `timeout`; every
 # process started here is stopped by pid on exit; data dirs live in a mktemp dir deleted at the end.
 set -u
@@ -36,6 +37,7 @@ NODE_FSYNC_MEM=${NODE_FSYNC_MEM:-never}
 FAILOVER_SIGNAL=${FAILOVER_SIGNAL:-KILL}  # TERM: the leader shuts down gracefully (hands leadership over)
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=${BENCH_OUT:-$ROOT/.build/bench/$STAMP}
+RESULTS=${BENCH_RESULTS:-$ROOT/bench-results}
 if [ "$QUICK" = 1 ]; then
   N=${N:-20000}; N_PIPE=${N_PIPE:-100000}; N_PY=${N_PY:-3000}; FAILOVERS=${FAILOVERS:-2}; RESTART_N=${RESTART_N:-50000}
 else
@@ -385,5 +387,9 @@ stop_all
   echo
   python3 "$LIB/summarize.py" "$ROWS"
 } | tee "$OUT/summary.md"
+# One row per figure in a file of its own, kept across runs, for `make bench-compare A B`.
+mkdir -p "$RESULTS" || exit 2
+python3 "$LIB/results_table.py" "$ROWS" > "$RESULTS/$STAMP.tsv" && ln -sfn "$STAMP.tsv" "$RESULTS/latest"
 echo
+echo "results table: $RESULTS/$STAMP.tsv (also $RESULTS/latest); compare two runs: make bench-compare A B"
 echo "raw rows: $ROWS ; logs and redis-benchmark CSVs: $OUT"
