@@ -2,7 +2,7 @@
 compared later (scripts/bench-compare.py). Medians over passes, as in summarize.py.
 
 Columns: figure  section  system  workload  metric  raft_node  reference  ref_value  ratio  unit  better
-  figure     a stable key "section|system|workload|metric" that bench-compare joins two runs on
+  figure     a stable key "section / system / workload / metric" that bench-compare joins two runs on
   raft_node  the node's value (median over passes), or FAILED / SKIP
   reference  the system it is compared with in the same run ("-" for figures without one)
   ratio      raft_node / ref_value ("-" when there is no reference)
@@ -59,7 +59,7 @@ def main():
     def emit(sec, system, wl, metric, value, raw, ref_sys, ref_value, unit, better):
         ratio = "%.3f" % (value / ref_value) if value is not None and ref_value else "-"
         out.append("\t".join([
-            "%s|%s|%s|%s" % (sec, system, wl, metric), sec, system, wl, metric,
+            "%s / %s / %s / %s" % (sec, system, wl, metric), sec, system, wl, metric,
             show(value, raw), ref_sys, show(ref_value, "-"), ratio, unit, better]))
 
     for (sec, grp, role, system, wl), v in rows.items():
