@@ -86,30 +86,32 @@ redis_start() {  # redis_start PORT NAME extra-args...  -> REDIS_PID
   wait_cmd 10 rcli -p "$port" ping || { echo "  redis-server on $port did not start"; stop_pid "$REDIS_PID"; return 1; }
 }
 
-# 3-node cluster: client ports 26101/26103/26105 (peers +1). NPORT[i], NPID[i], NARGS[i] for i=1..3.
+# SIZE-node cluster (3 or 5): client ports 26101/26103/... (peers +1). NPORT[i], NPID[i], NARGS[i]
+# for i=1..CL_SIZE.
 declare -a NPORT=() NPID=() NARGS=()
-CL_NAME=""
+CL_NAME=""; CL_SIZE=3
 node_start_one() {  # node_start_one I
   local i=$1
   # shellcheck disable=SC2086
   start_bg "$OUT/$CL_NAME-n$i.p$PASS.log" "$NODE_BIN" ${NARGS[$i]}
   NPID[$i]=$LASTPID
 }
-cluster_start() {  # cluster_start NAME FSYNC
-  CL_NAME=$1; local fsync=$2 i ens=""
-  need_ports 26101 26102 26103 26104 26105 26106 || return 1
-  for i in 1 2 3; do NPORT[$i]=$((26099 + 2 * i)); ens="$ens${ens:+,}$i/127.0.0.1:${NPORT[$i]}"; done
-  for i in 1 2 3; do
+cluster_start() {  # cluster_start NAME FSYNC [SIZE]
+  CL_NAME=$1; CL_SIZE=${3:-3}; local fsync=$2 i ens=""
+  NPORT=(); NPID=(); NARGS=()
+  need_ports $(seq 26101 $((26100 + 2 * CL_SIZE))) || return 1
+  for i in $(seq 1 "$CL_SIZE"); do NPORT[$i]=$((26099 + 2 * i)); ens="$ens${ens:+,}$i/127.0.0.1:${NPORT[$i]}"; done
+  for i in $(seq 1 "$CL_SIZE"); do
     mkdir -p "$W/$CL_NAME/n$i"
     NARGS[$i]="-a 127.0.0.1:${NPORT[$i]} -i $i -e $ens --data-dir $W/$CL_NAME/n$i --fsync $fsync"
     node_start_one "$i"
   done
-  for i in 1 2 3; do wait_cmd 30 rcli -p "${NPORT[$i]}" ping || { echo "  node $i not answering PING"; cluster_stop; return 1; }; done
-  LEADER=$(wait_leader 30 "${NPORT[1]}" "${NPORT[2]}" "${NPORT[3]}")
+  for i in $(seq 1 "$CL_SIZE"); do wait_cmd 30 rcli -p "${NPORT[$i]}" ping || { echo "  node $i not answering PING"; cluster_stop; return 1; }; done
+  LEADER=$(wait_leader 30 "${NPORT[@]}")
   [ -n "$LEADER" ] || { echo "  no leader within 30 s"; cluster_stop; return 1; }
 }
-cluster_stop() { local i; for i in 1 2 3; do [ -n "${NPID[$i]:-}" ] && stop_pid "${NPID[$i]}"; NPID[$i]=""; done; rm -rf "${W:?}/$CL_NAME"; }
-cluster_pids() { echo "${NPID[1]:-} ${NPID[2]:-} ${NPID[3]:-}"; }
+cluster_stop() { local i; for i in $(seq 1 "$CL_SIZE"); do [ -n "${NPID[$i]:-}" ] && stop_pid "${NPID[$i]}"; NPID[$i]=""; done; rm -rf "${W:?}/$CL_NAME"; }
+cluster_pids() { echo "${NPID[*]}"; }
 
 find_leader() {  # find_leader PORT...: the port whose INFO raft says role:leader; else the first that takes a SET
   local p
@@ -148,8 +150,22 @@ sec_mem() {
       fi
     done
   done
-  SRV=""; stop_pid "$rpid"; rm -rf "$W/redis-mem"
   [ $node = 1 ] && cluster_stop
+  # The 5-node cluster (the size make chaos N=5 uses), divided by the same redis rows.
+  if [ $NODE_OK = 1 ]; then
+    if cluster_start mem5 "$NODE_FSYNC_MEM" 5; then
+      echo "  5-node leader=$LEADER"
+      for label in "c=50" "c=50 -P 16"; do
+        args=(-c 50); n=$N
+        [ "$label" != "c=50" ] && { args+=(-P 16); n=$N_PIPE; }
+        for t in set get; do
+          SRV=$(cluster_pids); rb mem "$label" cmp "raft-node 5x leader" "$label" 180 "$n" "$t" -p "$LEADER" "${args[@]}"
+        done
+      done
+      cluster_stop
+    else row mem c50 cmp "raft-node 5x" start FAILED - - - "5-node cluster did not start (logs in $OUT)"; fi
+  fi
+  SRV=""; stop_pid "$rpid"; rm -rf "$W/redis-mem"
 }
 
 ###########################################################################################
@@ -171,8 +187,19 @@ sec_durable() {
       SRV=$(cluster_pids); rb durable "$label" cmp "raft-node 3x fsync always, leader" "$label" 240 "$n" set -p "$LEADER" "${args[@]}"
     fi
   done
-  SRV=""; stop_pid "$rpid"; rm -rf "$W/redis-aof"
   [ $node = 1 ] && cluster_stop
+  if [ $NODE_OK = 1 ]; then
+    if cluster_start durable5 always 5; then
+      echo "  5-node leader=$LEADER"
+      for label in "c=50" "c=50 -P 16"; do
+        args=(-c 50); n=$N
+        [ "$label" != "c=50" ] && { args+=(-P 16); n=$((N_PIPE / 2)); }
+        SRV=$(cluster_pids); rb durable "$label" cmp "raft-node 5x fsync always, leader" "$label" 240 "$n" set -p "$LEADER" "${args[@]}"
+      done
+      cluster_stop
+    else row durable c50 cmp "raft-node 5x" start FAILED - - - "5-node cluster did not start (logs in $OUT)"; fi
+  fi
+  SRV=""; stop_pid "$rpid"; rm -rf "$W/redis-aof"
 }
 
 ###########################################################################################
