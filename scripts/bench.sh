@@ -3,18 +3,22 @@
 # The machine is shared and noisy, so every comparison is made back to back inside one invocation and
 # reported as a ratio (node / reference); server CPU per op is given for every load row.
 #
-# Sections (ONLY=comma list; default mem,durable,failover,pyraft; ONLY=all adds restart):
+# Sections (ONLY=comma list; default mem,durable,rss,failover,pyraft,etcd; ONLY=all adds restart):
 #   mem       redis-server (no persistence) vs the 3-node cluster's leader and a follower (forwarding),
-#             redis-benchmark SET/GET -c 50, without and with -P 16. Node --fsync $NODE_FSYNC_MEM (never).
-#   durable   redis-server --appendonly yes --appendfsync always vs the 3-node cluster --fsync always,
-#             SET -c 50 without and with -P 16.
+#             and a 5-node cluster's leader; redis-benchmark SET/GET -c 50, without and with -P 16.
+#             Node --fsync $NODE_FSYNC_MEM (never).
+#   durable   redis-server --appendonly yes --appendfsync always vs the 3-node and 5-node clusters
+#             --fsync always, SET -c 50 without and with -P 16.
+#   rss       VmRSS after RSS_N SETs of 100 bytes (-r RSS_N): redis-server vs each node of a 3-node cluster.
 #   failover  SIGKILL the leader, time to the first +OK SET on a survivor (20 ms polls, 30 s bound);
 #             restart the killed node; FAILOVERS times; median/min/max.
 #   restart   1-node cluster loaded with RESTART_N SETs (-P 64, random keys), SIGTERM, time from exec to
 #             PING answered and applied_index back; then the same after CHECKPOINT (snapshot); then a
 #             fresh node with exactly RESTART_N distinct keys (redis-cli --pipe), CHECKPOINT, restart. Long.
 #   pyraft    3-node pyraft (pip install pyraft) vs the 3-node cluster, same python RESP client.
-# Environment: QUICK=1 (smoke sizes), RUNS=N passes (default 1), FAILOVERS (default 5),
+#   etcd      3-node etcd vs the 3-node cluster --fsync always, with etcd's `benchmark` tool when found
+#             (ETCD_BENCHMARK), else etcdctl vs redis-cli, one process per request. Skipped without etcd.
+# Environment: QUICK=1 (tiny counts: proves the script works, no figures), RUNS=N passes (default 1), FAILOVERS (default 5),
 #   RAFT_NODE=path (default .build/release/raft-node), BENCH_OUT=dir for raw results
 #   (default .build/bench/<stamp>), BENCH_RESULTS=dir for the results table (default bench-results:
 #   <stamp>.tsv, one row per figure, and `latest` pointing at it), NODE_FSYNC_MEM=never|always, RESTART_N (default 1000000).
@@ -41,12 +45,12 @@ RESULTS=${BENCH_RESULTS:-$ROOT/bench-results}
 if [ "$QUICK" = 1 ]; then
   # tiny counts: proves every section runs end to end, gives no figures worth keeping
   N=${N:-2000}; N_PIPE=${N_PIPE:-10000}; N_PY=${N_PY:-500}; FAILOVERS=${FAILOVERS:-1}; RESTART_N=${RESTART_N:-5000}
-  RSS_N=${RSS_N:-10000}; N_ETCD=${N_ETCD:-1000}; N_SPAWN=${N_SPAWN:-100}
+  RSS_N=${RSS_N:-10000}; N_ETCD=${N_ETCD:-1000}; N_SPAWN=${N_SPAWN:-100}; PY_MAX_S=${PY_MAX_S:-15}
 else
   N=${N:-200000}; N_PIPE=${N_PIPE:-1000000}; N_PY=${N_PY:-20000}; FAILOVERS=${FAILOVERS:-5}; RESTART_N=${RESTART_N:-1000000}
-  RSS_N=${RSS_N:-1000000}; N_ETCD=${N_ETCD:-100000}; N_SPAWN=${N_SPAWN:-2000}
+  RSS_N=${RSS_N:-1000000}; N_ETCD=${N_ETCD:-100000}; N_SPAWN=${N_SPAWN:-2000}; PY_MAX_S=${PY_MAX_S:-60}
 fi
-for v in RUNS N N_PIPE N_PY FAILOVERS RESTART_N RSS_N N_ETCD N_SPAWN; do
+for v in RUNS N N_PIPE N_PY FAILOVERS RESTART_N RSS_N N_ETCD N_SPAWN PY_MAX_S; do
   case "${!v}" in ''|*[!0-9]*|0) echo "bench.sh: $v must be a positive number (got '${!v}')" >&2; exit 2;; esac
 done
 for s in ${ONLY//,/ }; do
@@ -415,9 +419,9 @@ sec_pyraft() {
   else node_skip pyraft c50 "SET c=50"; fi
   local op
   for op in set get; do
-    SRV="${pids[*]}"; pyload pyraft c50 ref "pyraft 3x leader" "$(echo $op | tr a-z A-Z) c=50 (python client)" "$L" $op 50 "$N_PY" 60
+    SRV="${pids[*]}"; pyload pyraft c50 ref "pyraft 3x leader" "$(echo $op | tr a-z A-Z) c=50 (python client)" "$L" $op 50 "$N_PY" "$PY_MAX_S"
     if [ $node = 1 ]; then
-      SRV=$(cluster_pids); pyload pyraft c50 cmp "raft-node 3x leader" "$(echo $op | tr a-z A-Z) c=50 (python client)" "$LEADER" $op 50 "$N_PY" 60
+      SRV=$(cluster_pids); pyload pyraft c50 cmp "raft-node 3x leader" "$(echo $op | tr a-z A-Z) c=50 (python client)" "$LEADER" $op 50 "$N_PY" "$PY_MAX_S"
     fi
   done
   SRV=""

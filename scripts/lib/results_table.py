@@ -57,6 +57,8 @@ def main():
     out = ["\t".join(COLUMNS)]
 
     def emit(sec, system, wl, metric, value, raw, ref_sys, ref_value, unit, better):
+        if value is None and ref_value is None and raw in ("", "-"):
+            return   # a metric this tool does not give (e.g. p99 of the one-process-per-request load)
         ratio = "%.3f" % (value / ref_value) if value is not None and ref_value else "-"
         out.append("\t".join([
             "%s / %s / %s / %s" % (sec, system, wl, metric), sec, system, wl, metric,
