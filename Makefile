@@ -6,7 +6,7 @@ DURATION ?= 60
 SCENARIO ?= default
 SEED ?=
 
-.PHONY: build test release clean soak bench bench-sim bench-resp bench-checker cluster chaos
+.PHONY: build test release clean soak bench bench-compare bench-sim bench-resp bench-checker cluster chaos
 
 build:
 	$(SWIFT) build
@@ -48,3 +48,13 @@ cluster: release
 # The node beside redis-server (and pyraft when installed), as ratios: docs/BENCHMARKS.md
 bench: release
 	bash scripts/bench.sh
+
+# Two saved runs of make bench (bench-results/<stamp>.tsv, or "latest"), figure by figure:
+# make bench-compare A B   (or A=... B=...). See docs/BENCHMARKS.md.
+ifeq (bench-compare,$(firstword $(MAKECMDGOALS)))
+CMP_ARGS := $(wordlist 2,3,$(MAKECMDGOALS))
+# the two names after the target are arguments, not targets to build
+$(eval $(CMP_ARGS):;@:)
+endif
+bench-compare:
+	python3 scripts/bench-compare.py $(or $(A),$(word 1,$(CMP_ARGS))) $(or $(B),$(word 2,$(CMP_ARGS)))

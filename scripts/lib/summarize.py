@@ -40,8 +40,9 @@ def main():
         p, sec, grp, role, system, wl, ops, p50, p99, cpu, note = f[:11]
         rows.setdefault((sec, grp, role, system, wl), []).append((ops, p50, p99, cpu, note))
 
-    load = [(k, v) for k, v in rows.items() if k[2] != "time"]
+    load = [(k, v) for k, v in rows.items() if k[2] not in ("time", "rss", "rssref")]
     times = [(k, v) for k, v in rows.items() if k[2] == "time"]
+    memory = [(k, v) for k, v in rows.items() if k[2] in ("rss", "rssref")]
     refs = {}
     for (sec, grp, role, system, wl), v in load:
         if role == "ref":
@@ -67,6 +68,18 @@ def main():
             print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 sec, system, wl, shown_ops, spread, fmt(med(x[1] for x in v), 2), fmt(med(x[2] for x in v), 2),
                 fmt(m_cpu), r_ops, r_cpu, ref_name))
+    if memory:
+        # resident memory: the "rssref" row of a (section, group, workload) is what "rss" rows divide by
+        mref = {(k[0], k[1], k[4]): (med(x[0] for x in v), k[3]) for k, v in memory if k[2] == "rssref"}
+        print()
+        print("| section | system | measurement | median MB | ratio | reference | notes (last pass) |")
+        print("|---|---|---|---:|---:|---|---|")
+        for (sec, grp, role, system, wl), v in memory:
+            m, ref = med(x[0] for x in v), mref.get((sec, grp, wl))
+            ratio = "ref" if role == "rssref" else "%.2f" % (m / ref[0]) if m is not None and ref and ref[0] else "-"
+            print("| %s | %s | %s | %s | %s | %s | %s |" % (
+                sec, system, wl, fmt(m) if m is not None else v[-1][0], ratio,
+                "-" if role == "rssref" or not ref else ref[1], v[-1][4]))
     if times:
         print()
         print("| section | system | measurement | median ms | per pass | notes (last pass) |")
