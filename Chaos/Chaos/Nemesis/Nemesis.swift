@@ -21,7 +21,18 @@ public final class Nemesis: @unchecked Sendable {
         self.log = log
     }
 
-    private var leader: String? { cluster.monitor?.leader }
+    /// The monitor's answer, or, when its answers are over a second old (a loaded machine, a
+    /// node just restarted), the node that says now that it leads in the highest term.
+    private var leader: String? {
+        if let l = cluster.monitor?.leader { return l }
+        var best: (id: String, term: UInt64)?
+        for spec in cluster.nodes where cluster.isRunning(spec.id) && !cluster.isPaused(spec.id) {
+            if let info = RaftInfo.ask(port: spec.clientPort, timeoutMs: 300), info.role == "leader", (info.term ?? 0) >= (best?.term ?? 0) {
+                best = (spec.id, info.term ?? 0)
+            }
+        }
+        return best?.id
+    }
 
     /// Applies `fault` now and logs its start.
     public func start(_ fault: FaultSpec, choice: UInt64) -> Active {
