@@ -40,17 +40,32 @@ private func specializedSearches<M: Model>(history: History, model: M) -> [any S
 }
 
 private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
-    var byKey: [String: [Operation]] = [:]
-    var order: [String] = []
-    for op in history.operations where !model.isIrrelevant(op) {
+    let ops = history.operations
+    // One key (a register log, a single-object history): no grouping at all. On a small history
+    // the grouping cost more than the search.
+    if let first = ops.first {
+        let key = model.partitionKey(of: first)
+        if ops.allSatisfy({ model.partitionKey(of: $0) == key }) {
+            return [PartitionSearch(key: key, operations: ops.filter { !model.isIrrelevant($0) }, model: model)]
+        }
+    }
+    var groupOf: [String: Int] = [:]
+    var keys: [String] = []
+    var groups: [[Operation]] = []
+    for op in ops where !model.isIrrelevant(op) {
         let key = model.partitionKey(of: op)
-        if byKey[key] == nil { order.append(key) }
-        byKey[key, default: []].append(op)
+        if let g = groupOf[key] {
+            groups[g].append(op)
+        } else {
+            groupOf[key] = groups.count
+            keys.append(key)
+            groups.append([op])
+        }
     }
     // Largest partitions first: they are the likeliest to need the most time, and the round robin
     // still lets a small illegal partition finish early.
-    order.sort { (byKey[$0]!.count, $1) > (byKey[$1]!.count, $0) }
-    return order.map { PartitionSearch(key: $0, operations: byKey[$0]!, model: model) }
+    let order = groups.indices.sorted { (groups[$0].count, keys[$1]) > (groups[$1].count, keys[$0]) }
+    return order.map { PartitionSearch(key: keys[$0], operations: groups[$0], model: model) }
 }
 
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
