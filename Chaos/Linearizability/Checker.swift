@@ -82,6 +82,10 @@ private final class Scheduler: @unchecked Sendable {
     /// illegal ones) finish before long ones hog the workers, then doubling to `sliceSteps`.
     private var slices: [Int]
     private var totalMemory = 0
+    /// Partitions not yet started, in order.
+    private var waiting: [Int]
+    private var nextWaiting = 0
+    static let maxOpen = 64
     private var illegal: Int?
     private var unknownReason: String?
 
@@ -89,7 +93,11 @@ private final class Scheduler: @unchecked Sendable {
         self.searches = searches
         self.options = options
         self.start = start
-        queue = Array(searches.indices)
+        // At most `maxOpen` partitions in progress at once; the rest wait their turn in order.
+        // Round robin among thousands of keys would hold every one's memo at the same time.
+        let open = min(searches.count, Self.maxOpen)
+        queue = Array(0..<open)
+        waiting = Array(open..<searches.count)
         memory = Array(repeating: 0, count: searches.count)
         slices = Array(repeating: min(256, options.sliceSteps), count: searches.count)
     }
@@ -135,7 +143,10 @@ private final class Scheduler: @unchecked Sendable {
         case .illegal:
             if illegal == nil { illegal = i }
         case .linearizable:
-            break
+            if nextWaiting < waiting.count {
+                queue.append(waiting[nextWaiting])
+                nextWaiting += 1
+            }
         case .running:
             if totalMemory > options.memoryLimitBytes {
                 if unknownReason == nil {
