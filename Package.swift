@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "RaftCore", path: "Sources/RaftCore"),
         .target(name: "RaftSimulation", dependencies: ["RaftCore"], path: "Sources/RaftSimulation"),
         .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore"], path: "Sources/raft-sim"),
-        .target(name: "PeerWire", dependencies: ["RaftCore"], path: "Sources/PeerWire"),
-        .target(name: "RaftStorage", dependencies: ["RaftCore", "PeerWire"], path: "Sources/RaftStorage"),
+        // Byte readers and writers, CRC-32C, the Raft types' encoding: under PeerWire and RaftStorage.
+        .target(name: "WireCodec", dependencies: ["RaftCore"], path: "Sources/WireCodec"),
+        .target(name: "PeerWire", dependencies: ["RaftCore", "WireCodec"], path: "Sources/PeerWire"),
+        .target(name: "RaftStorage", dependencies: ["RaftCore", "WireCodec"], path: "Sources/RaftStorage"),
         .target(name: "RESP", path: "Sources/RESP"),
         .target(name: "KeyValueStore", dependencies: ["RESP"], path: "Sources/KeyValueStore"),
         .target(
@@ -78,17 +80,27 @@ let package = Package(
         .target(
             name: "Chaos",
             dependencies: [
-                "Linearizability", "PeerWire", "RESP",
+                "Linearizability", "PeerWire", "RaftCore", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Chaos/Chaos",
             exclude: ["README.md"]
         ),
+        // libpcap (Debian's libpcap-dev), for live capture; no pkgConfig: Debian's .pc drags in dbus flags.
+        .systemLibrary(name: "CPcap", path: "Chaos/CPcap", providers: [.apt(["libpcap-dev"])]),
+        // Capture and decoding of the peer traffic: pcap files, TCP reassembly, PeerWire frames,
+        // relay pairing, timeline and safety audit. Independent of the orchestrator.
+        .target(
+            name: "Capture",
+            dependencies: ["CPcap", "PeerWire", "RaftCore", "KeyValueStore"],
+            path: "Chaos/Capture",
+            exclude: ["wireshark"]
+        ),
         .executableTarget(
             name: "raft-chaos",
             dependencies: [
-                "Chaos", "Linearizability",
+                "Chaos", "Linearizability", "Capture", "PeerWire", "RaftCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Chaos/raft-chaos"
@@ -97,7 +109,7 @@ let package = Package(
         // MARK: tests (Swift Testing throughout)
         .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftSimulation"], path: "Tests/RaftCoreTests"),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
-        .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore"], path: "Tests/RaftStorageTests"),
+        .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore", "PeerWire"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RESPTests"),
         // Parse throughput measurement (not a test): swift run -c release resp-bench
         .executableTarget(
@@ -125,6 +137,13 @@ let package = Package(
         .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RaftServerTests", exclude: ["python"]),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP", "RaftCore"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
+        // Capture decoding speed (not a test): swift run -c release capture-bench --frames 1000000
+        .executableTarget(
+            name: "capture-bench",
+            dependencies: ["Capture", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/CaptureBenchmark"
+        ),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "PeerWire", "RaftCore", "KeyValueStore"], path: "Tests/CaptureTests"),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore"], path: "Tests/ChaosTests"),
     ],
     swiftLanguageModes: [.v6]

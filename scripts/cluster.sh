@@ -5,16 +5,19 @@
 set -euo pipefail
 N=${1:-3}
 shift || true
-BIN=${RAFT_NODE:-.build/debug/raft-node}
+BIN=${RAFT_NODE:-.build/release/raft-node}
 BASE=${BASE_PORT:-7379}
 if ! [[ "$N" =~ ^[0-9]+$ ]] || (( N < 1 || N > 15 )); then
     echo "cluster.sh: N must be a number from 1 to 15" >&2
     exit 2
 fi
 if [[ ! -x "$BIN" ]]; then
-    echo "cluster.sh: $BIN not found; run 'swift build' first (or set RAFT_NODE)" >&2
+    echo "cluster.sh: $BIN not found; run 'swift build -c release' first (make cluster does) (or set RAFT_NODE)" >&2
     exit 2
 fi
+# Each run keeps its nodes' data under its own folder (raft-node is durable by default).
+DATA=${DATA_DIR:-run/cluster/$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$DATA"
 ensemble=""
 for ((i = 1; i <= N; i++)); do
     ensemble+="${ensemble:+,}$i/127.0.0.1:$((BASE + 2 * (i - 1)))"
@@ -29,7 +32,7 @@ stop() {
 trap stop INT TERM EXIT
 for ((i = 1; i <= N; i++)); do
     port=$((BASE + 2 * (i - 1)))
-    args=(-a "127.0.0.1:$port" -i "$i")
+    args=(-a "127.0.0.1:$port" -i "$i" --data-dir "$DATA/n$i")
     (( N > 1 )) && args+=(-e "$ensemble")
     # Its own session: Ctrl-C reaches only this script, whose trap sends each node one SIGTERM
     # (a second signal would make the node skip its graceful shutdown).
@@ -37,6 +40,6 @@ for ((i = 1; i <= N; i++)); do
     pids+=($!)
     echo "node $i: redis-cli -p $port   (peers on $((port + 1)), pid ${pids[-1]})"
 done
-echo "Ctrl-C stops the cluster."
+echo "data in $DATA; Ctrl-C stops the cluster."
 wait -n || true
 echo "a node exited"

@@ -47,7 +47,7 @@ extension Model {
 
 /// The models built in, by their command-line names.
 public enum Models {
-    public static let names = ["register", "cas-register", "kv", "map"]
+    public static let names = ["register", "cas-register", "kv", "map", "node-workloads"]
     /// Transactional checks (not linearizability models): `ListAppend`.
     public static let transactionalNames = [ListAppend.modelName]
 
@@ -58,6 +58,7 @@ public enum Models {
         case "cas-register", "cas": return CASRegisterModel()
         case "kv", "append-kv": return KeyValueModel()
         case "map", "set-get-del": return MapModel()
+        case "node-workloads": return NodeWorkloadsModel()
         default: return nil
         }
     }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Chaos
 import Foundation
 import Linearizability
 
-/// `raft-chaos check FILE...`: one verdict line per file, an explanation under each violation,
+/// `raft-chaos check FILE|RUN-DIR...`: one verdict line per file (a run directory stands for its
+/// history.jsonl), an explanation under each violation,
 /// and a summary. Exit 0 all linearizable, 1 some not linearizable, 2 some unknown (a budget ran
 /// out) and none proven not linearizable, 3 some file unreadable (which outranks the rest).
 struct CheckCommand: ParsableCommand {
@@ -20,7 +22,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print per-partition figures.")
     var verbose = false
 
-    @Argument(help: "History files.")
+    @Argument(help: "History files, or run directories (their history.jsonl is checked).")
     var files: [String]
 
     func validate() throws {
@@ -31,7 +33,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var counts = (ok: 0, bad: 0, unknown: 0, unreadable: 0)
         var htmlWritten = 0
-        for file in files {
+        for file in files.map(Self.historyPath) {
             let h: History
             switch readHistoryFile(file, format: history.parsedFormat) {
             case .failure(let error):
@@ -96,6 +98,13 @@ struct CheckCommand: ParsableCommand {
         if counts.unreadable > 0 { throw ExitCode(3) }
         if counts.bad > 0 { throw ExitCode(1) }
         if counts.unknown > 0 { throw ExitCode(2) }
+    }
+
+    /// A run directory's history file; any other path as given.
+    static func historyPath(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return path }
+        return RunLayout(root: URL(fileURLWithPath: path)).history.path
     }
 
     private func htmlPath(_ base: String, for file: String) -> String {

@@ -1,5 +1,8 @@
 // What travels on the peer port (P+1). See docs/peer-protocol.md for the byte layout.
 import RaftCore
+// The byte readers, writers, checksum and Raft type encodings live in WireCodec (shared with
+// RaftStorage); re-exported so that `import PeerWire` keeps offering the whole wire API.
+@_exported import WireCodec
 
 /// The protocol constants. Bump `version` on any incompatible change to a frame body.
 public enum PeerWire {
@@ -10,9 +13,9 @@ public enum PeerWire {
     public static let headerSize = 8
     /// The CRC-32C trailer.
     public static let trailerSize = 4
-    public static let defaultMaxFrameBody = 64 << 20
+    public static let defaultMaxFrameBody = WireLimits.maxBody
     /// Snapshot bytes travel in chunks no larger than this, so no frame or buffer needs a whole state.
-    public static let maxSnapshotChunk = 1 << 20
+    public static let maxSnapshotChunk = WireLimits.maxSnapshotChunk
 }
 
 /// The first frame each side sends on a new connection.
@@ -30,27 +33,6 @@ public struct Handshake: Hashable, Sendable {
         self.clusterID = clusterID
         self.nonce = nonce
         self.mac = mac
-    }
-}
-
-/// A piece of the snapshot file announced by an InstallSnapshot message with the same index and term.
-public struct SnapshotChunk: Hashable, Sendable {
-    public var snapshotIndex: LogIndex
-    public var snapshotTerm: Term
-    /// Byte offset of `bytes` in the snapshot file; chunks arrive in order.
-    public var offset: UInt64
-    /// Size of the whole file when the sender knows it.
-    public var totalSize: UInt64?
-    /// Set on the final chunk.
-    public var last: Bool
-    public var bytes: [UInt8]
-    public init(snapshotIndex: LogIndex, snapshotTerm: Term, offset: UInt64, totalSize: UInt64? = nil, last: Bool, bytes: [UInt8]) {
-        self.snapshotIndex = snapshotIndex
-        self.snapshotTerm = snapshotTerm
-        self.offset = offset
-        self.totalSize = totalSize
-        self.last = last
-        self.bytes = bytes
     }
 }
 

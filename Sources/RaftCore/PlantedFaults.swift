@@ -13,12 +13,16 @@ public struct PlantedFaults: OptionSet, Sendable, Hashable {
     public static let commitOldTermByCounting = PlantedFaults(rawValue: 1 << 1)
     /// Forget `votedFor` on restart, as if the vote were never persisted (Figure 2, §5.1).
     public static let forgetVoteOnRestart = PlantedFaults(rawValue: 1 << 2)
+    /// Start from term 0 with no vote on restart, as if the hard state were never persisted
+    /// (raft-node's `--unsafe-fault forget-term-on-restart`).
+    public static let forgetTermOnRestart = PlantedFaults(rawValue: 1 << 3)
 
     public var names: [String] {
         var out: [String] = []
         if contains(.voteWithoutLogCheck) { out.append("voteWithoutLogCheck") }
         if contains(.commitOldTermByCounting) { out.append("commitOldTermByCounting") }
         if contains(.forgetVoteOnRestart) { out.append("forgetVoteOnRestart") }
+        if contains(.forgetTermOnRestart) { out.append("forgetTermOnRestart") }
         return out
     }
 }

@@ -60,11 +60,12 @@ public struct RaftNode: Sendable {
         self.config = config
         self.rng = SplitMix64(seed: config.randomSeed)
         self.raftLog = RaftLog(snapshot: restored.snapshot, entries: restored.entries, commit: restored.hardState.commit)
-        self.currentTerm = restored.hardState.term
-        self.votedFor = config.faults.contains(.forgetVoteOnRestart) ? nil : restored.hardState.votedFor
+        let forgetTerm = config.faults.contains(.forgetTermOnRestart)  // planted fault: term and vote lost
+        self.currentTerm = forgetTerm ? .zero : restored.hardState.term
+        self.votedFor = config.faults.contains(.forgetVoteOnRestart) || forgetTerm ? nil : restored.hardState.votedFor
         self.latestSnapshot = restored.snapshot
         self.confHistory = ConfigurationHistory(base: restored.snapshot?.configuration ?? Configuration(), baseIndex: restored.snapshot?.index ?? .zero)
-        self.prevSoftState = SoftState(role: .follower, leader: nil, term: restored.hardState.term)
+        self.prevSoftState = SoftState(role: .follower, leader: nil, term: currentTerm)
         self.prevHardState = restored.hardState
         if restored.snapshot == nil && raftLog.lastIndex == .zero && !initialConfiguration.members.isEmpty {
             raftLog.append(Self.bootstrapEntries(initialConfiguration))

@@ -103,7 +103,9 @@ public final class RaftServer: Sendable {
         let driver = try NodeDriver(
             loop: loop, options: options, registry: registry, persistence: persistence, recovered: recovered,
             ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)
-        let transport = PeerTransport(loop: loop, myID: options.id, driver: driver, logger: logger)
+        let transport = PeerTransport(
+            loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger)
+        transport.delegate = driver
         driver.transport = transport
         transport.snapshots.latest = recovered.snapshot  // what a lagging follower will be sent (§7)
         state.withLockedValue { $0.driver = driver }

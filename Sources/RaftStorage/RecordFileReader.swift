@@ -1,6 +1,6 @@
 // Reads framed records from a file through a bounded buffer, so a snapshot of any size is read
 // with memory proportional to its largest record, never to the file.
-import PeerWire
+import WireCodec
 
 final class RecordFileReader {
     let file: any SnapshotByteSource

@@ -3,12 +3,12 @@
 // `length` counts type + payload. The length has its own checksum so that a damaged length is
 // recognised as damage at once, and so that scanning for valid records after a bad one (to tell
 // a torn tail from mid-log corruption) costs O(1) per candidate offset.
-import PeerWire
+import WireCodec
 
 enum RecordFraming {
     static let headerSize = 12
     /// Records larger than this are refused (an entry is bounded by the peer frame limit anyway).
-    static let maxRecordLength = PeerWire.defaultMaxFrameBody + 4096
+    static let maxRecordLength = WireLimits.maxBody + 4096
 
     static func append(type: UInt8, payload: [UInt8], to out: inout [UInt8]) {
         append(type: type, to: &out) { $0.bytes.append(contentsOf: payload) }

@@ -1,7 +1,7 @@
 // A WAL segment file: a 20-byte header (magic "RAFTWAL1", sequence number u64, CRC-32C of both),
 // then framed records (RecordFraming). Files are named wal-<sequence as 16 hex digits>.log so
 // that name order is log order.
-import PeerWire
+import WireCodec
 
 enum Segment {
     static let magic: [UInt8] = Array("RAFTWAL1".utf8)

@@ -1,7 +1,7 @@
 // Random access to the bytes of one snapshot file, wherever it lives: a file on disk (a node with
 // --data-dir, or an operator's -l file) or an image in memory (a node without a data directory).
 // Readers, chunk senders and restores work on either, so both speak the same file format.
-import PeerWire
+import WireCodec
 import RaftCore
 
 public protocol SnapshotByteSource: AnyObject {
@@ -25,10 +25,10 @@ public enum SnapshotFiles {
 
     /// The chunk of `source` starting at `offset`, for sending to a follower.
     public static func chunk(of source: any SnapshotByteSource, metadata: SnapshotMetadata, offset: UInt64,
-                             maxLength: Int = PeerWire.maxSnapshotChunk) throws(StorageError) -> SnapshotChunk {
+                             maxLength: Int = WireLimits.maxSnapshotChunk) throws(StorageError) -> SnapshotChunk {
         let total = try source.size()
         guard offset <= UInt64(total) else { throw .misuse("chunk offset \(offset) beyond the file's \(total) bytes") }
-        let length = max(1, min(maxLength, PeerWire.maxSnapshotChunk))
+        let length = max(1, min(maxLength, WireLimits.maxSnapshotChunk))
         let bytes = try source.read(count: min(length, max(0, total - Int(offset))), at: Int(offset))
         return SnapshotChunk(snapshotIndex: metadata.index, snapshotTerm: metadata.term, offset: offset,
                              totalSize: UInt64(total), last: Int(offset) + bytes.count >= total, bytes: bytes)

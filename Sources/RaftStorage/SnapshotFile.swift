@@ -3,7 +3,7 @@
 // using RecordFraming (a checksum per record). Data records are opaque to us: the state
 // machine's serializer emits them. The end record (count u64, total payload bytes u64) proves
 // the file is complete: a file without it is torn and never chosen.
-import PeerWire
+import WireCodec
 import RaftCore
 
 enum SnapshotFile {

@@ -2,7 +2,7 @@
 // announces it, §7) and installs it only after checking every chunk's place and the whole
 // file's contents. `SnapshotReceiver` writes a temporary file in the snapshot directory;
 // `MemorySnapshotReceiver` (a node without a data directory) keeps the bytes in memory.
-import PeerWire
+import WireCodec
 import RaftCore
 
 /// The checks every chunk passes, wherever the bytes go: same snapshot, contiguous offsets,
@@ -24,7 +24,7 @@ struct ChunkSequence {
         guard chunk.offset == received else {
             throw .misuse("chunk at offset \(chunk.offset), expected \(received)")
         }
-        guard chunk.bytes.count <= PeerWire.maxSnapshotChunk else { throw .misuse("chunk larger than \(PeerWire.maxSnapshotChunk) bytes") }
+        guard chunk.bytes.count <= WireLimits.maxSnapshotChunk else { throw .misuse("chunk larger than \(WireLimits.maxSnapshotChunk) bytes") }
         if let total = chunk.totalSize {
             if let known = totalSize, known != total { throw .misuse("total size changed from \(known) to \(total)") }
             if received + UInt64(chunk.bytes.count) > total { throw .misuse("chunk runs past the announced total size \(total)") }

@@ -7,7 +7,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import PeerWire
+import WireCodec
 import RaftCore
 
 /// One snapshot file on disk, as described by its name.
@@ -140,7 +140,7 @@ public final class SnapshotStore {
 
     /// The chunk of `info`'s file starting at `offset`, for sending to a follower.
     public func chunk(of info: SnapshotInfo, metadata: SnapshotMetadata, offset: UInt64,
-                      maxLength: Int = PeerWire.maxSnapshotChunk) throws(StorageError) -> SnapshotChunk {
+                      maxLength: Int = WireLimits.maxSnapshotChunk) throws(StorageError) -> SnapshotChunk {
         try SnapshotFiles.chunk(of: FileHandle(path: info.path, mode: .readOnly), metadata: metadata, offset: offset, maxLength: maxLength)
     }
 

@@ -1,6 +1,6 @@
 // What a WAL segment holds. Entries and hard state use PeerWire's encodings (one byte format
 // for the log on the wire and on disk).
-import PeerWire
+import WireCodec
 import RaftCore
 
 enum WALRecord: Equatable {

@@ -4,7 +4,7 @@
 // commit). Only after `sync()` returns may the node send messagesAfterPersist (§5.1, Figure 2).
 //
 // Not thread-safe: one owner (the node's storage loop) calls it.
-import PeerWire
+import WireCodec
 import RaftCore
 
 public struct WALOptions: Sendable {

@@ -21,8 +21,18 @@ struct RaftNodeCommand: AsyncParsableCommand {
             names (pyraft's flow), unless the node restarts with state in --data-dir:
               raft-node -a 127.0.0.1:7381 -i 2 -e 127.0.0.1:7379
             """,
-        subcommands: [DumpSnapshot.self]
+        subcommands: [DumpSnapshot.self, UnsafeFaultsHelp.self]
     )
+
+    /// `raft-node help unsafe-faults` prints the unsafe switches one per line, unwrapped (the
+    /// hidden subcommand's generated help would wrap them); everything else is ArgumentParser's.
+    static func main() async {
+        if Array(CommandLine.arguments.dropFirst()) == ["help", "unsafe-faults"] {
+            UnsafeFaultsHelp.printListing()
+            return
+        }
+        await main(nil)
+    }
 
     @Option(name: [.customShort("a"), .customLong("addr")], help: ArgumentHelp("Client address to listen on; peers use PORT+1.", valueName: "IP:PORT"))
     var address: String?
@@ -39,8 +49,11 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: [.customShort("l"), .customLong("load")], help: ArgumentHelp("Start from this snapshot file (as pyraft), then any later log in --data-dir.", valueName: "SNAPSHOT_FILE"))
     var snapshotFile: String?
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots, locked against a second node (default: memory only).", valueName: "DIR"))
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the log and snapshots, locked against a second node (default: ./raft-node-<id>).", valueName: "DIR"))
     var dataDirectory: String?
+
+    @Flag(name: .customLong("in-memory"), help: "Keep the log and snapshots in memory only (UNSAFE for a voter that restarts: it comes back empty and may vote twice in a term).")
+    var inMemory = false
 
     @Option(name: .customLong("peer-via"), help: ArgumentHelp("Dial this address to reach peer ID's peer port (e.g. a relay); repeatable.", valueName: "ID=IP:PORT"))
     var peerVia: [String] = []
@@ -60,13 +73,16 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("election-ticks"), help: ArgumentHelp("Election timeout in ticks (randomized up to twice that).", valueName: "N"))
     var electionTicks: Int = 10
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "LEVEL"))
+    // pyraft spells these with one dash (-loglevel, -logfile); both spellings are accepted.
+    @Option(name: [.customLong("log-level"), .customLong("loglevel", withSingleDash: true)], help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (pyraft's fatal = critical).", valueName: "LEVEL"))
     var logLevel: String = "info"
 
-    @Option(name: .customLong("log-file"), help: ArgumentHelp("Append log lines to this file instead of stderr.", valueName: "FILE"))
+    @Option(name: [.customLong("log-file"), .customLong("logfile", withSingleDash: true)], help: ArgumentHelp("Append log lines to this file instead of stderr.", valueName: "FILE"))
     var logFile: String?
 
     @OptionGroup(title: "Operations and security") var operations: OperationsFlags
+
+    @OptionGroup(visibility: .private) var unsafe: UnsafeFaultFlags  // UnsafeFaultFlags.swift: never in --help
 
     func validate() throws {
         // -a is checked in run(): a parent's validate() also runs for `raft-node dump-snapshot`.
@@ -76,9 +92,14 @@ struct RaftNodeCommand: AsyncParsableCommand {
         } catch let e as NodeOptionError {
             throw ValidationError(e.description)
         }
-        guard Logger.Level(rawValue: logLevel.lowercased()) != nil else {
-            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
+        guard Self.level(logLevel) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical (or pyraft's fatal)")
         }
+    }
+
+    /// swift-log's level names, plus pyraft's `fatal`.
+    static func level(_ name: String) -> Logger.Level? {
+        name.lowercased() == "fatal" ? .critical : Logger.Level(rawValue: name.lowercased())
     }
 
     func makeOptions() throws -> RaftServerOptions {
@@ -91,6 +112,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             throw NodeOptionError("--fsync '\(fsync)' must be always or never")
         }
         guard logMax > 0 else { throw NodeOptionError("--log-max must be positive") }
+        if inMemory && dataDirectory != nil { throw NodeOptionError("--in-memory and --data-dir exclude each other") }
         guard (1...60_000).contains(tickMilliseconds) else { throw NodeOptionError("--tick-ms must be between 1 and 60000") }
         guard electionTicks >= 2 else { throw NodeOptionError("--election-ticks must be at least 2") }
         var members = try ensemble.map { try RaftServerOptions.parseEnsemble($0) } ?? [:]
@@ -100,6 +122,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             via[peer] = a
         }
         let me = NodeID(id ?? client.description)
+        let dataDirectory = inMemory ? nil : (self.dataDirectory ?? DefaultDataDirectory.path(for: me))
         if let listed = members[me], listed != client {
             throw NodeOptionError("the ensemble lists this node (\(me)) at \(listed), but -a is \(client)")
         }
@@ -117,6 +140,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             o.join = members.values.sorted { $0.description < $1.description }
             o.overwritePeer = overwritePeer
             try operations.apply(to: &o)  // OperationsFlags.swift
+            try unsafe.apply(to: &o)
             return o
         }
         members[me] = client
@@ -129,6 +153,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
         options.snapshotFile = snapshotFile
         try operations.apply(to: &options)  // OperationsFlags.swift
+        try unsafe.apply(to: &options)
         return options
     }
 
@@ -149,10 +174,19 @@ struct RaftNodeCommand: AsyncParsableCommand {
             sink = LogSink(file: fdopen(2, "a"))
         }
         let source = NodeStatusSource(fallbackID: options.id.rawValue)
-        let level = Logger.Level(rawValue: logLevel.lowercased()) ?? .info
+        let level = Self.level(logLevel) ?? .info
         LoggingSystem.bootstrap { _ in PyraftLogHandler(source: source, sink: sink, logLevel: level) }
         let logger = Logger(label: "raft-node")
+        if let dir = options.dataDirectory {
+            logger.info("data directory \(dir)\(self.dataDirectory == nil ? " (the default; --data-dir chooses another, --in-memory keeps none)" : "")")
+        } else {
+            logger.warning("--in-memory: the log and snapshots are kept in memory only; a restart comes back empty")
+        }
         operations.bootstrapMetrics()
+        for warning in UnsafeFaultFlags.warnings(options.unsafeFaults) {
+            logger.critical("\(warning)")
+            if logFile != nil { LogSink.standardError("raft-node: \(warning)\n") }
+        }
         let server = RaftServer(options: options, logger: logger)
         source.attach(server)
         do {

@@ -171,6 +171,25 @@ struct ElectionTests {
         #expect(forgetful.votedForInTerm == nil)
     }
 
+    @Test("Planted bug: forgetTermOnRestart restarts at term 0 with no vote, and votes again in a term it already voted in")
+    func plantedForgetTermOnRestart() {
+        let conf = Configuration(voters: ["a", "b", "c"])
+        let restored = RaftRestoredState(hardState: HardState(term: 4, votedFor: "b", commit: 0))
+        var c = RaftConfig(id: "a", randomSeed: 1)
+        c.faults = .forgetTermOnRestart
+        var n = RaftNode(config: c, restored: restored, initialConfiguration: conf)
+        #expect(n.term == .zero && n.votedForInTerm == nil)
+        _ = n.ready()
+        // Term 4's vote went to b; a correct node refuses c in term 4, this one grants it.
+        n.step(Message(from: "c", to: "a", term: 4, body: .requestVote(RequestVote(lastLogIndex: 5, lastLogTerm: 3, preVote: false))))
+        let rd = n.ready()
+        let granted = rd.messagesAfterPersist.contains { m in
+            if case .requestVoteResponse(let r) = m.body { return m.to == "c" && r.granted }
+            return false
+        }
+        #expect(granted)
+    }
+
     @Test("A one-node cluster elects itself and commits after its own write is durable")
     func singleNodeBootstrap() throws {
         var h = Harness(["solo"])

@@ -77,10 +77,12 @@ final class NodeProcesses: @unchecked Sendable {
         }
     }
 
-    func start(id: String, port: Int, arguments: [String], binary: URL = NodeProcesses.binary) throws {
+    func start(id: String, port: Int, arguments: [String], binary: URL = NodeProcesses.binary, defaultStorage: Bool = false) throws {
         let p = Process()
         p.executableURL = binary
-        p.arguments = arguments
+        p.arguments = binary == NodeProcesses.binary && !defaultStorage ? Self.memoryUnlessDurable(arguments) : arguments
+        // A node's default data directory is relative to its working directory: keep it here.
+        p.currentDirectoryURL = directory
         let logPath = directory.appendingPathComponent("node-\(id).log").path
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
@@ -88,6 +90,14 @@ final class NodeProcesses: @unchecked Sendable {
         p.standardOutput = log
         try p.run()
         nodes.append(Node(id: id, port: port, process: p, logPath: logPath))
+    }
+
+    /// These tests were written for nodes that keep their log in memory unless given a
+    /// --data-dir; raft-node's default is now a durable directory, so they say --in-memory out
+    /// loud (DefaultDataDirectoryTests covers the default itself).
+    static func memoryUnlessDurable(_ arguments: [String]) -> [String] {
+        guard arguments.contains("-a"), !arguments.contains("--data-dir"), !arguments.contains("--in-memory") else { return arguments }
+        return arguments + ["--in-memory"]
     }
 
     func kill(id: String) {
@@ -149,7 +159,8 @@ final class NodeProcesses: @unchecked Sendable {
 func runNodeExpectingExit(_ arguments: [String], seconds: Double = 10) throws -> (status: Int32, output: String) {
     let p = Process()
     p.executableURL = NodeProcesses.binary
-    p.arguments = arguments
+    p.arguments = NodeProcesses.memoryUnlessDurable(arguments)
+    p.currentDirectoryURL = FileManager.default.temporaryDirectory
     let pipe = Pipe()
     p.standardError = pipe
     p.standardOutput = pipe

@@ -46,6 +46,8 @@ public struct RaftServerOptions: Sendable {
     /// Operations and security (RaftServerOptions+Security.swift explains each).
     public var security = SecurityOptions()
     public var operations = OperationsOptions()
+    /// Correctness bugs switched on deliberately, for proving chaos tests can fail (UnsafeFault.swift).
+    public var unsafeFaults: Set<UnsafeFault> = []
 
     public init(
         id: NodeID? = nil, clientAddress: NodeAddress, ensemble: [NodeID: NodeAddress] = [:],

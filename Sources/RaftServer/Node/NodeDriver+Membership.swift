@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import PeerWire
 import RESP
 import RaftCore
 
@@ -148,7 +149,7 @@ extension NodeDriver {
         let promise = loop.makePromise(of: RESPValue.self)
         forwarded[id] = (promise, now + .seconds(3))
         membership.joinInFlight = true
-        membership.joinLink?.send(.forwardRequest(id: id, from: options.id, arguments: request.map { Array($0.utf8) }))
+        membership.joinLink?.send(.forwardRequest(ForwardRequest(requestID: id, kind: .write, args: request.map { Array($0.utf8) })))
         membership.joinLink?.flush()
         promise.futureResult.whenSuccess { [self] reply in
             membership.joinInFlight = false

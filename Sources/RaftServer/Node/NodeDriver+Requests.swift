@@ -1,5 +1,6 @@
 import KeyValueStore
 import NIOCore
+import PeerWire
 import RESP
 import RaftCore
 
@@ -77,6 +78,12 @@ extension NodeDriver {
             metrics.proposed(first: index, count: batch.count)
             let deadline = requestDeadline
             for p in batch {
+                // UNSAFE, on purpose only (--unsafe-fault ack-before-commit): +OK before replication.
+                if options.unsafeFaults.contains(.ackBeforeCommit) {
+                    p.promise.succeed(.ok)
+                    index = index.next
+                    continue
+                }
                 pendingWrites[index] = PendingWrite(term: raft.term, promise: p.promise, deadline: deadline)
                 index = index.next
             }
@@ -101,13 +108,13 @@ extension NodeDriver {
 
     /// Relays a request to the leader (batched with this loop turn's others) and answers with
     /// its reply; data commands and membership commands alike.
-    func forward(_ arguments: [[UInt8]], to leader: NodeID, deadline: NIODeadline? = nil) -> EventLoopFuture<RESPValue> {
+    func forward(_ arguments: [[UInt8]], kind: ForwardKind = .write, to leader: NodeID, deadline: NIODeadline? = nil) -> EventLoopFuture<RESPValue> {
         let id = nextForwardID
         nextForwardID += 1
         metrics.forwarded.increment()
         let promise = loop.makePromise(of: RESPValue.self)
         forwarded[id] = (promise, deadline ?? requestDeadline)
-        guard transport.queueForward(.forwardRequest(id: id, from: options.id, arguments: arguments), to: leader) else {
+        guard transport.queueForward(ForwardRequest(requestID: id, kind: kind, args: arguments), to: leader) else {
             forwarded[id] = nil
             promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
             return promise.futureResult
@@ -133,7 +140,8 @@ extension NodeDriver {
     private func readNow() -> Int64 { max(Self.nowMillis(), machine.store.clock) }
 
     private func read(_ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
-        if options.readMode == .local {
+        // --unsafe-fault stale-local-reads forces the local path (UNSAFE, on purpose only).
+        if options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads) {
             return loop.makeSucceededFuture(machine.read(arguments, now: readNow()))
         }
         guard raft.leader != nil || raft.role == .leader else { return loop.makeSucceededFuture(Self.noLeader()) }

@@ -72,6 +72,9 @@ final class NodeDriver: @unchecked Sendable {
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
         config.heartbeatTick = options.heartbeatTicks
+        // UNSAFE, on purpose only (--unsafe-fault): the core-level bugs are RaftCore's planted faults.
+        if options.unsafeFaults.contains(.voteWithoutLogCheck) { config.faults.insert(.voteWithoutLogCheck) }
+        if options.unsafeFaults.contains(.forgetTermOnRestart) { config.faults.insert(.forgetTermOnRestart) }
         self.raft = RaftNode(config: config, restored: recovered.state, initialConfiguration: options.initialConfiguration)
         self.persistence = persistence
         self.ioPool = ioPool
@@ -159,6 +162,9 @@ final class NodeDriver: @unchecked Sendable {
         }
         var write = PersistBatch(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, sync: options.fsync == .always)
         if let s = rd.snapshot { installSnapshot(s, into: &write) }
+        // UNSAFE, on purpose only (--unsafe-fault skip-fsync-on-vote): the vote is left out of what
+        // is written. Merely not syncing it would show nothing, since kill -9 keeps the page cache.
+        if options.unsafeFaults.contains(.skipFsyncOnVote) { write.hardState?.votedFor = nil }
         if persistence.isDurable && write.sync {
             persisting = true
             let persistence = self.persistence

@@ -8,6 +8,7 @@ extension RaftServer {
         let load = try options.snapshotFile.map {
             try SnapshotLoad(path: $0, node: options.id, initialConfiguration: options.initialConfiguration)
         }
+        for note in load?.importNotes ?? [] { logger.notice("\(note)") }
         if let load, load.rewritten {
             logger.notice("-l \(load.path): its membership does not include \(options.id); using the command line's members \(load.metadata.configuration.members.sorted())")
         }

@@ -5,13 +5,29 @@ import RaftStorage
 /// the node uses it. Its membership is kept when it names this node; otherwise (a snapshot
 /// taken by another cluster) the command line's founding configuration replaces it, and the
 /// node stores the snapshot under that metadata so it ships consistently to followers.
+/// A pyraft checkpoint file is converted first (PyraftSnapshotConversion) and used as an image.
 struct SnapshotLoad: Sendable {
     let path: String
     let metadata: SnapshotMetadata
     /// Whether the metadata differs from the file's (the configuration was replaced).
     let rewritten: Bool
+    /// The converted snapshot when FILE was pyraft's; nil for this project's own files.
+    let imported: SnapshotImage?
+    /// What to log about a conversion (summary first), empty otherwise.
+    let importNotes: [String]
 
     init(path: String, node: NodeID, initialConfiguration: Configuration) throws {
+        if PyraftSnapshotConversion.isPyraft(path: path) {
+            let converted = try PyraftSnapshotConversion.convert(path: path, configuration: initialConfiguration)
+            self.path = path
+            metadata = converted.metadata
+            rewritten = false
+            imported = converted.image
+            importNotes = [converted.summary] + converted.notes
+            return
+        }
+        imported = nil
+        importNotes = []
         let reader: SnapshotReader
         do {
             reader = try SnapshotReader(path: path)
@@ -32,7 +48,10 @@ struct SnapshotLoad: Sendable {
         metadata = m
     }
 
-    func reader() throws -> SnapshotReader { try SnapshotReader(path: path) }
+    func reader() throws -> SnapshotReader {
+        if let imported { return try SnapshotReader(source: imported) }
+        return try SnapshotReader(path: path)
+    }
 
     /// The core's state: this snapshot, then the entries of `existing` that follow it (when
     /// they agree with it at its index), a term no lower than the snapshot's and a commit
@@ -54,6 +73,7 @@ struct SnapshotLoad: Sendable {
 
     /// In memory (no --data-dir): the file itself, or an image under the replaced metadata.
     func stored() throws -> StoredSnapshot {
+        if let imported { return .memory(imported, metadata: metadata) }
         guard rewritten else { return .file(path: path, metadata: metadata) }
         let source = try reader()
         let image = try SnapshotImage.build(metadata: metadata) { sink in

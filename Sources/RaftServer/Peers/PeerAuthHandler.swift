@@ -52,7 +52,7 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
             // A link whose peer id holds "@" (the membership code's "join@ADDR") dials an
             // address, not a known node: accept whichever node proves the secret there.
             let role: PeerHandshakeState.Role = dialing.map { .dialer(expecting: $0.rawValue.contains("@") ? nil : $0) } ?? .acceptor
-            state = .handshaking(PeerHandshakeState(role: role, me: me, clusterID: PeerFrame.clusterID, secret: secret, nonce: PeerHandshakeState.randomNonce()))
+            state = .handshaking(PeerHandshakeState(role: role, me: me, clusterID: PeerTransport.clusterID, secret: secret, nonce: PeerHandshakeState.randomNonce()))
         } else {
             state = dialing == nil ? .inspectingFirstFrame : .open
         }
@@ -114,7 +114,7 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
             case .inspectingFirstFrame:
                 if case .handshake(let h) = frame, !h.nonce.isEmpty {
                     // The peer wants to authenticate and we have no secret: say so, then refuse.
-                    let reply = Handshake(sender: me, clusterID: PeerFrame.clusterID)
+                    let reply = Handshake(sender: me, clusterID: PeerTransport.clusterID)
                     context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: FrameCodec.encode(.handshake(reply)))), promise: nil)
                     return fail(context: context, "peer \(h.sender) asks for a cluster secret and this node has none (--cluster-secret-file)")
                 }
@@ -206,6 +206,6 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
 
 extension PeerAuthHandler {
     convenience init(transport: PeerTransport, dialing: NodeID?) {
-        self.init(me: transport.myID, secret: transport.driver.options.security.clusterSecret, dialing: dialing, logger: transport.logger)
+        self.init(me: transport.myID, secret: transport.clusterSecret, dialing: dialing, logger: transport.logger)
     }
 }

@@ -5,7 +5,7 @@ import PeerWire
 /// (wrong magic, checksum, size or body) is thrown into the pipeline: the connection is then
 /// logged and closed (a peer sending garbage).
 struct PeerFrameDecoder: ByteToMessageDecoder {
-    typealias InboundOut = PeerFrame
+    typealias InboundOut = Frame
     private var decoder = FrameDecoder()
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -14,7 +14,7 @@ struct PeerFrameDecoder: ByteToMessageDecoder {
             buffer.moveReaderIndex(to: buffer.writerIndex)
         }
         while let frame = try decoder.next() {
-            context.fireChannelRead(wrapInboundOut(PeerFrame(frame)))
+            context.fireChannelRead(wrapInboundOut(frame))
         }
         return .needMoreData
     }

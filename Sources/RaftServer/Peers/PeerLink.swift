@@ -14,7 +14,7 @@ final class PeerLink: @unchecked Sendable {
     var channel: (any Channel)? = nil
     var connecting = false
     var closed = false
-    var backlog: [PeerFrame] = []
+    var backlog: [Frame] = []
     var needsFlush = false
     /// Forwarded requests of this loop turn, sent as one frame (PeerTransport+Forwarding.swift).
     var forwardOutbox: [ForwardRequest] = []
@@ -29,10 +29,10 @@ final class PeerLink: @unchecked Sendable {
         connect()
     }
 
-    func send(_ frame: PeerFrame) {
+    func send(_ frame: Frame) {
         guard !closed else { return }
         if let channel {
-            channel.write(channel.allocator.buffer(bytes: frame.encoded()), promise: nil)
+            channel.write(channel.allocator.buffer(bytes: FrameCodec.encode(frame)), promise: nil)
             needsFlush = true
         } else {
             if backlog.count < Self.maxBacklog { backlog.append(frame) }
@@ -73,10 +73,10 @@ final class PeerLink: @unchecked Sendable {
                     transport.logger.debug("connected to peer \(peer) at \(address)")
                     channel = ch
                     backoffMilliseconds = 50
-                    ch.write(ch.allocator.buffer(bytes: PeerFrame.hello(from: transport.myID).encoded()), promise: nil)
+                    ch.write(ch.allocator.buffer(bytes: FrameCodec.encode(.handshake(transport.hello))), promise: nil)
                     let queued = backlog
                     backlog = []
-                    for f in queued { ch.write(ch.allocator.buffer(bytes: f.encoded()), promise: nil) }
+                    for f in queued { ch.write(ch.allocator.buffer(bytes: FrameCodec.encode(f)), promise: nil) }
                     ch.flush()
                     ch.closeFuture.whenComplete { [self] _ in
                         guard channel === ch else { return }
@@ -86,7 +86,7 @@ final class PeerLink: @unchecked Sendable {
                     }
                 case .failure(let error):
                     transport.logger.trace("cannot reach peer \(peer) at \(address): \(error)")
-                    transport.driver.reportUnreachable(peer)
+                    transport.delegate?.peerUnreachable(peer)
                     scheduleReconnect()
                 }
             }

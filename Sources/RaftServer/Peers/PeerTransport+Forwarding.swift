@@ -11,14 +11,9 @@ import RaftCore
 // sends batches, so a node of the previous release keeps understanding every reply.
 extension PeerTransport {
     /// Queues a forwarded request for `peer`; false if there is no link to it.
-    func queueForward(_ frame: PeerFrame, to peer: NodeID) -> Bool {
+    func queueForward(_ request: ForwardRequest, to peer: NodeID) -> Bool {
         guard let link = links[peer] else { return false }
-        guard case .forwardRequest(let id, _, let arguments) = frame else {
-            link.send(frame)
-            loop.execute { link.flush() }
-            return true
-        }
-        link.forwardOutbox.append(ForwardRequest(requestID: id, kind: .write, args: arguments))
+        link.forwardOutbox.append(request)
         if link.forwardOutbox.count == 1 { loop.execute { link.sendForwardOutbox() } }
         return true
     }
@@ -31,7 +26,7 @@ extension PeerLink {
         forwardOutbox = []
         guard let first = batch.first else { return }
         if batch.count == 1 {
-            send(.forwardRequest(id: first.requestID, from: transport.myID, arguments: first.args))
+            send(.forwardRequest(first))
         } else {
             send(.forwardRequests(batch))
         }
@@ -41,9 +36,10 @@ extension PeerLink {
 
 extension PeerConnectionHandler {
     /// Runs a request a follower forwarded and queues its reply for this connection.
-    func answerForwarded(_ id: UInt64, _ arguments: [[UInt8]], on channel: any Channel) {
-        transport.driver.submit(arguments, forwardedFrom: remote).whenSuccess { reply in
-            self.queueForwardReply(ForwardResponse(requestID: id, reply: RESPEncoder.encode(reply, version: .resp3)), on: channel)
+    func answerForwarded(_ request: ForwardRequest, on channel: any Channel) {
+        guard let delegate = transport.delegate else { return }
+        delegate.peerForwarded(request, from: remote).whenSuccess { reply in
+            self.queueForwardReply(ForwardResponse(requestID: request.requestID, reply: RESPEncoder.encode(reply, version: .resp3)), on: channel)
         }
     }
 

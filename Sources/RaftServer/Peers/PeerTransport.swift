@@ -12,18 +12,24 @@ final class PeerTransport: @unchecked Sendable {
     let loop: any EventLoop
     let myID: NodeID
     let logger: Logger
-    unowned let driver: NodeDriver
+    /// The node; weak, because the node owns the transport (PeerTransportDelegate.swift).
+    weak var delegate: (any PeerTransportDelegate)?
+    let clusterSecret: [UInt8]?
     var links: [NodeID: PeerLink] = [:]
     var listener: (any Channel)? = nil
     var inbound: [ObjectIdentifier: any Channel] = [:]
     /// Snapshot transfers, both directions (SnapshotShipping.swift).
-    private(set) lazy var snapshots = SnapshotShipping(transport: self)
+    let snapshots: SnapshotShipping
+    static let clusterID = "raft-node"
+    /// The first frame on every connection we dial (PeerAuthHandler may add a MAC first).
+    var hello: Handshake { Handshake(sender: myID, clusterID: Self.clusterID) }
 
-    init(loop: any EventLoop, myID: NodeID, driver: NodeDriver, logger: Logger) {
+    init(loop: any EventLoop, myID: NodeID, clusterSecret: [UInt8]?, persistence: any RaftPersistence, ioPool: NIOThreadPool, logger: Logger) {
         self.loop = loop
         self.myID = myID
-        self.driver = driver
+        self.clusterSecret = clusterSecret
         self.logger = logger
+        self.snapshots = SnapshotShipping(myID: myID, persistence: persistence, ioPool: ioPool, loop: loop, logger: logger)
     }
 
     func bind(_ address: NodeAddress) -> EventLoopFuture<Void> {
@@ -63,7 +69,7 @@ final class PeerTransport: @unchecked Sendable {
                 snapshots.start(m, meta, on: link)  // the message, then the file in chunks
                 continue
             }
-            link.send(.raft(m))
+            link.send(.message(m))
         }
     }
 
@@ -82,7 +88,7 @@ final class PeerTransport: @unchecked Sendable {
 
 /// Frames arriving on any peer connection, either direction.
 final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = PeerFrame
+    typealias InboundIn = Frame
     enum Direction { case inbound, outbound(NodeID) }
 
     let transport: PeerTransport
@@ -111,37 +117,36 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        let driver = transport.driver
+        guard let delegate = transport.delegate else { return }
         if remote == nil {
-            guard case .hello(let from) = frame else {
+            guard case .handshake(let hello) = frame else {
                 transport.logger.warning("peer connection from \(context.channel.remoteAddress.map { "\($0)" } ?? "?") did not start with a hello, disconnecting")
                 context.close(promise: nil)
                 return
             }
-            remote = from
+            remote = hello.sender
             return
         }
         switch frame {
-        case .hello:
+        case .handshake:
             break
-        case .raft(let m):
+        case .message(let m):
             if case .installSnapshot(let meta) = m.body {
-                transport.snapshots.installSnapshotArrived(m, meta)  // held until its file is in
+                transport.snapshots.installSnapshotArrived(m, meta, delegate: delegate)  // held until its file is in
             } else {
-                driver.receive(m)
+                delegate.peerReceived(m)
             }
-        case .forwardRequest(let id, let from, let arguments):
-            _ = from
-            answerForwarded(id, arguments, on: context.channel)
-        case .forwardResponse(let id, let reply):
-            driver.forwardAnswered(id: id, reply: reply)
+        case .forwardRequest(let r):
+            answerForwarded(r, on: context.channel)
+        case .forwardResponse(let r):
+            delegate.peerAnswered(r)
         case .forwardRequests(let requests):
             peerSendsBatches = true
-            for r in requests { answerForwarded(r.requestID, r.args, on: context.channel) }
+            for r in requests { answerForwarded(r, on: context.channel) }
         case .forwardResponses(let replies):
-            for r in replies { driver.forwardAnswered(id: r.requestID, reply: r.reply) }
+            for r in replies { delegate.peerAnswered(r) }
         case .snapshotChunk(let c):
-            transport.snapshots.chunkArrived(c, from: remote)
+            transport.snapshots.chunkArrived(c, from: remote, delegate: delegate)
         }
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOPosix
 import PeerWire
 import RaftCore
 import RaftStorage
@@ -18,7 +19,11 @@ import RaftStorage
 /// the core, whose Ready then tells the driver to restore the state machine from that file.
 /// Lives on the transport's loop.
 final class SnapshotShipping: @unchecked Sendable {
-    unowned let transport: PeerTransport
+    let myID: NodeID
+    let persistence: any RaftPersistence
+    let ioPool: NIOThreadPool
+    let loop: any EventLoop
+    let logger: Logger
     static let window = 2
 
     /// The newest snapshot this node took, received or loaded: what laggards are sent.
@@ -54,10 +59,13 @@ final class SnapshotShipping: @unchecked Sendable {
     /// Files received and installed, waiting for the core's Ready to ask for them.
     var installed: [StoredSnapshot] = []
 
-    init(transport: PeerTransport) { self.transport = transport }
-
-    var logger: Logger { transport.logger }
-    var driver: NodeDriver { transport.driver }
+    init(myID: NodeID, persistence: any RaftPersistence, ioPool: NIOThreadPool, loop: any EventLoop, logger: Logger) {
+        self.myID = myID
+        self.persistence = persistence
+        self.ioPool = ioPool
+        self.loop = loop
+        self.logger = logger
+    }
 
     // MARK: leader
 
@@ -87,7 +95,7 @@ final class SnapshotShipping: @unchecked Sendable {
             return
         }
         logger.info("sending snapshot at index \(meta.index) (\(total) bytes) to \(m.to)")
-        link.send(.raft(m))
+        link.send(.message(m))
         link.flush()
         let t = Outgoing(peer: m.to, metadata: meta, source: source, channel: channel, total: total)
         outgoing[m.to] = t
@@ -124,7 +132,7 @@ final class SnapshotShipping: @unchecked Sendable {
                     pump(t)
                 }
             }
-            t.channel.writeAndFlush(t.channel.allocator.buffer(bytes: PeerFrame.snapshotChunk(chunk).encoded()), promise: promise)
+            t.channel.writeAndFlush(t.channel.allocator.buffer(bytes: FrameCodec.encode(.snapshotChunk(chunk))), promise: promise)
         }
     }
 
@@ -138,9 +146,9 @@ final class SnapshotShipping: @unchecked Sendable {
 
     /// An InstallSnapshot message arrived: hold it until its file is in, unless the core can
     /// answer it without the file (it covers nothing new, or the file is already installed).
-    func installSnapshotArrived(_ m: Message, _ meta: SnapshotMetadata) {
-        if m.to != driver.options.id || meta.index <= driver.raft.commitIndex || installed.contains(where: { $0.metadata == meta }) {
-            driver.receive(m)
+    func installSnapshotArrived(_ m: Message, _ meta: SnapshotMetadata, delegate: any PeerTransportDelegate) {
+        if m.to != myID || meta.index <= delegate.commitIndex || installed.contains(where: { $0.metadata == meta }) {
+            delegate.peerReceived(m)
             return
         }
         if finishing == meta {
@@ -155,7 +163,7 @@ final class SnapshotShipping: @unchecked Sendable {
         receiver = nil
         held = nil
         do {
-            receiver = try driver.persistence.beginReceive(meta)
+            receiver = try persistence.beginReceive(meta)
             held = m
             logger.info("receiving snapshot at index \(meta.index) from \(m.from)")
         } catch {
@@ -163,7 +171,7 @@ final class SnapshotShipping: @unchecked Sendable {
         }
     }
 
-    func chunkArrived(_ c: SnapshotChunk, from peer: NodeID?) {
+    func chunkArrived(_ c: SnapshotChunk, from peer: NodeID?, delegate: any PeerTransportDelegate) {
         guard let r = receiver, r.metadata.index == c.snapshotIndex, r.metadata.term == c.snapshotTerm else {
             logger.trace("snapshot chunk \(c.snapshotIndex)/\(c.snapshotTerm) at \(c.offset) from \(peer?.description ?? "?") not expected, dropped")
             return
@@ -180,10 +188,10 @@ final class SnapshotShipping: @unchecked Sendable {
         guard r.isComplete else { return }
         receiver = nil
         finishing = r.metadata
-        let persistence = driver.persistence
+        let persistence = self.persistence
         let handOff = ReceiverHandOff(receiver: r)  // the loop no longer touches it
         let meta = r.metadata, size = r.receivedBytes
-        driver.ioPool.runIfActive(eventLoop: transport.loop) { try persistence.finishReceive(handOff.receiver) }.whenComplete { [self] result in
+        ioPool.runIfActive(eventLoop: loop) { try persistence.finishReceive(handOff.receiver) }.whenComplete { [self] result in
             if finishing == meta { finishing = nil }
             switch result {
             case .success(let stored):
@@ -192,7 +200,7 @@ final class SnapshotShipping: @unchecked Sendable {
                 installed.append(stored)
                 if let m = held, case .installSnapshot(let m2) = m.body, m2 == stored.metadata {
                     held = nil
-                    driver.receive(m)
+                    delegate.peerReceived(m)
                 }
             case .failure(let error):
                 logger.error("received snapshot at index \(meta.index) is invalid, discarded: \(error)")

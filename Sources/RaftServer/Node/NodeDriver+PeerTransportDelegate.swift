@@ -1,0 +1,20 @@
+import NIOCore
+import PeerWire
+import RESP
+import RaftCore
+
+extension NodeDriver: PeerTransportDelegate {
+    func peerReceived(_ message: Message) { receive(message) }
+
+    /// The leader decides a relayed request's kind again from its own table (the follower's
+    /// `kind` names what it relayed, for captures and logs; a node never trusts it for routing).
+    func peerForwarded(_ request: ForwardRequest, from peer: NodeID?) -> EventLoopFuture<RESPValue> {
+        submit(request.args, forwardedFrom: peer)
+    }
+
+    func peerAnswered(_ response: ForwardResponse) { forwardAnswered(id: response.requestID, reply: response.reply) }
+
+    func peerUnreachable(_ peer: NodeID) { reportUnreachable(peer) }
+
+    var commitIndex: LogIndex { raft.commitIndex }
+}
