@@ -40,17 +40,32 @@ private func specializedSearches<M: Model>(history: History, model: M) -> [any S
 }
 
 private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
-    var byKey: [String: [Operation]] = [:]
-    var order: [String] = []
-    for op in history.operations where !model.isIrrelevant(op) {
+    let ops = history.operations
+    // One key (a register log, a single-object history): no grouping at all. On a small history
+    // the grouping cost more than the search.
+    if let first = ops.first {
+        let key = model.partitionKey(of: first)
+        if ops.allSatisfy({ model.partitionKey(of: $0) == key }) {
+            return [PartitionSearch(key: key, operations: ops.filter { !model.isIrrelevant($0) }, model: model)]
+        }
+    }
+    var groupOf: [String: Int] = [:]
+    var keys: [String] = []
+    var groups: [[Operation]] = []
+    for op in ops where !model.isIrrelevant(op) {
         let key = model.partitionKey(of: op)
-        if byKey[key] == nil { order.append(key) }
-        byKey[key, default: []].append(op)
+        if let g = groupOf[key] {
+            groups[g].append(op)
+        } else {
+            groupOf[key] = groups.count
+            keys.append(key)
+            groups.append([op])
+        }
     }
     // Largest partitions first: they are the likeliest to need the most time, and the round robin
     // still lets a small illegal partition finish early.
-    order.sort { (byKey[$0]!.count, $1) > (byKey[$1]!.count, $0) }
-    return order.map { PartitionSearch(key: $0, operations: byKey[$0]!, model: model) }
+    let order = groups.indices.sorted { (groups[$0].count, keys[$1]) > (groups[$1].count, keys[$0]) }
+    return order.map { PartitionSearch(key: keys[$0], operations: groups[$0], model: model) }
 }
 
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
@@ -67,6 +82,10 @@ private final class Scheduler: @unchecked Sendable {
     /// illegal ones) finish before long ones hog the workers, then doubling to `sliceSteps`.
     private var slices: [Int]
     private var totalMemory = 0
+    /// Partitions not yet started, in order.
+    private var waiting: [Int]
+    private var nextWaiting = 0
+    static let maxOpen = 64
     private var illegal: Int?
     private var unknownReason: String?
 
@@ -74,7 +93,11 @@ private final class Scheduler: @unchecked Sendable {
         self.searches = searches
         self.options = options
         self.start = start
-        queue = Array(searches.indices)
+        // At most `maxOpen` partitions in progress at once; the rest wait their turn in order.
+        // Round robin among thousands of keys would hold every one's memo at the same time.
+        let open = min(searches.count, Self.maxOpen)
+        queue = Array(0..<open)
+        waiting = Array(open..<searches.count)
         memory = Array(repeating: 0, count: searches.count)
         slices = Array(repeating: min(256, options.sliceSteps), count: searches.count)
     }
@@ -120,7 +143,10 @@ private final class Scheduler: @unchecked Sendable {
         case .illegal:
             if illegal == nil { illegal = i }
         case .linearizable:
-            break
+            if nextWaiting < waiting.count {
+                queue.append(waiting[nextWaiting])
+                nextWaiting += 1
+            }
         case .running:
             if totalMemory > options.memoryLimitBytes {
                 if unknownReason == nil {

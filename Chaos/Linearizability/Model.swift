@@ -23,6 +23,19 @@ public protocol Model: Sendable {
     /// Why `op` cannot be checked with this model (unknown function, malformed argument), or nil.
     func validate(_ op: Operation) -> String?
     func describe(_ state: State) -> String
+
+    /// What `step` needs of an operation, prepared once before the search (optional: by default
+    /// the operation itself). A model whose steps read a few fields can hand the search a small
+    /// value, which the loop then passes without copying a whole `Operation`.
+    associatedtype Prepared = Operation
+    func prepare(_ op: Operation) -> Prepared
+    /// `step` on a prepared operation; must agree with `step(_:_:)`.
+    func step(_ state: State, prepared: Prepared) -> State?
+}
+
+extension Model where Prepared == Operation {
+    public func prepare(_ op: Operation) -> Operation { op }
+    public func step(_ state: State, prepared op: Operation) -> State? { step(state, op) }
 }
 
 extension Model {

@@ -124,8 +124,8 @@ import Linearizability
     }
 
     @Test func aMegabyteReadsQuickly() throws {
-        // About 1 MB of Jepsen 0.3 events; the budget is generous for debug builds and a busy
-        // machine (release reads it in well under 50 ms: see docs/BENCHMARKS.md).
+        // About 1 MB of Jepsen 0.3 events. The budgets only catch a reader gone quadratic; the
+        // release figure (well under 50 ms on a quiet machine) is in docs/BENCHMARKS.md.
         var text = ""
         var t = 0
         while text.utf8.count < 1_000_000 {
@@ -138,6 +138,11 @@ import Linearizability
         var h: History?
         let elapsed = try clock.measure { h = try parse(text) }
         #expect(h?.operations.count == t)
-        #expect(elapsed < .seconds(5), "1 MB took \(elapsed)")
+        #if DEBUG
+        let budget = Duration.seconds(60)  // unoptimized code on a shared machine
+        #else
+        let budget = Duration.seconds(1)
+        #endif
+        #expect(elapsed < budget, "1 MB took \(elapsed)")
     }
 }

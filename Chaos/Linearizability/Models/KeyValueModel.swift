@@ -75,6 +75,43 @@ public struct KeyValueModel: Model {
         }
     }
 
+    /// A kv operation as the search needs it: the expected value of a get, the text of a put or append.
+    public enum Prepared: Sendable {
+        case get(expected: Text?)
+        case put(Text)
+        case append(String)
+        case invalid
+    }
+
+    public func prepare(_ op: Operation) -> Prepared {
+        switch op.function {
+        case "get":
+            if op.outcome == .indeterminate { return .get(expected: nil) }
+            switch op.output {
+            case .string(let s): return .get(expected: Text(s))
+            case .null: return .get(expected: Text(""))
+            default: return .invalid
+            }
+        case "put": return .put(Text(Self.text(op.input)))
+        case "append": return .append(Self.text(op.input))
+        default: return .invalid
+        }
+    }
+
+    @inline(__always)
+    public func step(_ state: Text, prepared: Prepared) -> Text? {
+        switch prepared {
+        case .get(let expected?): return state == expected ? state : nil
+        case .get(nil): return state
+        case .put(let t): return t
+        case .append(let s):
+            var next = state
+            next.append(s)
+            return next
+        case .invalid: return nil
+        }
+    }
+
     public func isIrrelevant(_ op: Operation) -> Bool { op.function == "get" && op.outcome == .indeterminate }
     public func isReadOnly(_ op: Operation) -> Bool { op.function == "get" }
 

@@ -36,9 +36,8 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
     /// The partition's operations; the search names them by index into this array.
     let operations: [Operation]
     private let model: M
-    /// The operations again, in memory this search owns: the model reads them through a pointer,
-    /// so handing one to `step` copies and reference-counts nothing.
-    private let opsBuffer: UnsafeMutableBufferPointer<Operation>
+    /// The operations as the model prepared them for `step` (`Model.prepare`).
+    private let prepared: [M.Prepared]
     private var states: [M.State] = []
     private var ids: [M.State: Int32] = [:]
     private let n: Int
@@ -90,8 +89,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         self.key = key
         self.operations = operations
         self.model = model
-        opsBuffer = UnsafeMutableBufferPointer<Operation>.allocate(capacity: operations.count)
-        _ = opsBuffer.initialize(from: operations)
+        prepared = operations.map(model.prepare)
         states = [model.initialState]
         ids = [model.initialState: 0]
         ids.reserveCapacity(4 * operations.count)
@@ -149,11 +147,6 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         if count == 0 { status = .linearizable }
     }
 
-    deinit {
-        opsBuffer.deinitialize()
-        opsBuffer.deallocate()
-    }
-
     /// Bytes held by the memo, transition cache and entry list, for the memory budget.
     var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + stack.capacity * 16 + 32 * n }
     var memoEntries: Int { status == .running ? memo.count : finalMemoEntries }
@@ -185,7 +178,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         var trans = self.trans; self.trans = TransitionCache(capacity: 1)
         let entryOp = self.entryOp, entryIsCall = self.entryIsCall, match = self.match
         let zobrist = self.zobrist, twinBefore = self.twinBefore, readOnly = self.readOnly
-        let model = self.model, ops = UnsafeBufferPointer(opsBuffer)
+        let model = self.model, prepared = self.prepared
         var states = self.states; self.states = []
         var ids = self.ids; self.ids = [:]
         var bestPrefix = self.bestPrefix, bestBlocked = self.bestBlocked, atBest = self.atBest
@@ -213,7 +206,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
                 }
                 var t = trans.lookup(state, op)
                 if t == TransitionCache.absent {
-                    if let after = model.step(states[Int(state)], ops[Int(op)]) {
+                    if let after = model.step(states[Int(state)], prepared: prepared[Int(op)]) {
                         if readOnly[Int(op)] {
                             t = state  // legal and read-only: the same state, no interning
                         } else if let id = ids[after] {
