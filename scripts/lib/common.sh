@@ -111,6 +111,9 @@ pyload() {
   local sec=$1 grp=$2 role=$3 sys=$4 label=$5 port=$6 op=$7 conc=$8 total=$9 max_s=${10} r cpu
   cpu_mark
   r=$(timeout $((max_s + 30)) python3 "$LIB/resp_load.py" 127.0.0.1 "$port" "$op" "$conc" "$total" "$max_s")
+  if [ -z "$(kv rps "$r")" ]; then   # killed by the timeout, or no RESULT line: say so rather than a blank row
+    row "$sec" "$grp" "$role" "$sys" "$label" FAILED - - - "no result from resp_load.py within $((max_s + 30)) s"; return
+  fi
   cpu=$(cpu_per_op "$(kv ops "$r")")
   row "$sec" "$grp" "$role" "$sys" "$label" "$(kv rps "$r")" "$(kv p50_ms "$r")" "$(kv p99_ms "$r")" "$cpu" \
       "n=$(kv ops "$r") err=$(kv errors "$r") lost=$(kv lost "$r")"
