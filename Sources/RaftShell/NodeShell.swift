@@ -43,6 +43,9 @@ public struct NodeShell: Sendable {
     /// meanwhile goes into the next batch and its single sync).
     public private(set) var persisting: Ready? = nil
     var lastRole: Role? = nil
+    /// How many Readies were finished (applied and advanced): a performer that compares it
+    /// before and after an event knows whether to refresh what it shows.
+    public private(set) var readiesFinished: UInt64 = 0
     public private(set) var stopped = false
 
     public init(core: RaftNode, config: ShellConfig = ShellConfig()) {
@@ -126,6 +129,7 @@ public struct NodeShell: Sendable {
             for rs in rd.readStates { readIndexKnown(rs) }
         }
         core.advance(rd)
+        readiesFinished &+= 1
         let dropped = core.takeDroppedReads()
         if !dropped.isEmpty { readsDropped(dropped, into: &actions) }
         serveAppliedReads(into: &actions)
