@@ -99,7 +99,7 @@ let package = Package(
         ),
 
         // MARK: tests (Swift Testing throughout)
-        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftShell", "RaftSimulation"], path: "Tests/RaftCoreTests"),
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftShell", "RaftSimulation"], path: "Tests/RaftCoreTests", exclude: ["testdata"]),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore", "PeerWire"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RESPTests"),
