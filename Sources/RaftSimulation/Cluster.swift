@@ -34,6 +34,15 @@ struct Disk {
         snapshot = s
     }
 
+    /// Whether `e` is durable here: covered by the snapshot, or in the log at its index with its
+    /// term (entries after the snapshot are contiguous, so this is one lookup).
+    func holds(_ e: Entry) -> Bool {
+        let base = snapshot?.index.rawValue ?? 0
+        if e.index.rawValue <= base { return snapshot != nil }
+        let k = Int(e.index.rawValue - base - 1)
+        return k < entries.count && entries[k].index == e.index && entries[k].term == e.term
+    }
+
     var restored: RaftRestoredState { RaftRestoredState(hardState: hardState, snapshot: snapshot, entries: entries) }
 }
 
@@ -258,10 +267,7 @@ public final class Cluster {
         // The leader counted with the configuration of its log at the time, which may be the
         // one at the entry's index or a later one: a quorum of one of them must hold it.
         let configurations = Cluster.votersSince(&nodes[writer].shell.core, e.index)
-        let holders = Set(nodes.filter { n in
-            if let s = n.disk.snapshot, s.index >= e.index { return true }
-            return n.disk.entries.contains { $0.index == e.index && $0.term == e.term }
-        }.map(\.id))
+        let holders = Set(nodes.filter { $0.disk.holds(e) }.map(\.id))
         let durable = configurations.contains { voters in voters.isEmpty || voters.intersection(holders).count >= voters.count / 2 + 1 }
         guard durable else {
             throw Violation(
