@@ -3,8 +3,10 @@ SWIFT ?= swift
 N ?= 3
 SEEDS ?= 2000
 DURATION ?= 60
+SCENARIO ?= default
+SEED ?=
 
-.PHONY: build test release clean soak bench bench-sim bench-resp bench-checker cluster
+.PHONY: build test release clean soak bench bench-sim bench-resp bench-checker cluster chaos
 
 build:
 	$(SWIFT) build
@@ -33,6 +35,11 @@ bench-resp: release
 
 bench-checker: release
 	.build/release/raft-chaos bench ../shared/corpus/porcupine
+
+# N real nodes behind the relay, DURATION seconds of SCENARIO's faults under client load, then a
+# verdict and runs/latest/report.html: make chaos N=5 [DURATION=60] [SEED=7] [SCENARIO=partitions]
+chaos: release
+	.build/release/raft-chaos run --nodes $(N) --duration $(DURATION) --scenario $(SCENARIO) $(if $(SEED),--seed $(SEED))
 
 # A local N-node cluster on loopback in the foreground; Ctrl-C stops every node.
 cluster: release

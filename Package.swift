@@ -82,17 +82,27 @@ let package = Package(
         .target(
             name: "Chaos",
             dependencies: [
-                "Linearizability", "PeerWire", "RESP",
+                "Linearizability", "PeerWire", "RaftCore", "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Chaos/Chaos",
             exclude: ["README.md"]
         ),
+        // libpcap (Debian's libpcap-dev), for live capture; no pkgConfig: Debian's .pc drags in dbus flags.
+        .systemLibrary(name: "CPcap", path: "Chaos/CPcap", providers: [.apt(["libpcap-dev"])]),
+        // Capture and decoding of the peer traffic: pcap files, TCP reassembly, PeerWire frames,
+        // relay pairing, timeline and safety audit. Independent of the orchestrator.
+        .target(
+            name: "Capture",
+            dependencies: ["CPcap", "PeerWire", "RaftCore", "KeyValueStore"],
+            path: "Chaos/Capture",
+            exclude: ["wireshark"]
+        ),
         .executableTarget(
             name: "raft-chaos",
             dependencies: [
-                "Chaos", "Linearizability",
+                "Chaos", "Linearizability", "Capture", "PeerWire", "RaftCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Chaos/raft-chaos"
@@ -129,6 +139,13 @@ let package = Package(
         .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RaftServerTests", exclude: ["python"]),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP", "RaftCore"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
+        // Capture decoding speed (not a test): swift run -c release capture-bench --frames 1000000
+        .executableTarget(
+            name: "capture-bench",
+            dependencies: ["Capture", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/CaptureBenchmark"
+        ),
+        .testTarget(name: "CaptureTests", dependencies: ["Capture", "PeerWire", "RaftCore", "KeyValueStore"], path: "Tests/CaptureTests"),
         .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore"], path: "Tests/ChaosTests"),
     ],
     swiftLanguageModes: [.v6]

@@ -35,6 +35,8 @@ extension Model {
 /// The models built in, by their command-line names.
 public enum Models {
     public static let names = ["register", "cas-register", "kv", "map", "node-workloads"]
+    /// Transactional checks (not linearizability models): `ListAppend`.
+    public static let transactionalNames = [ListAppend.modelName]
 
     /// The model called `name`, or nil.
     public static func named(_ name: String) -> (any Model)? {
@@ -52,6 +54,7 @@ public enum Models {
     public static func guess(for history: History) -> String {
         var functions = Set<String>()
         for op in history.operations { functions.insert(op.function) }
+        if functions.contains("txn") { return ListAppend.modelName }
         if !functions.isDisjoint(with: ["put", "append"]) { return "kv" }
         if !functions.isDisjoint(with: ["set", "del"]) { return "map" }
         if functions.contains("get") { return "kv" }

@@ -73,6 +73,9 @@ public struct History: Sendable {
     public var suggestedModel: String?
     /// The format the history was read from.
     public var format: HistoryFormat?
+    /// Calls that definitely did not take effect (`fail`), kept apart: linearizability ignores
+    /// them, a transactional check needs them to recognise a read of an aborted write (G1a).
+    public var aborted: [Operation] = []
 
     public init(operations: [Operation], suggestedModel: String? = nil, format: HistoryFormat? = nil) {
         self.operations = operations

@@ -12,8 +12,17 @@ struct BenchCommand: ParsableCommand {
         abstract: "Time the checker on a corpus with known verdicts (a directory with MANIFEST.tsv)."
     )
 
-    @Argument(help: "Corpus directory containing MANIFEST.tsv.")
-    var directory: String
+    @Argument(help: "Corpus directory containing MANIFEST.tsv (not needed with --long).")
+    var directory: String?
+
+    @Option(help: "Instead of a corpus: check a made-up linearizable register history of this many operations (see --keys) and report time and peak memory.")
+    var long: Int?
+
+    @Option(help: "Keys of the --long history.")
+    var keys: Int = 1000
+
+    @Option(name: .customLong("memory-limit"), help: "The search's memory budget in MiB (it ends as unknown beyond).")
+    var memoryLimitMiB: Int = 2048
 
     @Option(help: "Check each file this many times and report the median.")
     var repeats: Int = 1
@@ -34,18 +43,28 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        if directory == nil && long == nil { throw ValidationError("give a corpus directory or --long OPERATIONS") }
+        if let long, long < 1 { throw ValidationError("--long must be at least 1") }
+        if keys < 1 { throw ValidationError("--keys must be at least 1") }
+        if memoryLimitMiB < 1 { throw ValidationError("--memory-limit must be positive") }
     }
 
     func run() throws {
+        if let long {
+            try runLong(operations: long)
+            return
+        }
         let entries = try readManifest()
-        let options = CheckOptions(timeout: timeout, workers: workers)
+        let options = CheckOptions(timeout: timeout, memoryLimitBytes: memoryLimitMiB << 20, workers: workers)
+        var totalParse = 0.0
         var disagreements: [String] = []
         var totalCheck = 0.0, totalCPU = 0.0, totalPorcupine = 0.0, slower: [String] = []
         let wallStart = DispatchTime.now()
-        print("file                 ops  check-ms    cpu-ms  porcupine-ms  ratio  verdict            expected      agree")
+        print("file                 ops  parse-ms  check-ms    cpu-ms  porcupine-ms  ratio  verdict            expected      agree")
         for entry in entries {
-            let path = (directory as NSString).appendingPathComponent(entry.file)
+            let path = (directory! as NSString).appendingPathComponent(entry.file)
             let history: History
+            let parseStart = DispatchTime.now()
             do {
                 history = try HistoryReader.read(path: path, format: entry.format)
             } catch {
@@ -58,6 +77,8 @@ struct BenchCommand: ParsableCommand {
                 disagreements.append(entry.file)
                 continue
             }
+            let parseSeconds = Double(DispatchTime.now().uptimeNanoseconds - parseStart.uptimeNanoseconds) / 1e9
+            totalParse += parseSeconds
             var times: [Double] = [], cpuTimes: [Double] = []
             var verdict = Verdict.unknown("not run")
             for _ in 0..<repeats {
@@ -84,14 +105,14 @@ struct BenchCommand: ParsableCommand {
             }
             print(
                 pad(entry.file, 18) + pad(String(history.operations.count), 7, right: true)
-                    + pad(format3(median * 1000), 10, right: true) + pad(format3(cpu * 1000), 10, right: true)
+                    + pad(format3(parseSeconds * 1000), 10, right: true) + pad(format3(median * 1000), 10, right: true) + pad(format3(cpu * 1000), 10, right: true)
                     + pad(entry.porcupineSeconds.map { format3($0 * 1000) } ?? "-", 14, right: true)
                     + pad(ratio, 7, right: true) + "  " + pad(verdict.description, 19)
                     + pad(entry.expectLinearizable ? "linearizable" : "not", 14) + (agrees ? "yes" : "NO"))
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart.uptimeNanoseconds) / 1e9
         print("files: \(entries.count), agree: \(entries.count - disagreements.count), disagree: \(disagreements.count)")
-        print("check time total: \(format3(totalCheck)) s wall, \(format3(totalCPU)) s CPU (all threads; median of \(repeats) per file); whole run with parsing: \(format3(wall)) s")
+        print("check time total: \(format3(totalCheck)) s wall, \(format3(totalCPU)) s CPU (all threads; median of \(repeats) per file); parsing: \(format3(totalParse)) s; whole run: \(format3(wall)) s")
         print("load average at the end: \(loadAverage()) (wall times on a busy machine are inflated; CPU time is not)")
         if totalPorcupine > 0 {
             print("porcupine total (MANIFEST): \(format3(totalPorcupine)) s; ratio \(format3(totalCheck / totalPorcupine))")
@@ -103,8 +124,32 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// A made-up long history: generation, check time and the process's peak memory.
+    private func runLong(operations: Int) throws {
+        let t0 = DispatchTime.now()
+        let history = SyntheticHistory.registers(operations: operations, keys: keys, spread: Int64(3 * keys))
+        let generated = seconds(since: t0)
+        let options = CheckOptions(timeout: timeout, memoryLimitBytes: memoryLimitMiB << 20, workers: workers)
+        let c0 = processCPUSeconds()
+        let t1 = DispatchTime.now()
+        let result = check(history: history, model: RegisterModel(), options: options)
+        let wall = seconds(since: t1)
+        let cpu = processCPUSeconds() - c0
+        let memo = result.partitions.reduce(0) { $0 + $1.memoEntries }
+        print("long history: \(operations) operations over \(keys) keys, generated in \(format3(generated)) s")
+        print("verdict: \(result.verdict); check \(format3(wall)) s wall, \(format3(cpu)) s CPU; memo entries \(memo); search budget \(memoryLimitMiB) MiB; peak RSS \(peakResidentMiB()) MiB")
+        if case .notLinearizable = result.verdict {
+            print("DISAGREEMENT: the made-up history is linearizable")
+            throw ExitCode(1)
+        }
+    }
+
+    private func seconds(since t: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9
+    }
+
     private func readManifest() throws -> [Entry] {
-        let path = (directory as NSString).appendingPathComponent("MANIFEST.tsv")
+        let path = (directory! as NSString).appendingPathComponent("MANIFEST.tsv")
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationError("no MANIFEST.tsv in \(directory)")
         }
@@ -145,6 +190,13 @@ func processCPUSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// The process's peak resident memory so far, in MiB.
+func peakResidentMiB() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss) / 1024
 }
 
 func loadAverage() -> String {

@@ -1,15 +1,17 @@
 import ArgumentParser
+import Chaos
 import Foundation
 import Linearizability
 
-/// `raft-chaos check FILE...`: one verdict line per file, an explanation under each violation,
+/// `raft-chaos check FILE|RUN-DIR...`: one verdict line per file (a run directory stands for its
+/// history.jsonl), an explanation under each violation,
 /// and a summary. Exit 0 all linearizable, 1 some not linearizable, 2 some unknown (a budget ran
 /// out) and none proven not linearizable, 3 some file unreadable (which outranks the rest).
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check histories for linearizability.",
-        discussion: "Exit status: 0 linearizable, 1 not linearizable, 2 unknown, 3 unreadable input."
+        abstract: "Check histories for linearizability (or, for list-append transactions, serializability).",
+        discussion: "Exit status: 0 linearizable (serializable), 1 not, 2 unknown, 3 unreadable input."
     )
 
     @OptionGroup var history: HistoryOptions
@@ -20,7 +22,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print per-partition figures.")
     var verbose = false
 
-    @Argument(help: "History files.")
+    @Argument(help: "History files, or run directories (their history.jsonl is checked).")
     var files: [String]
 
     func validate() throws {
@@ -31,9 +33,33 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         var counts = (ok: 0, bad: 0, unknown: 0, unreadable: 0)
         var htmlWritten = 0
-        for file in files {
-            let outcome = checkFile(
-                file, format: history.parsedFormat, modelName: history.modelName(for:), options: history.checkOptions)
+        for file in files.map(Self.historyPath) {
+            let h: History
+            switch readHistoryFile(file, format: history.parsedFormat) {
+            case .failure(let error):
+                counts.unreadable += 1
+                print("\(file): unreadable: \(error)")
+                continue
+            case .success(let read): h = read
+            }
+            let modelName = history.modelName(for: h)
+            if Models.transactionalNames.contains(modelName) {
+                switch checkTransactions(h) {
+                case .failure(let error):
+                    counts.unreadable += 1
+                    print("\(file): unreadable: \(error)")
+                case .success(let result):
+                    let kinds = result.kinds.map(\.rawValue).joined(separator: ", ")
+                    let edges = DependencyKind.allCases.map { "\(result.dependencyCounts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
+                    print("\(file): \(result.isSerializable ? "serializable" : "not serializable: " + kinds) (\(modelName), \(result.transactionCount) transactions, \(result.abortedCount) aborted, dependencies \(edges), \(formatSeconds(result.elapsedSeconds)))")
+                    if result.isSerializable { counts.ok += 1 } else {
+                        counts.bad += 1
+                        print(result.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+                    }
+                }
+                continue
+            }
+            let outcome = checkHistory(h, modelName: modelName, options: history.checkOptions)
             switch outcome {
             case .failure(let error):
                 counts.unreadable += 1
@@ -72,6 +98,13 @@ struct CheckCommand: ParsableCommand {
         if counts.unreadable > 0 { throw ExitCode(3) }
         if counts.bad > 0 { throw ExitCode(1) }
         if counts.unknown > 0 { throw ExitCode(2) }
+    }
+
+    /// A run directory's history file; any other path as given.
+    static func historyPath(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return path }
+        return RunLayout(root: URL(fileURLWithPath: path)).history.path
     }
 
     private func htmlPath(_ base: String, for file: String) -> String {

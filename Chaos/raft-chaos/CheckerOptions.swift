@@ -6,7 +6,7 @@ struct HistoryOptions: ParsableArguments {
     @Option(help: "Input format: auto, jsonl, edn, porcupine-etcd (porcupine-kv is read as edn).")
     var format: String = "auto"
 
-    @Option(help: "Model where the file cannot say: \(Models.names.joined(separator: ", ")).")
+    @Option(help: "Model where the file cannot say: \((Models.names + Models.transactionalNames).joined(separator: ", ")).")
     var model: String?
 
     @Option(help: "Give up with 'unknown' after this many seconds per file.")
@@ -22,8 +22,8 @@ struct HistoryOptions: ParsableArguments {
         if format != "auto" && parsedFormat == nil {
             throw ValidationError("unknown format \(format); use auto, jsonl, edn or porcupine-etcd")
         }
-        if let model, Models.named(model) == nil {
-            throw ValidationError("unknown model \(model); use one of \(Models.names.joined(separator: ", "))")
+        if let model, Models.named(model) == nil, !Models.transactionalNames.contains(model) {
+            throw ValidationError("unknown model \(model); use one of \((Models.names + Models.transactionalNames).joined(separator: ", "))")
         }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
         if memoryLimitMiB <= 0 { throw ValidationError("--memory-limit must be positive") }
@@ -43,19 +43,46 @@ struct HistoryOptions: ParsableArguments {
     }
 }
 
-/// Reads, validates and checks one file; the error is the reason it is unreadable.
-func checkFile(
-    _ path: String, format: HistoryFormat?, modelName: (History) -> String, options: CheckOptions
-) -> Result<(History, String, CheckResult), HistoryReadError> {
-    let history: History
+/// Reads a history file; the error is the reason it is unreadable.
+func readHistoryFile(_ path: String, format: HistoryFormat?) -> Result<History, HistoryReadError> {
     do {
-        history = try HistoryReader.read(path: path, format: format)
+        return .success(try HistoryReader.read(path: path, format: format))
     } catch let e as HistoryReadError {
         return .failure(e)
     } catch {
         return .failure(HistoryReadError(line: nil, "\(error)"))
     }
-    let name = modelName(history)
+}
+
+/// Validates and checks a transactional history (`--model list-append`, or `f: txn` operations).
+func checkTransactions(_ history: History) -> Result<TransactionCheckResult, HistoryReadError> {
+    let problems = ListAppend.validate(history: history)
+    if let first = problems.first {
+        return .failure(HistoryReadError(line: nil, first + (problems.count > 1 ? " (and \(problems.count - 1) more)" : "")))
+    }
+    do {
+        return .success(try ListAppend.check(history: history))
+    } catch {
+        return .failure(HistoryReadError(line: nil, error.description))
+    }
+}
+
+/// Reads, validates and checks one file; the error is the reason it is unreadable.
+func checkFile(
+    _ path: String, format: HistoryFormat?, modelName: (History) -> String, options: CheckOptions
+) -> Result<(History, String, CheckResult), HistoryReadError> {
+    let history: History
+    switch readHistoryFile(path, format: format) {
+    case .success(let h): history = h
+    case .failure(let e): return .failure(e)
+    }
+    return checkHistory(history, modelName: modelName(history), options: options)
+}
+
+/// Validates and checks a history read already against a linearizability model.
+func checkHistory(
+    _ history: History, modelName name: String, options: CheckOptions
+) -> Result<(History, String, CheckResult), HistoryReadError> {
     guard let model = Models.named(name) else { return .failure(HistoryReadError(line: nil, "unknown model \(name)")) }
     let problems = validate(history: history, model: model)
     if let first = problems.first {

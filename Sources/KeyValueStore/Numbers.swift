@@ -42,6 +42,8 @@ enum Numbers {
         guard !b.isEmpty, b.count <= 5120 else { return nil }
         let first = b[0], last = b[b.count - 1]
         if first == 32 || first == 9 || last == 32 || last == 9 || first == 10 { return nil }
+        // Swift's parser stops at a NUL byte and would read "1\02" as 1: Redis refuses it.
+        if b.contains(0) { return nil }
         guard let s = String(validating: b, as: UTF8.self), let d = Double(s), !d.isNaN else { return nil }
         return d
     }

@@ -5,6 +5,8 @@ public enum StoredValue: Equatable, Sendable {
     case hash([ByteKey: [UInt8]])
     /// Element 0 is the head (LPUSH side).
     case list(ByteList)
+    case set(Set<ByteKey>)
+    case zset(SortedSet)
 
     /// The name TYPE replies with.
     public var typeName: String {
@@ -12,6 +14,8 @@ public enum StoredValue: Equatable, Sendable {
         case .string: "string"
         case .hash: "hash"
         case .list: "list"
+        case .set: "set"
+        case .zset: "zset"
         }
     }
 }

@@ -21,6 +21,7 @@ import Testing
         "ERR this node is not a member of the cluster (removed or not yet joined)",
         "ERR this node is not a member of the cluster (removed)",
         "ERR this node was removed from the cluster: send commands to a member (RAFT.STATUS on any member lists them)",
+        "ERR this node is not in a cluster yet (it is joining too): start the first node without -e, or give every founder the same -e list including itself",
         "ERR wrong number of arguments for 'set' command",
         "ERR unknown command 'sett'",
         "ERR syntax error",

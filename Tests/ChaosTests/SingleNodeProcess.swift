@@ -64,6 +64,8 @@ final class SingleNodeProcess: @unchecked Sendable {
         // --in-memory: raft-node is durable by default (./raft-node-<id>); these tests want a fresh node.
         process.arguments = ["-a", "127.0.0.1:\(port)", "--tick-ms", "50", "--fsync", "never", "--in-memory", "--log-file", logPath] + extraArguments
         process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {

@@ -35,7 +35,9 @@ import Testing
         }
         let sets = await driver.finalSetRead()
         #expect(sets.isValid, "\(sets.summary)")
-        #expect(sets.acknowledged > 0 && sets.elementsRead["n1"] == sets.acknowledged)
+        // Adds that timed out (info) may or may not be there; acknowledged ones must all be.
+        let read = sets.elementsRead["n1"] ?? 0
+        #expect(sets.acknowledged > 0 && read >= sets.acknowledged && read <= sets.attempted, "\(sets.summary), read \(read)")
     }
 
     @Test func finalSetReadFindsAPlantedLostWrite() async throws {

@@ -142,7 +142,7 @@ struct Workload {
         var reader = SnapshotReader()
         let lines = try reader.feed(h.store.snapshotBytes()).map(\.jsonLine)
         #expect(lines == [
-            "{\"snapshot\":\"kv\",\"version\":2,\"clock_ms\":1700000000000,\"keys\":5}",
+            "{\"snapshot\":\"kv\",\"version\":3,\"clock_ms\":1700000000000,\"keys\":5}",
             "{\"key\":\"bin\",\"type\":\"string\",\"value\":\"\\u00ffA\",\"expires_at_ms\":null}",
             "{\"key\":\"h\",\"type\":\"hash\",\"value\":{\"f\":\"1\"},\"expires_at_ms\":null}",
             "{\"key\":\"l\",\"type\":\"list\",\"value\":[\"x\",\"y\"],\"expires_at_ms\":null}",

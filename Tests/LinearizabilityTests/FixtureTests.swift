@@ -13,6 +13,16 @@ import Linearizability
             let file = try #require(row["file"])
             let history = try HistoryReader.read(path: dir.appendingPathComponent(file).path)
             let name = row["model"].flatMap { $0.isEmpty ? nil : $0 } ?? history.suggestedModel ?? Models.guess(for: history)
+            if name == ListAppend.modelName {
+                // Transactions: expected is serializable or not, anomaly the kind that must be found.
+                #expect(ListAppend.validate(history: history).isEmpty, "\(file) has transactions the check cannot read")
+                let result = try ListAppend.check(history: history)
+                #expect(result.isSerializable == (row["expected"] == "serializable"), "\(file): \(result.kinds)")
+                if let anomaly = row["anomaly"], !anomaly.isEmpty {
+                    #expect(result.kinds.map(\.rawValue).contains(anomaly), "\(file): \(result.kinds)")
+                }
+                continue
+            }
             let model = try #require(Models.named(name), "\(file): unknown model \(name)")
             #expect(validate(history: history, model: model).isEmpty, "\(file) has operations the model cannot read")
             let result = check(history: history, model: model, options: CheckOptions(timeout: 30))

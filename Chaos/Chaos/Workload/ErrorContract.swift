@@ -39,6 +39,7 @@ public enum ErrorContract {
              reason: "the leader ran the forwarded write; its answer was lost"),
         Rule(prefix: "ERR this node is not a member", mayHaveTakenEffect: false, reason: "a non-member refuses data commands"),
         Rule(prefix: "ERR this node was removed", mayHaveTakenEffect: false, reason: "a removed node refuses data commands"),
+        Rule(prefix: "ERR this node is not in a cluster yet", mayHaveTakenEffect: false, reason: "a node still joining refuses before relaying"),
         Rule(prefix: "ERR wrong number of arguments", mayHaveTakenEffect: false, reason: "arity is checked before proposing"),
         Rule(prefix: "ERR unknown command", mayHaveTakenEffect: false, reason: "not a command"),
         Rule(prefix: "ERR syntax error", mayHaveTakenEffect: false, reason: "checked before proposing"),

@@ -17,12 +17,22 @@ struct HistoryEvent {
 /// Why a history could not be read.
 public struct HistoryReadError: Error, CustomStringConvertible, Sendable {
     public var line: Int?
+    /// The column (from 1) where the format knows it (EDN).
+    public var column: Int?
     public var message: String
     public init(line: Int?, _ message: String) {
         self.line = line
         self.message = message
     }
-    public var description: String { line.map { "line \($0): \(message)" } ?? message }
+    public init(line: Int, column: Int, _ message: String) {
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+    public var description: String {
+        guard let line else { return message }
+        return column.map { "line \(line), column \($0): \(message)" } ?? "line \(line): \(message)"
+    }
 }
 
 /// Pairs calls with completions into operations.
@@ -40,6 +50,13 @@ struct OperationAssembler {
     }
 
     func assemble(_ events: [HistoryEvent]) throws -> [Operation] {
+        try assembleKeepingAborted(events).operations
+    }
+
+    /// The operations, and apart from them the calls that completed with `fail` (they did not take
+    /// effect; a transactional check still needs them to recognise a read of an aborted write).
+    func assembleKeepingAborted(_ events: [HistoryEvent]) throws -> (operations: [Operation], aborted: [Operation]) {
+        var aborted: [Operation] = []
         let clocked = events.allSatisfy { $0.time != nil }
         var open: [Slot: (event: HistoryEvent, time: Int64)] = [:]
         var ops: [(call: Int64, seq: Int, op: Operation)] = []
@@ -74,7 +91,10 @@ struct OperationAssembler {
                 case .ok:
                     break
                 case .fail:
-                    guard failedCASObserves && call.function == "cas" else { continue }
+                    guard failedCASObserves && call.function == "cas" else {
+                        aborted.append(op)
+                        continue
+                    }
                     op.output = .bool(false)
                 default:
                     op.outcome = .indeterminate
@@ -90,10 +110,13 @@ struct OperationAssembler {
                 input: call.value, outcome: .indeterminate, callTime: callTime, returnTime: nil, error: call.error)))
         }
         ops.sort { ($0.call, $0.seq) < ($1.call, $1.seq) }
-        return ops.enumerated().map { i, entry in
+        let numbered = ops.enumerated().map { i, entry in
             var op = entry.op
             op.id = i
             return op
         }
+        // Aborted calls are numbered after the operations, so every id in a report is distinct.
+        for k in aborted.indices { aborted[k].id = numbered.count + k }
+        return (numbered, aborted)
     }
 }

@@ -8,6 +8,8 @@ public struct CASRegisterModel: Model {
     public var name: String { "cas-register" }
     public var initialState: Value { .null }
 
+    // Inlined into the specialized search loop: the operation is then read in place, not copied.
+    @inline(__always)
     public func step(_ state: Value, _ op: Operation) -> Value? {
         switch op.function {
         case "write": return op.input

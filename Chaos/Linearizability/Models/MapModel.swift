@@ -6,6 +6,8 @@ public struct MapModel: Model {
     public var name: String { "map" }
     public var initialState: Value { .null }
 
+    // Inlined into the specialized search loop: the operation is then read in place, not copied.
+    @inline(__always)
     public func step(_ state: Value, _ op: Operation) -> Value? {
         switch op.function {
         case "set": return op.input

@@ -4,6 +4,8 @@ public struct RegisterModel: Model {
     public var name: String { "register" }
     public var initialState: Value { .null }
 
+    // Inlined into the specialized search loop: the operation is then read in place, not copied.
+    @inline(__always)
     public func step(_ state: Value, _ op: Operation) -> Value? {
         switch op.function {
         case "write": return op.input

@@ -36,6 +36,9 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
     /// The partition's operations; the search names them by index into this array.
     let operations: [Operation]
     private let model: M
+    /// The operations again, in memory this search owns: the model reads them through a pointer,
+    /// so handing one to `step` copies and reference-counts nothing.
+    private let opsBuffer: UnsafeMutableBufferPointer<Operation>
     private var states: [M.State] = []
     private var ids: [M.State: Int32] = [:]
     private let n: Int
@@ -87,8 +90,11 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         self.key = key
         self.operations = operations
         self.model = model
+        opsBuffer = UnsafeMutableBufferPointer<Operation>.allocate(capacity: operations.count)
+        _ = opsBuffer.initialize(from: operations)
         states = [model.initialState]
         ids = [model.initialState: 0]
+        ids.reserveCapacity(4 * operations.count)
         n = operations.count
 
         // Calls before returns at equal times: operations that touch at an instant overlap, the
@@ -138,13 +144,22 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         }
         self.twinBefore = twinBefore
         readOnly = operations.map { $0.outcome == .ok && model.isReadOnly($0) }
+        // Sized for a few states per operation, so that small partitions never grow the cache.
+        trans = TransitionCache(capacity: min(1 << 16, 8 * max(1, count)))
         if count == 0 { status = .linearizable }
+    }
+
+    deinit {
+        opsBuffer.deinitialize()
+        opsBuffer.deallocate()
     }
 
     /// Bytes held by the memo, transition cache and entry list, for the memory budget.
     var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + stack.capacity * 16 + 32 * n }
-    var memoEntries: Int { memo.count }
-    var stateCount: Int { states.count }
+    var memoEntries: Int { status == .running ? memo.count : finalMemoEntries }
+    var stateCount: Int { status == .running ? states.count : finalStateCount }
+    private var finalMemoEntries = 0
+    private var finalStateCount = 1
 
     /// The model state after the best prefix (replayed through the model).
     var stateAfterBestPrefix: String {
@@ -170,7 +185,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         var trans = self.trans; self.trans = TransitionCache(capacity: 1)
         let entryOp = self.entryOp, entryIsCall = self.entryIsCall, match = self.match
         let zobrist = self.zobrist, twinBefore = self.twinBefore, readOnly = self.readOnly
-        let model = self.model, operations = self.operations
+        let model = self.model, ops = UnsafeBufferPointer(opsBuffer)
         var states = self.states; self.states = []
         var ids = self.ids; self.ids = [:]
         var bestPrefix = self.bestPrefix, bestBlocked = self.bestBlocked, atBest = self.atBest
@@ -181,22 +196,6 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         var done = 0
         var result = SearchStatus.running
 
-        @inline(__always) func lift(_ e: Int32) {
-            let m = Int(match[Int(e)])
-            let ei = Int(e)
-            next[Int(prev[ei])] = next[ei]
-            if next[ei] >= 0 { prev[Int(next[ei])] = prev[ei] }
-            next[Int(prev[m])] = next[m]
-            if next[m] >= 0 { prev[Int(next[m])] = prev[m] }
-        }
-        @inline(__always) func unlift(_ e: Int32) {
-            let m = Int(match[Int(e)])
-            let ei = Int(e)
-            next[Int(prev[m])] = Int32(m)
-            if next[m] >= 0 { prev[Int(next[m])] = Int32(m) }
-            next[Int(prev[ei])] = e
-            if next[ei] >= 0 { prev[Int(next[ei])] = e }
-        }
 
         search: while done < budget {
             done += 1
@@ -214,7 +213,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
                 }
                 var t = trans.lookup(state, op)
                 if t == TransitionCache.absent {
-                    if let after = model.step(states[Int(state)], operations[Int(op)]) {
+                    if let after = model.step(states[Int(state)], ops[Int(op)]) {
                         if readOnly[Int(op)] {
                             t = state  // legal and read-only: the same state, no interning
                         } else if let id = ids[after] {
@@ -241,7 +240,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
                     stack.append(Frame(entry: e, state: state, hash: hash))
                     state = t
                     hash = h
-                    lift(e)
+                    Self.lift(e, &next, &prev, match)
                     if stack.count > bestPrefix.count {
                         bestPrefix = stack.map { entryOp[Int($0.entry)] }
                         bestBlocked = -1
@@ -274,12 +273,23 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
                 bits[Int(fop) >> 6] &= ~(UInt64(1) << UInt64(fop & 63))
                 state = f.state
                 hash = f.hash
-                unlift(f.entry)
+                Self.unlift(f.entry, &next, &prev, match)
                 e = next[Int(f.entry)]
                 if !readOnly[Int(fop)] { break }
             }
         }
 
+        if result != .running {
+            // Decided: the memo, cache and interned states are no longer needed. Free them, so
+            // that a history of many partitions holds only the undecided ones' memory.
+            finalMemoEntries = memo.count
+            finalStateCount = states.count
+            memo = MemoTable(words: 1, initialCapacity: 16)
+            trans = TransitionCache(capacity: 1)
+            states = []
+            ids = [:]
+            stack = []
+        }
         self.states = states
         self.ids = ids
         self.bestPrefix = bestPrefix
@@ -297,6 +307,29 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         steps += done
         status = result
         return result
+    }
+}
+
+extension PartitionSearch {
+    /// Takes a call entry and its return out of the list (static, on inout arrays: no closure
+    /// captures, so no dynamic exclusivity checks in the loop).
+    @inline(__always) static func lift(_ e: Int32, _ next: inout [Int32], _ prev: inout [Int32], _ match: [Int32]) {
+        let m = Int(match[Int(e)])
+        let ei = Int(e)
+        next[Int(prev[ei])] = next[ei]
+        if next[ei] >= 0 { prev[Int(next[ei])] = prev[ei] }
+        next[Int(prev[m])] = next[m]
+        if next[m] >= 0 { prev[Int(next[m])] = prev[m] }
+    }
+
+    /// Puts them back, in the reverse order.
+    @inline(__always) static func unlift(_ e: Int32, _ next: inout [Int32], _ prev: inout [Int32], _ match: [Int32]) {
+        let m = Int(match[Int(e)])
+        let ei = Int(e)
+        next[Int(prev[m])] = Int32(m)
+        if next[m] >= 0 { prev[Int(next[m])] = Int32(m) }
+        next[Int(prev[ei])] = e
+        if next[ei] >= 0 { prev[Int(next[ei])] = e }
     }
 }
 

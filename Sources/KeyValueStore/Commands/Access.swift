@@ -22,6 +22,57 @@ extension CommandContext {
         return l
     }
 
+    @inline(__always) public func set(_ key: ByteKey) throws(CommandError) -> Set<ByteKey>? {
+        guard let v = store.value(key, now: now) else { return nil }
+        guard case .set(let s) = v else { throw .wrongType }
+        return s
+    }
+
+    @inline(__always) public func zset(_ key: ByteKey) throws(CommandError) -> SortedSet? {
+        guard let v = store.value(key, now: now) else { return nil }
+        guard case .zset(let z) = v else { throw .wrongType }
+        return z
+    }
+
+    /// Mutates the set at `key` in place (creating it when `create`); deletes it if emptied.
+    func modifySet<R>(_ key: ByteKey, create: Bool, _ body: (inout Set<ByteKey>) throws(CommandError) -> R) throws(CommandError) -> R? {
+        if store.record(key, now: now) == nil {
+            guard create else { return nil }
+            store.setValue(key, .set([]))
+        }
+        let result: Result<R, CommandError> = store.modify(key) { rec in
+            guard case .set(var s) = rec.value else { return .failure(.wrongType) }
+            rec.value = .string([])
+            defer { rec.value = .set(s) }
+            do throws(CommandError) { return .success(try body(&s)) } catch { return .failure(error) }
+        }
+        if case .set(let s) = store.records[key]?.value, s.isEmpty { store.remove(key) }
+        return try result.get()
+    }
+
+    /// Mutates the sorted set at `key` in place (creating it when `create`); deletes it if emptied.
+    func modifyZSet<R>(_ key: ByteKey, create: Bool, _ body: (inout SortedSet) throws(CommandError) -> R) throws(CommandError) -> R? {
+        if store.record(key, now: now) == nil {
+            guard create else { return nil }
+            store.setValue(key, .zset(SortedSet()))
+        }
+        let result: Result<R, CommandError> = store.modify(key) { rec in
+            guard case .zset(var z) = rec.value else { return .failure(.wrongType) }
+            rec.value = .string([])
+            defer { rec.value = .zset(z) }
+            do throws(CommandError) { return .success(try body(&z)) } catch { return .failure(error) }
+        }
+        if case .zset(let z) = store.records[key]?.value, z.isEmpty { store.remove(key) }
+        return try result.get()
+    }
+
+    /// Replaces `key` with `value` (persistent), or deletes it when `value` is empty: the
+    /// *STORE commands' rule.
+    func storeResult(_ key: ByteKey, _ value: StoredValue, empty: Bool) {
+        store.remove(key)
+        if !empty { store.setValue(key, value) }
+    }
+
     /// Mutates the hash at `key` in place (creating it when `create`); deletes it if emptied.
     func modifyHash<R>(_ key: ByteKey, create: Bool, _ body: (inout [ByteKey: [UInt8]]) throws(CommandError) -> R) throws(CommandError) -> R? {
         if store.record(key, now: now) == nil {

@@ -1,13 +1,17 @@
-// Snapshot byte stream of the key-value state (version 2). A sequence of frames, each
+// Snapshot byte stream of the key-value state (version 3). A sequence of frames, each
 // `uvarint length, payload`, so a writer emits and a reader consumes one record at a time
 // and a big keyspace never needs one giant buffer. Payloads (lp = uvarint length + bytes;
 // deadline = u8 0 | u8 1 + uvarint(bit pattern of Int64 ms)):
 //
-//   header   'K' 'V' 'S' 2, uvarint clock, uvarint number of key records      always first
-//            (version 1, still read: 'K' 'V' 'S' 1, uvarint clock — no key count)
+//   header   'K' 'V' 'S' 3, uvarint clock, uvarint number of key records      always first
+//            (version 2, still read: the same with 2 — it never holds sets or sorted sets;
+//             version 1, still read: 'K' 'V' 'S' 1, uvarint clock — no key count)
 //   string   0x01 lp key, deadline, lp value
 //   hash     0x02 lp key, deadline, uvarint n, n x (lp field, lp value)   fields in byte order
 //   list     0x03 lp key, deadline, uvarint n, n x lp element              head first
+//   set      0x05 lp key, deadline, uvarint n, n x lp member               members in byte order
+//   zset     0x06 lp key, deadline, uvarint n, n x (lp member, u64 LE bit pattern of the
+//            score)                                                    in score order
 //   tree     0x04 lp path, uvarint n, n x (lp name, lp value)             parents before children
 //   end      0xFF uvarint number of key and tree records                  always last
 //
@@ -42,7 +46,10 @@ public struct SnapshotError: Error, Equatable, Sendable, CustomStringConvertible
 enum SnapshotTag {
     /// 'K' 'V' 'S' then the version byte (1 or 2).
     static let magicPrefix: [UInt8] = [UInt8(ascii: "K"), UInt8(ascii: "V"), UInt8(ascii: "S")]
-    static let string: UInt8 = 1, hash: UInt8 = 2, list: UInt8 = 3, tree: UInt8 = 4, end: UInt8 = 0xFF
+    static let string: UInt8 = 1, hash: UInt8 = 2, list: UInt8 = 3, tree: UInt8 = 4, set: UInt8 = 5, zset: UInt8 = 6
+    static let end: UInt8 = 0xFF
+    /// The version this code writes; it reads 1 through this.
+    static let version: UInt8 = 3
 }
 
 extension SnapshotRecord {
@@ -56,7 +63,7 @@ extension SnapshotRecord {
         switch self {
         case .header(let clock, let keyCount):
             p.append(contentsOf: SnapshotTag.magicPrefix)
-            p.append(keyCount == nil ? 1 : 2)
+            p.append(keyCount == nil ? 1 : SnapshotTag.version)
             Varint.append(UInt64(bitPattern: clock), to: &p)
             if let keyCount { Varint.append(keyCount, to: &p) }
         case .key(let k, let r):
@@ -71,6 +78,17 @@ extension SnapshotRecord {
                 p.append(SnapshotTag.list); lp(k.bytes); deadline(r.expiresAt)
                 Varint.append(UInt64(l.count), to: &p)
                 for e in l { lp(e) }
+            case .set(let members):
+                p.append(SnapshotTag.set); lp(k.bytes); deadline(r.expiresAt)
+                Varint.append(UInt64(members.count), to: &p)
+                for m in members.sorted() { lp(m.bytes) }
+            case .zset(let z):
+                p.append(SnapshotTag.zset); lp(k.bytes); deadline(r.expiresAt)
+                Varint.append(UInt64(z.count), to: &p)
+                for (m, score) in z.all {
+                    lp(m.bytes)
+                    withUnsafeBytes(of: score.bitPattern.littleEndian) { p.append(contentsOf: $0) }
+                }
             }
         case .treeNode(let path, let attrs):
             p.append(SnapshotTag.tree); lp(path)
@@ -113,11 +131,11 @@ extension SnapshotRecord {
         }
         if first {
             guard r.byte() == SnapshotTag.magicPrefix[0], r.byte() == SnapshotTag.magicPrefix[1],
-                  r.byte() == SnapshotTag.magicPrefix[2], let version = r.byte(), version == 1 || version == 2 else {
+                  r.byte() == SnapshotTag.magicPrefix[2], let version = r.byte(), version >= 1 && version <= SnapshotTag.version else {
                 throw SnapshotError("not a key-value snapshot (bad magic or version)")
             }
             let clock = Int64(bitPattern: try need(r.varint()))
-            let keyCount: UInt64? = if version == 2 { try need(r.varint()) } else { nil }
+            let keyCount: UInt64? = if version >= 2 { try need(r.varint()) } else { nil }
             guard r.remaining == 0 else { throw SnapshotError("trailing bytes in snapshot header") }
             return .header(clock: clock, keyCount: keyCount)
         }
@@ -138,6 +156,24 @@ extension SnapshotRecord {
             var l = ByteList()
             for _ in 0..<n { l.append(try need(r.lengthPrefixed())) }
             result = .key(ByteKey(k), Record(value: .list(l), expiresAt: d))
+        case SnapshotTag.set:
+            let k = try need(r.lengthPrefixed()), d = try deadline(), n = try count()
+            var s = Set<ByteKey>(minimumCapacity: n)
+            for _ in 0..<n { s.insert(ByteKey(try need(r.lengthPrefixed()))) }
+            guard s.count == n else { throw SnapshotError("set member repeated in snapshot") }
+            result = .key(ByteKey(k), Record(value: .set(s), expiresAt: d))
+        case SnapshotTag.zset:
+            let k = try need(r.lengthPrefixed()), d = try deadline(), n = try count()
+            var z = SortedSet()
+            for _ in 0..<n {
+                let m = ByteKey(try need(r.lengthPrefixed()))
+                var bits: UInt64 = 0
+                for i in 0..<8 { bits |= UInt64(try need(r.byte())) << (8 * UInt64(i)) }
+                let score = Double(bitPattern: bits)
+                guard !score.isNaN else { throw SnapshotError("NaN score in snapshot") }
+                guard z.set(m, score) else { throw SnapshotError("sorted set member repeated in snapshot") }
+            }
+            result = .key(ByteKey(k), Record(value: .zset(z), expiresAt: d))
         case SnapshotTag.tree:
             let path = try need(r.lengthPrefixed()), n = try count()
             var attrs: [(ByteKey, [UInt8])] = []

@@ -3,6 +3,8 @@
 // and a JSON rendering (`h=hash {"f":"v"}`, `l=list ["a","b"]`); a deadline is appended as
 // ` (expires at MS ms)`. Bytes that are not UTF-8 are shown as JSON \u00XX escapes.
 
+import RESP
+
 extension KeyValueStore {
     public func dumpLines(now: Int64) -> [String] {
         var lines: [String] = []
@@ -18,6 +20,10 @@ extension KeyValueStore {
                 line = "\(k)=hash {" + fields.joined(separator: ",") + "}"
             case .list(let l):
                 line = "\(k)=list [" + l.map(TinyJSON.quoted).joined(separator: ",") + "]"
+            case .set(let s):
+                line = "\(k)=set [" + s.sorted().map { TinyJSON.quoted($0.bytes) }.joined(separator: ",") + "]"
+            case .zset(let z):
+                line = "\(k)=zset [" + z.all.map { TinyJSON.quoted($0.member.bytes) + ":" + RESPEncoder.formatDouble($0.score) }.joined(separator: ",") + "]"
             }
             if let d = r.expiresAt { line += " (expires at \(d) ms)" }
             lines.append(line)

@@ -1,0 +1,188 @@
+// Checks what the captured messages claim against Raft's safety properties (§5.2-5.4 of the
+// paper). It trusts the messages, not the nodes: each property is checked only from what was
+// on the wire, so it never reports what it cannot prove, and a violation names the frames that
+// prove it.
+//
+// - Election Safety: at most one leader per term. A leader is a node that sent AppendEntries,
+//   InstallSnapshot or TimeoutNow in that term (only a leader sends them).
+// - One vote per voter per term: granted RequestVoteResponses (not PreVote) from one voter in one
+//   term all go to the same candidate.
+// - Terms never go backwards: the terms a node puts on its messages to one peer never decrease,
+//   in the order they reached the wire (PreVote messages excepted: a request carries the term the
+//   node would campaign in). Per link, not per node: a node's queue to each peer is FIFO, but a
+//   message queued for an unreachable peer may reach the wire after newer-term messages to
+//   others (seen in Fixtures/captures/pause.pcap), which is not a violation.
+// - Log Matching: two entries with the same index and term hold the same data, and have the same
+//   predecessor term (so, by induction, the same prefix).
+// - Leader Completeness, as far as the wire shows: once a leader's leaderCommit covers an entry
+//   it sent (or its prevLogIndex), no later message puts another entry at that index.
+import PeerWire
+import RaftCore
+
+public struct SafetyViolation: Sendable, CustomStringConvertible {
+    public enum Property: String, Sendable {
+        case electionSafety = "two leaders in one term"
+        case doubleVote = "a vote granted twice in one term"
+        case termWentBackwards = "a term went backwards"
+        case logMatching = "log matching broken"
+        case committedEntryContradicted = "a committed entry contradicted"
+    }
+    public var property: Property
+    public var detail: String
+    /// The frames that show it: (pcap packet number, seconds since the capture's start).
+    public var frames: [(packet: Int, seconds: String)]
+
+    public var description: String {
+        "\(property.rawValue): \(detail) [" + frames.map { "packet #\($0.packet) at \($0.seconds)s" }.joined(separator: ", ") + "]"
+    }
+}
+
+public struct AuditResult: Sendable {
+    public var messagesChecked: Int
+    public var leaders: [Term: NodeID]
+    public var violations: [SafetyViolation]
+    public var passed: Bool { violations.isEmpty }
+
+    public var report: String {
+        var s = "audit: \(messagesChecked) messages, \(leaders.count) terms with a leader"
+        if let last = leaders.keys.max() { s += " (last: term \(last), leader \(leaders[last]!))" }
+        s += "\n"
+        if violations.isEmpty { return s + "audit: PASS: no safety property violated\n" }
+        for v in violations { s += "VIOLATION \(v)\n" }
+        return s + "audit: FAIL: \(violations.count) violation(s)\n"
+    }
+}
+
+public enum SafetyAudit {
+    /// The first violations of each kind are enough to act on; a broken run would otherwise
+    /// print one per heartbeat.
+    public static let maxViolationsPerProperty = 20
+
+    public static func audit(_ timeline: Timeline, start: Int64) -> AuditResult {
+        typealias Seen = (packet: Int, seconds: String)
+        func at(_ f: CapturedFrame) -> Seen { (f.packet, TimelineText.seconds(f.time - start)) }
+
+        var leaders: [Term: (NodeID, Seen)] = [:]
+        var votes: [VoteKey: (NodeID, Seen)] = [:]
+        var lastTerm: [LinkKey: (Term, Seen)] = [:]
+        var entries: [EntryKey: (data: [UInt8], kind: EntryKind, seen: Seen)] = [:]
+        var predecessors: [EntryKey: (Term, Seen)] = [:]
+        var committed: [LogIndex: (term: Term, seen: Seen)] = [:]
+        var violations: [SafetyViolation] = []
+        var counts: [SafetyViolation.Property: Int] = [:]
+
+        func violate(_ p: SafetyViolation.Property, _ detail: String, _ frames: [Seen]) {
+            counts[p, default: 0] += 1
+            if counts[p]! <= maxViolationsPerProperty { violations.append(SafetyViolation(property: p, detail: detail, frames: frames)) }
+        }
+
+        func noteCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen) {
+            guard index > .zero else { return }
+            if let c = committed[index] {
+                if c.term != term {
+                    violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), later claimed committed with term \(term)", [c.seen, seen])
+                }
+            } else {
+                committed[index] = (term, seen)
+            }
+        }
+
+        func checkAgainstCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen, what: String) {
+            if let c = committed[index], c.term != term {
+                violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), then \(what) term \(term) at that index", [c.seen, seen])
+            }
+        }
+
+        for t in timeline.messages {
+            let m = t.message
+            let seen = at(t.frame)
+
+            // Terms never go backwards for a sender.
+            var isPreVoteRequest = false
+            if case .requestVote(let b) = m.body, b.preVote { isPreVoteRequest = true }
+            if case .requestVoteResponse(let b) = m.body, b.preVote { isPreVoteRequest = true }
+            if !isPreVoteRequest {
+                let link = LinkKey(from: m.from, to: m.to)
+                if let (previous, where_) = lastTerm[link], m.term < previous {
+                    violate(.termWentBackwards, "node \(m.from) sent term \(m.term) to \(m.to) after term \(previous)", [where_, seen])
+                }
+                // After a violation the lower term is the reference, so one drop is reported once.
+                if lastTerm[link]?.0 != m.term { lastTerm[link] = (m.term, seen) }
+            }
+
+            switch m.body {
+            case .appendEntries, .installSnapshot, .timeoutNow:
+                if let (leader, first) = leaders[m.term] {
+                    if leader != m.from {
+                        violate(.electionSafety, "term \(m.term) has leaders \(leader) and \(m.from)", [first, seen])
+                    }
+                } else {
+                    leaders[m.term] = (m.from, seen)
+                }
+            case .requestVoteResponse(let b) where b.granted && !b.preVote:
+                let key = VoteKey(voter: m.from, term: m.term)
+                if let (candidate, first) = votes[key] {
+                    if candidate != m.to {
+                        violate(.doubleVote, "node \(m.from) granted its term-\(m.term) vote to \(candidate) and to \(m.to)", [first, seen])
+                    }
+                } else {
+                    votes[key] = (m.to, seen)
+                }
+            default:
+                break
+            }
+
+            switch m.body {
+            case .appendEntries(let b):
+                var previousTerm = b.prevLogTerm
+                checkAgainstCommitted(b.prevLogIndex, b.prevLogTerm, seen, what: "a leader claimed prevLogTerm")
+                for e in b.entries {
+                    let key = EntryKey(index: e.index, term: e.term)
+                    if let known = entries[key] {
+                        if known.data != e.data || known.kind != e.kind {
+                            violate(.logMatching, "two different entries at index \(e.index) term \(e.term)", [known.seen, seen])
+                        }
+                    } else {
+                        entries[key] = (e.data, e.kind, seen)
+                    }
+                    if e.index.rawValue > 1 {
+                        if let (pt, first) = predecessors[key] {
+                            if pt != previousTerm {
+                                violate(.logMatching, "entry \(e.index)/\(e.term) follows term \(pt) in one log and term \(previousTerm) in another", [first, seen])
+                            }
+                        } else {
+                            predecessors[key] = (previousTerm, seen)
+                        }
+                    }
+                    checkAgainstCommitted(e.index, e.term, seen, what: "an AppendEntries carried")
+                    previousTerm = e.term
+                }
+                // What this leader says is committed: every entry of its log up to leaderCommit.
+                if b.prevLogIndex <= b.leaderCommit { noteCommitted(b.prevLogIndex, b.prevLogTerm, seen) }
+                for e in b.entries where e.index <= b.leaderCommit { noteCommitted(e.index, e.term, seen) }
+            case .installSnapshot(let meta):
+                // A snapshot holds only committed entries: its last one is committed.
+                checkAgainstCommitted(meta.index, meta.term, seen, what: "a snapshot claimed")
+                noteCommitted(meta.index, meta.term, seen)
+            default:
+                break
+            }
+        }
+        return AuditResult(messagesChecked: timeline.messages.count, leaders: leaders.mapValues(\.0), violations: violations)
+    }
+
+    struct LinkKey: Hashable {
+        var from: NodeID
+        var to: NodeID
+    }
+
+    struct VoteKey: Hashable {
+        var voter: NodeID
+        var term: Term
+    }
+
+    struct EntryKey: Hashable {
+        var index: LogIndex
+        var term: Term
+    }
+}
