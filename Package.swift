@@ -24,7 +24,9 @@ let package = Package(
     targets: [
         // MARK: the node
         .target(name: "RaftCore", path: "Sources/RaftCore"),
-        .target(name: "RaftSimulation", dependencies: ["RaftCore"], path: "Sources/RaftSimulation"),
+        // The node's logic around the core as a value (events in, actions out): NIO node and simulation drive it.
+        .target(name: "RaftShell", dependencies: ["RaftCore"], path: "Sources/RaftShell"),
+        .target(name: "RaftSimulation", dependencies: ["RaftCore", "RaftShell"], path: "Sources/RaftSimulation"),
         .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore"], path: "Sources/raft-sim"),
         // Byte readers and writers, CRC-32C, the Raft types' encoding: under PeerWire and RaftStorage.
         .target(name: "WireCodec", dependencies: ["RaftCore"], path: "Sources/WireCodec"),
@@ -35,7 +37,7 @@ let package = Package(
         .target(
             name: "RaftServer",
             dependencies: [
-                "RaftCore", "PeerWire", "RaftStorage", "RESP", "KeyValueStore",
+                "RaftCore", "RaftShell", "PeerWire", "RaftStorage", "RESP", "KeyValueStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -107,7 +109,7 @@ let package = Package(
         ),
 
         // MARK: tests (Swift Testing throughout)
-        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftSimulation"], path: "Tests/RaftCoreTests"),
+        .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftShell", "RaftSimulation"], path: "Tests/RaftCoreTests", exclude: ["testdata"]),
         .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore", "PeerWire"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RESPTests"),

@@ -1,8 +1,11 @@
-// An in-memory cluster of RaftNode cores driven by a seeded scheduler. Each node has a "disk"
-// that holds only what a Ready made durable; a crash loses everything else. The shell logic here
-// follows the order documented on `Ready` exactly, as a real node must.
+// An in-memory cluster of nodes driven by a seeded scheduler. Each node is the real node's
+// shell (RaftShell's NodeShell, the same value the NIO node drives) around its core, with a
+// "disk" that holds only what a `.persist` made durable; a crash loses everything else. Clients
+// write and read through the shell, so its group commit, held-back messages, proposal batches
+// and ReadIndex rounds are what every seed exercises.
 
 import RaftCore
+import RaftShell
 
 /// What one node's stable storage holds.
 struct Disk {
@@ -31,6 +34,15 @@ struct Disk {
         snapshot = s
     }
 
+    /// Whether `e` is durable here: covered by the snapshot, or in the log at its index with its
+    /// term (entries after the snapshot are contiguous, so this is one lookup).
+    func holds(_ e: Entry) -> Bool {
+        let base = snapshot?.index.rawValue ?? 0
+        if e.index.rawValue <= base { return snapshot != nil }
+        let k = Int(e.index.rawValue - base - 1)
+        return k < entries.count && entries[k].index == e.index && entries[k].term == e.term
+    }
+
     var restored: RaftRestoredState { RaftRestoredState(hardState: hardState, snapshot: snapshot, entries: entries) }
 }
 
@@ -38,20 +50,20 @@ struct Disk {
 /// dominate the run time of a debug build).
 final class SimNode {
     let id: NodeID
-    /// Meaningful only while running; a crash keeps the dead core until the restart replaces it.
-    var core: RaftNode
+    /// Meaningful only while running; a crash keeps the dead shell until the restart replaces it.
+    var shell: NodeShell
+    /// A copy of the core, for questions (mutate through `shell.core`).
+    var core: RaftNode { shell.core }
     var isRunning = false
     var incarnation = 0
     var disk = Disk()
-    /// The Ready handed out and not yet durable (at most one at a time).
-    var pending: Ready? = nil
     /// The state machine: everything up to here is applied (contents are checked globally).
     var applied: LogIndex = .zero
     var lastCommit: LogIndex = .zero
     var lastSoftState: SoftState? = nil
     init(id: NodeID, core: RaftNode) {
         self.id = id
-        self.core = core
+        self.shell = NodeShell(core: core)
     }
 }
 
@@ -72,8 +84,14 @@ public final class Cluster {
     /// Outstanding reads: who asked, and the highest index applied anywhere when they asked
     /// (a linearizable read must reflect at least that).
     var reads: [UInt64: (node: Int, atLeast: LogIndex)] = [:]
+    /// Writes sent and not yet answered: their data, by request token.
+    var writes: [RequestToken: [UInt8]] = [:]
+    /// Writes the shell acknowledged: every one must be applied after heal.
+    var acknowledged: [(data: [UInt8], index: LogIndex?)] = []
     var nextRequestID: UInt64 = 1
     var nextProposal = 1
+    /// Which node each unanswered write went to (a crash loses its answer).
+    var writeOwners: [RequestToken: Int] = [:]
 
     // Statistics.
     public internal(set) var steps = 0
@@ -115,9 +133,8 @@ public final class Cluster {
     func start(_ i: Int) {
         let initial = i < options.initialVoters ? initialConfiguration : Configuration()
         let core = RaftNode(config: coreConfig(i), restored: nodes[i].disk.restored, initialConfiguration: initial)
-        nodes[i].core = core
+        nodes[i].shell = NodeShell(core: core, config: ShellConfig(unsafeFaults: options.shellFaults))
         nodes[i].isRunning = true
-        nodes[i].pending = nil
         nodes[i].applied = nodes[i].disk.snapshot?.index ?? .zero
         nodes[i].lastCommit = core.commitIndex
         nodes[i].lastSoftState = nil
@@ -125,9 +142,9 @@ public final class Cluster {
 
     func crash(_ i: Int) {
         nodes[i].isRunning = false
-        nodes[i].pending = nil
         nodes[i].incarnation += 1
         for (rid, r) in reads where r.node == i { reads[rid] = nil }
+        for token in writeOwners.compactMap({ $0.value == i ? $0.key : nil }) { writes[token] = nil; writeOwners[token] = nil }
         transcript.record(.action(time: now, "\(nodes[i].id) CRASHED (unpersisted state lost)"))
     }
 
@@ -138,11 +155,24 @@ public final class Cluster {
 
     // MARK: driving the cores
 
+    /// The shell's clock: simulated time in milliseconds (a tick is 100 ms).
+    var shellNow: UInt64 { now * 10 }
+
     /// Feeds one input to node `i`'s core, then checks the invariants and pumps its Ready.
     func input(_ i: Int, _ body: (inout RaftNode) throws(Violation) -> Void) throws(Violation) {
         let node = nodes[i]
         guard node.isRunning else { return }
-        try body(&node.core)
+        try body(&node.shell.core)
+        steps += 1
+        try afterStep(i)
+    }
+
+    /// Feeds one event to node `i`'s shell, performs what it asks, then checks and pumps.
+    func drive(_ i: Int, _ body: (inout NodeShell) -> [ShellAction]) throws(Violation) {
+        let node = nodes[i]
+        guard node.isRunning else { return }
+        let actions = body(&node.shell)
+        try perform(actions, on: i)
         steps += 1
         try afterStep(i)
     }
@@ -151,9 +181,9 @@ public final class Cluster {
         let node = nodes[i]
         guard node.isRunning else { return }
         let id = node.id
-        let now = Cluster.summary(&node.core)
+        let now = Cluster.summary(&node.shell.core)
         if now.role == .leader, try checker.observeLeader(node: id, term: now.term) {
-            try checker.checkLeaderCompleteness(node: id, term: now.term, core: node.core)
+            try checker.checkLeaderCompleteness(node: id, term: now.term, core: node.shell.core)
         }
         guard now.commit >= node.lastCommit else {
             throw Violation(rule: "Commit Monotonicity", detail: "\(id) commit went from \(node.lastCommit) to \(now.commit)")
@@ -168,59 +198,108 @@ public final class Cluster {
         (core.role, core.term, core.commitIndex)
     }
 
-    static func takeReady(_ core: inout RaftNode, dropped: inout [UInt64]) -> (Ready, Term?)? {
-        dropped = core.takeDroppedReads()
-        guard core.hasReady else { return nil }
-        let rd = core.ready()
-        return (rd, rd.entries.first.flatMap { core.term(at: $0.index.previous) })
-    }
+    static func term(_ core: inout RaftNode, at index: LogIndex) -> Term? { core.term(at: index) }
 
     func pumpReady(_ i: Int) throws(Violation) {
         let node = nodes[i]
-        guard node.pending == nil, node.isRunning else { return }
-        var dropped: [UInt64] = []
-        let taken = Cluster.takeReady(&node.core, dropped: &dropped)
-        for rid in dropped { reads[rid] = nil }
-        guard let (rd, prevTerm) = taken else { return }
-        if let s = rd.softState {
-            transcript.record(.role(time: now, node: nodes[i].id, s))
+        guard node.isRunning, node.shell.hasWork else { return }
+        try perform(node.shell.ready(now: shellNow), on: i)
+    }
+
+    /// Carries out a shell's actions in order, as the NIO node does, with the simulated disk,
+    /// network and clients; every client-visible answer is checked here.
+    func perform(_ actions: [ShellAction], on i: Int) throws(Violation) {
+        let node = nodes[i]
+        let id = node.id
+        for action in actions {
+            switch action {
+            case .roleChanged(let ss):
+                transcript.record(.role(time: now, node: id, ss))
+            case .send(let messages):
+                send(messages, from: i)
+            case .persist(let p):
+                let prevTerm = p.entries.first.flatMap { Cluster.term(&node.shell.core, at: $0.index.previous) }
+                try checker.observeAppended(node: id, entries: p.entries, previousTerm: prevTerm)
+                // The write takes a little while; a crash before it completes loses the whole batch.
+                queue.push(at: now + 1 + UInt64(rng.below(3)), .persisted(node: i, incarnation: node.incarnation))
+            case .proposed(_, let count):
+                proposalsAccepted += count
+            case .apply(let entries, let replyTo):
+                for e in entries {
+                    try checker.observeApplied(node: id, entry: e, expectedIndex: node.applied.next)
+                    node.applied = e.index
+                    if let token = replyTo[e.index] { try acknowledge(token, entry: e, by: i) }
+                }
+            case .readStates:
+                break  // the shell's own rounds come back as .serveRead
+            case .serveRead(let token, let readIndex):
+                guard let r = reads.removeValue(forKey: token) else { continue }
+                guard r.node == i else {
+                    throw Violation(rule: "ReadIndex", detail: "read #\(token) of \(nodes[r.node].id) answered on \(id)")
+                }
+                guard readIndex >= r.atLeast, node.applied >= readIndex else {
+                    throw Violation(
+                        rule: "Linearizable Read",
+                        detail: "read #\(token) on \(id) served at index \(readIndex) with \(node.applied) applied, but \(r.atLeast) was applied before it was issued")
+                }
+                readsServed += 1
+            case .redirect(let token, _), .refuse(let token, _):
+                // The client is told to retry (a follower relays; here the client simply moves on).
+                reads[token] = nil
+                writes[token] = nil
+                writeOwners[token] = nil
+            case .acknowledgeUnsafely(let token):
+                if let data = writes.removeValue(forKey: token) { acknowledged.append((data, nil)) }
+                writeOwners[token] = nil
+            }
         }
-        try checker.observeAppended(node: nodes[i].id, entries: rd.entries, previousTerm: prevTerm)
-        nodes[i].pending = rd
-        send(rd.messages, from: i)
-        // The write takes a little while; a crash before it completes loses the whole batch.
-        queue.push(at: now + 1 + UInt64(rng.below(3)), .persisted(node: i, incarnation: nodes[i].incarnation))
+    }
+
+    /// A write answered as applied: its entry must already be durable on a majority of the
+    /// voters that committed it (Figure 2's promise to the client), and stay applied forever.
+    func acknowledge(_ token: RequestToken, entry e: Entry, by writer: Int) throws(Violation) {
+        guard let data = writes.removeValue(forKey: token) else { return }
+        writeOwners[token] = nil
+        guard data == e.data else {
+            throw Violation(rule: "Acknowledged Write", detail: "write #\(token) answered with the entry at \(e.index), which holds other data")
+        }
+        acknowledged.append((data, e.index))
+        // The leader counted with the configuration of its log at the time, which may be the
+        // one at the entry's index or a later one: a quorum of one of them must hold it.
+        let configurations = Cluster.votersSince(&nodes[writer].shell.core, e.index)
+        let holders = Set(nodes.filter { $0.disk.holds(e) }.map(\.id))
+        let durable = configurations.contains { voters in voters.isEmpty || voters.intersection(holders).count >= voters.count / 2 + 1 }
+        guard durable else {
+            throw Violation(
+                rule: "Acknowledged Write Durable",
+                detail: "write #\(token) at \(e.index) acknowledged, but durable only on \(holders.map(\.rawValue).sorted()) (voters since: \(configurations.map { $0.map(\.rawValue).sorted() }))")
+        }
+    }
+
+    /// The voter sets of the configurations in force from `index` to the end of the log.
+    static func votersSince(_ core: inout RaftNode, _ index: LogIndex) -> [Set<NodeID>] {
+        var sets: [Set<NodeID>] = [core.configuration(at: index).voters]
+        var j = index
+        while j < core.lastIndex {
+            j = j.next
+            let v = core.configuration(at: j).voters
+            if v != sets[sets.count - 1] { sets.append(v) }
+        }
+        return sets
     }
 
     func persisted(_ i: Int, incarnation: Int) throws(Violation) {
-        guard nodes[i].incarnation == incarnation, nodes[i].isRunning, let rd = nodes[i].pending else { return }
-        let id = nodes[i].id
-        nodes[i].disk.write(rd)
-        send(rd.messagesAfterPersist, from: i)
+        let node = nodes[i]
+        guard node.incarnation == incarnation, node.isRunning, let rd = node.shell.persisting else { return }
+        let id = node.id
+        node.disk.write(rd)
         if let s = rd.snapshot {
             try checker.observeSnapshotInstalled(node: id, s)
-            nodes[i].applied = s.index
+            node.applied = s.index
             snapshotsInstalled += 1
         }
-        for e in rd.committedEntries {
-            try checker.observeApplied(node: id, entry: e, expectedIndex: nodes[i].applied.next)
-            nodes[i].applied = e.index
-        }
-        for rs in rd.readStates {
-            guard let r = reads.removeValue(forKey: rs.requestID) else { continue }
-            guard r.node == i else {
-                throw Violation(rule: "ReadIndex", detail: "read #\(rs.requestID) of \(nodes[r.node].id) answered on \(id)")
-            }
-            guard rs.index >= r.atLeast else {
-                throw Violation(
-                    rule: "Linearizable Read",
-                    detail: "read #\(rs.requestID) on \(id) got index \(rs.index), but \(r.atLeast) was applied before it was issued")
-            }
-            readsServed += 1
-        }
-        transcript.record(.persisted(time: now, node: id, entries: rd.entries.count, hardState: rd.hardState, applied: nodes[i].applied, afterPersist: rd.messagesAfterPersist.count))
-        nodes[i].pending = nil
-        try input(i) { (core: inout RaftNode) in core.advance(rd) }
+        transcript.record(.persisted(time: now, node: id, entries: rd.entries.count, hardState: rd.hardState, applied: node.applied, afterPersist: rd.messagesAfterPersist.count))
+        try drive(i) { (shell: inout NodeShell) in shell.persisted(now: shellNow) }
         maybeTakeSnapshot(i)
     }
 
@@ -232,8 +311,8 @@ public final class Cluster {
         guard node.applied.rawValue >= last.rawValue + 8, rng.below(4) == 0 else { return }
         let index = node.applied
         let meta = SnapshotMetadata(index: index, term: node.core.term(at: index) ?? .zero, configuration: node.core.configuration(at: index))
-        node.core.snapshotTaken(meta)
-        if let s = node.core.snapshot, s.index == index {
+        node.shell.core.snapshotTaken(meta)
+        if let s = node.shell.core.snapshot, s.index == index {
             node.disk.compact(s)
         }
     }
@@ -258,7 +337,10 @@ public final class Cluster {
             return
         }
         transcript.record(.deliver(time: now, env.message))
-        try input(env.to) { (core: inout RaftNode) in core.step(env.message) }
+        try drive(env.to) { (shell: inout NodeShell) in
+            shell.step(env.message)
+            return []
+        }
     }
 
     // MARK: helpers for scenarios
@@ -270,7 +352,7 @@ public final class Cluster {
         for i in nodes.indices {
             let n = nodes[i]
             guard n.isRunning else { continue }
-            let s = Cluster.summary(&n.core)
+            let s = Cluster.summary(&n.shell.core)
             guard s.role == .leader else { continue }
             if best == nil || s.term > bestTerm {
                 best = i

@@ -3,6 +3,7 @@
 // from the seed, so `Simulation.run(.derived(seed:))` replays a failure exactly.
 
 import RaftCore
+import RaftShell
 
 public struct SimulationOptions: Sendable, CustomStringConvertible {
     public var seed: UInt64
@@ -20,6 +21,8 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
     public var maxEntriesPerAppend: Int
     public var maxDelay: UInt64 = 8
     public var faults: PlantedFaults
+    /// Shell-level planted bugs (UNSAFE: to prove the client-visible checks catch them).
+    public var shellFaults: ShellUnsafeFaults = []
     /// How hard the nemesis hits (drawn from the seed): per-tick odds of each action.
     public var proposalPercent = 35
     public var crashPerMille = 12
@@ -59,7 +62,8 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let f = faults.isEmpty ? "" : " faults=\(faults.names.joined(separator: ","))"
+        var f = faults.isEmpty ? "" : " faults=\(faults.names.joined(separator: ","))"
+        if shellFaults.contains(.ackBeforeCommit) { f += " shellFaults=ackBeforeCommit" }
         return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent)\(ticksInUnison ? " unison" : "") ticks=\(chaosTicks)+\(healTicks)\(f)"
     }
 }
@@ -127,7 +131,7 @@ extension Cluster {
                 if try onClock(self) { return }
                 queue.push(at: now + Cluster.unitsPerTick, .clock)
             case .tick(let node):
-                try input(node) { (core: inout RaftNode) in core.tick() }
+                try drive(node) { (shell: inout NodeShell) in shell.tick(now: shellNow) }
                 queue.push(at: now + Cluster.unitsPerTick, .tick(node: node))
             case .deliver(let env):
                 try deliver(env)
@@ -195,23 +199,29 @@ extension Cluster {
             let rid = nextRequestID
             nextRequestID += 1
             reads[rid] = (i, checker.highestApplied)
-            transcript.record(.action(time: now, "\(nodes[i].id) ReadIndex #\(rid) (must see index >= \(checker.highestApplied))"))
-            try input(i) { (core: inout RaftNode) in core.readIndex(requestID: rid) }
+            transcript.record(.action(time: now, "\(nodes[i].id) read #\(rid) (must see index >= \(checker.highestApplied))"))
+            try drive(i) { (shell: inout NodeShell) in shell.read(token: rid, now: shellNow) }
         }
     }
 
     func proposeSomething() throws(Violation) {
         // Mostly to a node that believes it leads (a stale leader too: clients cannot tell);
         // sometimes to anyone, which must refuse cleanly.
-        let leaders = runningIndices.filter { Cluster.summary(&nodes[$0].core).role == .leader }
+        let leaders = runningIndices.filter { Cluster.summary(&nodes[$0].shell.core).role == .leader }
         let target = rng.below(10) < 8 ? leaders.randomElement(using: &rng) : runningIndices.randomElement(using: &rng)
         guard let i = target else { return }
+        // Several writes in one turn: the shell proposes them together at its next Ready.
         let count = 1 + rng.below(3)
         for _ in 0..<count {
             let data = Array("p\(nextProposal)".utf8)
             nextProposal += 1
-            try input(i) { (core: inout RaftNode) in
-                if (try? core.propose(data)) != nil { proposalsAccepted += 1 }
+            let token = nextRequestID
+            nextRequestID += 1
+            writes[token] = data
+            writeOwners[token] = i
+            try drive(i) { (shell: inout NodeShell) in
+                shell.write(data, token: token)
+                return []
             }
         }
     }
@@ -263,6 +273,7 @@ extension Cluster {
             if done { converged = true }
             return done
         }
+        try checkAcknowledgedWritesApplied()
         guard converged else {
             let state = nodes.map { n in
                 "\(n.id): \(n.isRunning ? "\(n.core.role) term \(n.core.term) commit \(n.core.commitIndex)" : "down") applied \(n.applied)"
@@ -270,6 +281,24 @@ extension Cluster {
             throw Violation(
                 rule: "Liveness after heal",
                 detail: "entries up to \(target) not applied on every member within \(options.healTicks) ticks (\(state))")
+        }
+    }
+
+    /// Every write a client was told succeeded is in the applied sequence, at the index it was
+    /// answered with (the sequence is one for all nodes: the checker compares every apply).
+    func checkAcknowledgedWritesApplied() throws(Violation) {
+        let applied = checker.applied
+        var seen = Set<[UInt8]>()
+        for e in applied where e.kind == .normal { seen.insert(e.data) }
+        for a in acknowledged {
+            if let index = a.index {
+                let k = Int(index.rawValue) - 1
+                guard k < applied.count, applied[k].data == a.data else {
+                    throw Violation(rule: "Acknowledged Write Applied", detail: "\(String(decoding: a.data, as: UTF8.self)) was acknowledged at \(index) but is not what was applied there")
+                }
+            } else if !seen.contains(a.data) {
+                throw Violation(rule: "Acknowledged Write Applied", detail: "\(String(decoding: a.data, as: UTF8.self)) was acknowledged but never applied")
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 // A tiny, instant, lossless network for unit tests: every Ready is persisted and applied at
-// once, and messages are delivered in rounds until the cluster is quiet (bounded).
+// once (by the node's own Ready handler, NodeShell), and messages are delivered in rounds until
+// the cluster is quiet (bounded).
 
 import RaftCore
+import RaftShell
 
 struct Harness {
     var nodes: [NodeID: RaftNode] = [:]
@@ -43,30 +45,49 @@ struct Harness {
         set { nodes[id] = newValue }
     }
 
-    /// Processes node `id`'s Ready batches until it has none.
+    /// Processes node `id`'s Ready batches until it has none, through the node's own Ready
+    /// handler (RaftShell's NodeShell) with an instant disk: every `.persist` is durable at once.
     mutating func flush(_ id: NodeID) {
+        guard let n = nodes[id] else { return }
+        var shell = NodeShell(core: n)
         var rounds = 0
-        while var n = nodes[id], n.hasReady, rounds < 100 {
+        while shell.hasWork, rounds < 100 {
             rounds += 1
-            let rd = n.ready()
-            for m in rd.messages { inbox.append(m); sent.append((m, false)) }
-            if let s = rd.snapshot {
-                snapshotsInstalled[id, default: []].append(s)
-                logs[id] = []
+            var actions = shell.ready(now: 0)
+            var afterPersist = false
+            while !actions.isEmpty {
+                var persisted = false
+                for action in actions {
+                    switch action {
+                    case .send(let messages):
+                        for m in messages { inbox.append(m); sent.append((m, afterPersist)) }
+                    case .persist(let p):
+                        if p.snapshot != nil {
+                            snapshotsInstalled[id, default: []].append(p.snapshot!)
+                            logs[id] = []
+                        }
+                        if let first = p.entries.first {
+                            var log = logs[id] ?? []
+                            log.removeAll { $0.index >= first.index }
+                            log += p.entries
+                            logs[id] = log
+                        }
+                        if let hs = p.hardState { hardStates[id] = hs }
+                        persisted = true
+                    case .apply(let entries, _):
+                        applied[id, default: []] += entries
+                    case .readStates(let states):
+                        readStates[id, default: []] += states
+                    case .roleChanged, .proposed, .serveRead, .redirect, .refuse, .acknowledgeUnsafely:
+                        break  // client requests go through the shell only in the node and the simulation
+                    }
+                }
+                guard persisted else { break }
+                afterPersist = true
+                actions = shell.persisted(now: 0)
             }
-            if let first = rd.entries.first {
-                var log = logs[id] ?? []
-                log.removeAll { $0.index >= first.index }
-                log += rd.entries
-                logs[id] = log
-            }
-            if let hs = rd.hardState { hardStates[id] = hs }
-            for m in rd.messagesAfterPersist { inbox.append(m); sent.append((m, true)) }
-            applied[id, default: []] += rd.committedEntries
-            readStates[id, default: []] += rd.readStates
-            n.advance(rd)
-            nodes[id] = n
         }
+        nodes[id] = shell.core
     }
 
     mutating func flushAll() { for id in nodes.keys.sorted() { flush(id) } }

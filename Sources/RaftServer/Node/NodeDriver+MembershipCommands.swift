@@ -1,6 +1,7 @@
 import NIOCore
 import RESP
 import RaftCore
+import RaftShell
 
 // The RAFT.* commands (and pyraft's add_node/del_node), answered on the leader and relayed to
 // it from followers; every change is one RaftCore single-server change (dissertation §4.1).
@@ -139,7 +140,7 @@ extension NodeDriver {
         }
         logger.info("membership: proposed \(change.kind) \(change.node) \(change.address) at index \(index)")
         let applied = loop.makePromise(of: RESPValue.self)
-        pendingWrites[index] = PendingWrite(term: raft.term, promise: applied, deadline: membershipDeadline)
+        shell.awaitEntry(at: index, token: register(applied, arguments: [], forwardedFrom: nil), now: Self.monotonicMillis())
         applied.futureResult.whenSuccess { promise.succeed($0 == .ok ? then() : $0) }
         scheduleReady()
         return true

@@ -7,14 +7,23 @@ import NIOCore
 import NIOPosix
 import RESP
 import RaftCore
+import RaftShell
 
-/// The shell around `RaftNode`: owns it on one event loop and performs the Ready obligations
-/// in the documented order (Ready.swift). Every stored property is touched on `loop` only.
+/// The NIO performer around `NodeShell` (RaftShell): the shell decides, in the documented Ready
+/// order, what to send, persist, apply and answer; the driver carries its actions out with
+/// sockets, files, threads and the clock (NodeDriver+Actions.swift), and keeps what only a
+/// performer can: client promises, forwarded requests, membership duties, snapshots taken.
+/// Every stored property is touched on `loop` only.
 final class NodeDriver: @unchecked Sendable {
     let loop: any EventLoop
     let options: RaftServerOptions
     let logger: Logger
-    var raft: RaftNode
+    /// The node's logic; the core inside it is `raft`.
+    var shell: NodeShell
+    var raft: RaftNode {
+        get { shell.core }
+        _modify { yield &shell.core }
+    }
     /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
     /// are served after ReadIndex. Touched on `loop` only.
     let machine: KeyValueStateMachine
@@ -24,37 +33,23 @@ final class NodeDriver: @unchecked Sendable {
     var transport: PeerTransport!
     let callbacks: RoleCallbacks
 
-    // Client requests waiting for Raft.
-    struct PendingWrite {
-        var term: Term
+    /// Client requests the shell holds by token: how to answer each, and what it asked.
+    struct ClientRequest {
         var promise: EventLoopPromise<RESPValue>
-        var deadline: NIODeadline
-    }
-    struct QueuedRead {
         var arguments: [[UInt8]]
-        var promise: EventLoopPromise<RESPValue>
-        var deadline: NIODeadline
+        var forwardedFrom: NodeID?
     }
-    var pendingWrites: [LogIndex: PendingWrite] = [:]
-    /// Prepared writes waiting for the next Ready, which proposes them together.
-    var proposalQueue: [QueuedProposal] = []
-    /// Reads waiting for the next ReadIndex round (one round serves every read queued before it).
-    var readQueue: [QueuedRead] = []
-    var readRounds: [UInt64: (started: NIODeadline, reads: [QueuedRead])] = [:]
-    /// Reads whose read index is known, waiting for applied ≥ index.
-    var readsAwaitingApply: [(index: LogIndex, reads: [QueuedRead])] = []
-    var nextReadID: UInt64 = 1
+    var requests: [RequestToken: ClientRequest] = [:]
+    var nextToken: RequestToken = 1
     var forwarded: [UInt64: (promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = [:]
     var nextForwardID: UInt64 = 1
 
     var readyScheduled = false
-    /// A Ready is being made durable off the loop; the next waits (group commit: everything
-    /// that arrives meanwhile goes into the next batch and its single sync).
-    var persisting = false
+    /// A Ready is being made durable off the loop; the shell holds the next (group commit).
+    var persisting: Bool { shell.persisting != nil }
     var appliedSinceSnapshot = 0
     /// A snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a time.
     var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
-    var lastRole: Role? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
     var membership = MembershipState()  // NodeDriver+Membership.swift
@@ -75,7 +70,11 @@ final class NodeDriver: @unchecked Sendable {
         // UNSAFE, on purpose only (--unsafe-fault): the core-level bugs are RaftCore's planted faults.
         if options.unsafeFaults.contains(.voteWithoutLogCheck) { config.faults.insert(.voteWithoutLogCheck) }
         if options.unsafeFaults.contains(.forgetTermOnRestart) { config.faults.insert(.forgetTermOnRestart) }
-        self.raft = RaftNode(config: config, restored: recovered.state, initialConfiguration: options.initialConfiguration)
+        var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)))
+        // UNSAFE, on purpose only (--unsafe-fault ack-before-commit): +OK before replication.
+        if options.unsafeFaults.contains(.ackBeforeCommit) { shellConfig.unsafeFaults.insert(.ackBeforeCommit) }
+        self.shell = NodeShell(
+            core: RaftNode(config: config, restored: recovered.state, initialConfiguration: options.initialConfiguration), config: shellConfig)
         self.persistence = persistence
         self.ioPool = ioPool
         self.callbacks = callbacks
@@ -90,8 +89,8 @@ final class NodeDriver: @unchecked Sendable {
         if raft.configuration.voters == [options.id] { raft.campaign() }
         ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(options.tickMilliseconds)), delay: .milliseconds(Int64(options.tickMilliseconds))) { [self] _ in
             guard !stopped else { return }
-            raft.tick()
-            expireRequests(now: .now())
+            perform(shell.tick(now: Self.monotonicMillis()))
+            expireForwards(now: .now())
             scheduleReady()
         }
         publishStatus()
@@ -104,16 +103,9 @@ final class NodeDriver: @unchecked Sendable {
         ticker?.cancel()
         stopMembershipDuties()
         let e = RESPValue.error("TRYAGAIN node is shutting down")
-        for (_, w) in pendingWrites { w.promise.succeed(e) }
-        pendingWrites = [:]
-        for p in proposalQueue { p.promise.succeed(e) }
-        proposalQueue = []
-        failReads(readQueue, e)
-        readQueue = []
-        for (_, r) in readRounds { failReads(r.reads, e) }
-        readRounds = [:]
-        for r in readsAwaitingApply { failReads(r.reads, e) }
-        readsAwaitingApply = []
+        _ = perform(shell.stop())
+        for (_, r) in requests { r.promise.succeed(e) }  // none should be left; never a hang
+        requests = [:]
         for (_, f) in forwarded { f.promise.succeed(e) }
         forwarded = [:]
     }
@@ -126,7 +118,7 @@ final class NodeDriver: @unchecked Sendable {
             logger.debug("dropping a message addressed to \(m.to)")
             return
         }
-        raft.step(m)
+        shell.step(m)
         scheduleReady()
     }
 
@@ -147,37 +139,9 @@ final class NodeDriver: @unchecked Sendable {
     }
 
     private func processReady() {
-        if !stopped { proposeQueued() }
-        guard !persisting, !stopped, raft.hasReady else { return }
-        let rd = raft.ready()
-        if let ss = rd.softState { softStateChanged(ss) }
-        // 1. Messages that depend on nothing unpersisted.
-        transport.send(rd.messages)
-        transport.flush()
-        // 2–3. Snapshot, entries and hard state, durable with one sync.
-        let needsWrite = rd.snapshot != nil || !rd.entries.isEmpty || rd.hardState != nil
-        guard needsWrite else {
-            finish(rd)
-            return
-        }
-        var write = PersistBatch(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, sync: options.fsync == .always)
-        if let s = rd.snapshot { installSnapshot(s, into: &write) }
-        // UNSAFE, on purpose only (--unsafe-fault skip-fsync-on-vote): the vote is left out of what
-        // is written. Merely not syncing it would show nothing, since kill -9 keeps the page cache.
-        if options.unsafeFaults.contains(.skipFsyncOnVote) { write.hardState?.votedFor = nil }
-        if persistence.isDurable && write.sync {
-            persisting = true
-            let persistence = self.persistence
-            let batch = write
-            ioPool.runIfActive(eventLoop: loop) { [fsync = metrics.fsyncLatency] in try fsync.measure { try persistence.persist(batch) } }.whenComplete { [self] result in
-                persisting = false
-                if case .failure(let error) = result { fatalStorage(error) }
-                finish(rd)
-            }
-        } else {
-            do { try persistence.persist(write) } catch { fatalStorage(error) }
-            finish(rd)
-        }
+        guard !stopped else { return }
+        let before = shell.readiesFinished
+        perform(shell.ready(now: Self.monotonicMillis()), finishedBefore: before)
     }
 
     func fatalStorage(_ error: any Error) {
@@ -186,50 +150,14 @@ final class NodeDriver: @unchecked Sendable {
         exit(70)
     }
 
-    private func finish(_ rd: Ready) {
-        guard !stopped else { return }
-        // 4. Votes and acknowledgements, now that what they promise is durable.
-        transport.send(rd.messagesAfterPersist)
-        transport.flush()
-        // 5. Apply, then answer the reads whose index is now applied.
-        metrics.committed(rd.committedEntries)
-        apply(rd.committedEntries)
-        for rs in rd.readStates { readIndexKnown(rs) }
-        raft.advance(rd)
-        let dropped = raft.takeDroppedReads()
-        if !dropped.isEmpty { readsDropped(dropped) }
-        serveAppliedReads()
-        startReadRoundIfNeeded()
+    /// After a Ready is finished: snapshot if due, show the new state, and go on if more is ready.
+    func readyFinished() {
         maybeSnapshot()
         publishStatus()
-        if raft.hasReady { scheduleReady() }
+        if shell.hasWork { scheduleReady() }
     }
 
-    private func apply(_ entries: [Entry]) {
-        for e in entries {
-            var reply: RESPValue = .ok
-            switch e.kind {
-            case .normal:
-                reply = machine.apply(e.data)
-                appliedSinceSnapshot += 1
-            case .noop:
-                break
-            case .configuration:
-                if let cc = try? ConfChange(decoding: e.data) {
-                    logger.info("membership: \(cc.kind) \(cc.node) \(cc.address)")
-                }
-                refreshPeerLinks()
-            }
-            if let w = pendingWrites.removeValue(forKey: e.index) {
-                // Same index, different term: our proposal was overwritten by another leader's entry.
-                w.promise.succeed(w.term == e.term ? reply : .error("TRYAGAIN leadership changed, the write was not applied"))
-            }
-        }
-    }
-
-    private func softStateChanged(_ ss: SoftState) {
-        guard ss.role != lastRole else { return }
-        lastRole = ss.role
+    func softStateChanged(_ ss: SoftState) {
         publishStatus()  // so the log line below shows the new role and term
         switch ss.role {
         case .leader:

@@ -93,8 +93,7 @@ extension RaftServer {
 extension NodeDriver {
     /// Client requests the driver still has to answer.
     var pendingRequestCount: Int {
-        proposalQueue.count + pendingWrites.count + readQueue.count + readRounds.values.reduce(0) { $0 + $1.reads.count }
-            + readsAwaitingApply.reduce(0) { $0 + $1.reads.count } + forwarded.count
+        shell.pendingRequestCount + forwarded.count
     }
 
     /// On a leader with other voters: a voter heard from recently (a dead one cannot take

@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KeyValueStore
+import NIOCore
+import RESP
+import RaftCore
+import RaftShell
+import RaftStorage
+
+// The performer: carries out the shell's actions in the order given, with the event loop, the
+// peer transport, the I/O pool and the state machine. The only place in the node where a
+// `ShellAction` becomes I/O.
+
+extension NodeDriver {
+    /// The shell's clock: monotonic milliseconds.
+    static func monotonicMillis() -> UInt64 { NIODeadline.now().uptimeNanoseconds / 1_000_000 }
+
+    /// A request the shell will answer by `token`.
+    func register(_ promise: EventLoopPromise<RESPValue>, arguments: [[UInt8]], forwardedFrom: NodeID?) -> RequestToken {
+        let token = nextToken
+        nextToken += 1
+        requests[token] = ClientRequest(promise: promise, arguments: arguments, forwardedFrom: forwardedFrom)
+        return token
+    }
+
+    /// Performs `actions`; a `.persist` done synchronously (no fsync, or memory) is reported to
+    /// the shell at once and its continuation performed in turn.
+    /// `finishedBefore` is the shell's count of finished Readies before the event that produced
+    /// `actions`, so a Ready finished by the event itself is noticed too.
+    func perform(_ actions: [ShellAction], finishedBefore: UInt64? = nil) {
+        let before = finishedBefore ?? shell.readiesFinished
+        var actions = actions
+        while case .persistedSynchronously = perform1(actions) {
+            actions = shell.persisted(now: Self.monotonicMillis())
+        }
+        if shell.readiesFinished != before { readyFinished() }
+    }
+
+    private enum Continuation { case none, persistedSynchronously }
+
+    private func perform1(_ actions: [ShellAction]) -> Continuation {
+        var continuation = Continuation.none
+        for action in actions {
+            switch action {
+            case .roleChanged(let ss):
+                softStateChanged(ss)
+            case .send(let messages):
+                transport.send(messages)
+                transport.flush()
+            case .persist(let p):
+                continuation = persist(p)
+            case .proposed(let first, let count):
+                metrics.proposed(first: first, count: count)
+            case .apply(let entries, let replyTo):
+                metrics.committed(entries)
+                apply(entries, replyTo: replyTo)
+            case .readStates:
+                break  // the shell serves its own rounds as .serveRead
+            case .serveRead(let token, _):
+                guard let r = requests.removeValue(forKey: token) else { continue }
+                r.promise.succeed(machine.read(r.arguments, now: readNow()))
+            case .redirect(let token, let leader):
+                guard let r = requests.removeValue(forKey: token) else { continue }
+                if r.forwardedFrom == nil, leader != options.id {
+                    r.promise.completeWith(forward(r.arguments, to: leader))
+                } else {
+                    r.promise.succeed(Self.noLeader())
+                }
+            case .refuse(let token, let why):
+                requests.removeValue(forKey: token)?.promise.succeed(Self.reply(for: why))
+            case .acknowledgeUnsafely(let token):
+                requests.removeValue(forKey: token)?.promise.succeed(.ok)
+            }
+        }
+        return continuation
+    }
+
+    /// 2-3 of the Ready order: snapshot, entries and hard state durable with one sync, off the
+    /// loop when it syncs (the shell holds every later Ready meanwhile: group commit).
+    private func persist(_ p: ShellPersist) -> Continuation {
+        var write = PersistBatch(entries: p.entries, hardState: p.hardState, snapshot: p.snapshot, sync: options.fsync == .always)
+        if let s = p.snapshot { installSnapshot(s, into: &write) }
+        // UNSAFE, on purpose only (--unsafe-fault skip-fsync-on-vote): the vote is left out of what
+        // is written. Merely not syncing it would show nothing, since kill -9 keeps the page cache.
+        if options.unsafeFaults.contains(.skipFsyncOnVote) { write.hardState?.votedFor = nil }
+        guard persistence.isDurable && write.sync else {
+            do { try persistence.persist(write) } catch { fatalStorage(error) }
+            return .persistedSynchronously
+        }
+        let persistence = self.persistence
+        let batch = write
+        ioPool.runIfActive(eventLoop: loop) { [fsync = metrics.fsyncLatency] in try fsync.measure { try persistence.persist(batch) } }.whenComplete { [self] result in
+            if case .failure(let error) = result { fatalStorage(error) }
+            guard !stopped else { return }
+            let before = shell.readiesFinished
+            perform(shell.persisted(now: Self.monotonicMillis()), finishedBefore: before)
+        }
+        return .none
+    }
+
+    /// 5 of the Ready order: committed entries in log order; a write proposed here is answered
+    /// with what applying it returned.
+    private func apply(_ entries: [Entry], replyTo: [LogIndex: RequestToken]) {
+        for e in entries {
+            var reply: RESPValue = .ok
+            switch e.kind {
+            case .normal:
+                reply = machine.apply(e.data)
+                appliedSinceSnapshot += 1
+            case .noop:
+                break
+            case .configuration:
+                if let cc = try? ConfChange(decoding: e.data) {
+                    logger.info("membership: \(cc.kind) \(cc.node) \(cc.address)")
+                }
+                refreshPeerLinks()
+            }
+            if let token = replyTo[e.index] { requests.removeValue(forKey: token)?.promise.succeed(reply) }
+        }
+    }
+
+    /// The words clients see for each refusal (unchanged from before the shell existed).
+    static func reply(for why: ShellRefusal) -> RESPValue {
+        switch why {
+        case .noLeader: noLeader()
+        case .transferInProgress: .error("TRYAGAIN leadership transfer in progress")
+        case .proposalFailed(let what): .error("TRYAGAIN \(what)")
+        case .writeOverwritten: .error("TRYAGAIN leadership changed, the write was not applied")
+        case .readLeadershipChanged: .error("TRYAGAIN leadership changed during the read")
+        case .writeTimedOut: .error("TRYAGAIN request timed out (a write may still be applied)")
+        case .readTimedOut: .error("TRYAGAIN read timed out")
+        case .shuttingDown: .error("TRYAGAIN node is shutting down")
+        }
+    }
+}

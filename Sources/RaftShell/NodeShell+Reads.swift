@@ -1,0 +1,52 @@
+// Linearizable reads (dissertation §6.4): one ReadIndex round serves every read queued before
+// it; a read is served once the applied index reaches the round's index.
+import RaftCore
+
+extension NodeShell {
+    /// Queues a read for the next ReadIndex round; refused at once when no leader is known.
+    public mutating func read(token: RequestToken, now: UInt64) -> [ShellAction] {
+        guard !stopped else { return [.refuse(token, .shuttingDown)] }
+        guard core.leader != nil || core.role == .leader else { return [.refuse(token, .noLeader)] }
+        readQueue.append(QueuedRead(token: token, deadline: now + config.requestTimeout))
+        startReadRoundIfNeeded(now: now)
+        return []
+    }
+
+    /// A new round starts when none is in flight (or the one in flight looks lost).
+    mutating func startReadRoundIfNeeded(now: UInt64) {
+        guard !readQueue.isEmpty else { return }
+        guard readRounds.values.allSatisfy({ now &- $0.started > config.readRoundRetry }) else { return }
+        let id = nextReadID
+        nextReadID += 1
+        readRounds[id] = ReadRound(started: now, reads: readQueue)
+        readQueue = []
+        core.readIndex(requestID: id)
+    }
+
+    mutating func readIndexKnown(_ rs: ReadState) {
+        guard let round = readRounds.removeValue(forKey: rs.requestID) else { return }
+        readsAwaitingApply.append((rs.index, round.reads))
+    }
+
+    mutating func readsDropped(_ ids: [UInt64], into actions: inout [ShellAction]) {
+        for id in ids {
+            guard let round = readRounds.removeValue(forKey: id) else { continue }
+            let why: ShellRefusal = core.leader == nil ? .noLeader : .readLeadershipChanged
+            for r in round.reads { actions.append(.refuse(r.token, why)) }
+        }
+    }
+
+    mutating func serveAppliedReads(into actions: inout [ShellAction]) {
+        guard !readsAwaitingApply.isEmpty else { return }
+        let applied = core.appliedIndex
+        var waiting: [(index: LogIndex, reads: [QueuedRead])] = []
+        for batch in readsAwaitingApply {
+            guard batch.index <= applied else {
+                waiting.append(batch)
+                continue
+            }
+            for r in batch.reads { actions.append(.serveRead(r.token, readIndex: batch.index)) }
+        }
+        readsAwaitingApply = waiting
+    }
+}

@@ -1,0 +1,56 @@
+// What the shell asks its performer to do. The performer (the NIO node, the simulation, a test)
+// carries the actions out in the order given; that order is the Ready contract (Ready.swift).
+import RaftCore
+
+/// The performer's handle on one client request; the performer picks the numbers.
+public typealias RequestToken = UInt64
+
+public enum ShellAction: Sendable, Equatable {
+    /// The node's role, leader or term changed (callbacks, logs).
+    case roleChanged(SoftState)
+    /// Messages that depend on nothing unpersisted: send now.
+    case send([Message])
+    /// Make this durable with one sync, then call `NodeShell.persisted(now:)`; nothing after this
+    /// action in the list depends on it (the shell holds the rest of the Ready until then).
+    case persist(ShellPersist)
+    /// Writes proposed at `first`, `first+1`, ... (for metrics and transcripts).
+    case proposed(first: LogIndex, count: Int)
+    /// Apply the committed entries in order (`.normal` ones to the state machine); the entry at
+    /// an index found in `replyTo` answers that request with what applying it returned.
+    case apply([Entry], replyTo: [LogIndex: RequestToken])
+    /// Every ReadIndex answer of the Ready, including rounds the shell did not start (a caller
+    /// that drives `core.readIndex` directly, such as a unit test).
+    case readStates([ReadState])
+    /// Serve this read from the state machine now: applied has reached the read index.
+    case serveRead(RequestToken, readIndex: LogIndex)
+    /// The write was not proposed here: the core named `leader` as the leader. The performer
+    /// relays it (or refuses it when it was relayed to this node already).
+    case redirect(RequestToken, leader: NodeID)
+    /// An answer that is not a state-machine result.
+    case refuse(RequestToken, ShellRefusal)
+    /// The write counts as acknowledged without being applied (only under
+    /// `ShellUnsafeFaults.ackBeforeCommit`, which exists to prove a checker catches it).
+    case acknowledgeUnsafely(RequestToken)
+}
+
+/// What a Ready asks to persist.
+public struct ShellPersist: Sendable, Equatable {
+    public var entries: [Entry]
+    public var hardState: HardState?
+    /// A snapshot the core adopted: restore the state machine from its file before the entries.
+    public var snapshot: SnapshotMetadata?
+}
+
+/// Why a request got no state-machine answer. The performer words each for its clients.
+public enum ShellRefusal: Sendable, Equatable {
+    case noLeader
+    case transferInProgress
+    /// The core refused the proposal for another reason (its description).
+    case proposalFailed(String)
+    /// Another leader's entry took the write's index: it was not applied.
+    case writeOverwritten
+    case readLeadershipChanged
+    case writeTimedOut
+    case readTimedOut
+    case shuttingDown
+}

@@ -1,0 +1,23 @@
+// The shell's settings, in milliseconds of the performer's monotonic clock.
+
+public struct ShellConfig: Sendable {
+    /// A request unanswered this long gets a retryable refusal (never a hang).
+    public var requestTimeout: UInt64 = 5_000
+    /// A ReadIndex round unanswered this long looks lost: the next round may start beside it.
+    public var readRoundRetry: UInt64 = 1_000
+    /// Bugs planted on purpose, to prove that checkers catch them. Empty in production.
+    public var unsafeFaults: ShellUnsafeFaults = []
+    public init(requestTimeout: UInt64 = 5_000, readRoundRetry: UInt64 = 1_000, unsafeFaults: ShellUnsafeFaults = []) {
+        self.requestTimeout = requestTimeout
+        self.readRoundRetry = readRoundRetry
+        self.unsafeFaults = unsafeFaults
+    }
+}
+
+/// Shell-level planted bugs (the core's are `PlantedFaults`). UNSAFE: for tests and chaos only.
+public struct ShellUnsafeFaults: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// Acknowledge a write as soon as it is proposed, before it is replicated or applied.
+    public static let ackBeforeCommit = ShellUnsafeFaults(rawValue: 1 << 0)
+}
