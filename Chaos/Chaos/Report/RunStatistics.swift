@@ -177,7 +177,9 @@ struct RunStatistics {
         for o in observations.sorted(by: { $0.time < $1.time }) {
             latest[o.node] = o
             let leaders = latest.values.filter { $0.role == "leader" }.map(\.node).sorted(by: NodeOrder.less)
-            let term = latest.values.compactMap(\.term).max()
+            // The highest term seen so far: nodes that are down report none, which is no step back.
+            let current = latest.values.compactMap(\.term).max()
+            let term = [current, last?.1].compactMap { $0 }.max()
             if last == nil || last!.0 != leaders || last!.1 != term {
                 leadership.append(LeadershipChange(time: seconds(o.time), leaders: leaders, term: term))
                 last = (leaders, term)
