@@ -26,8 +26,10 @@ extension NodeShell {
             actions.append(.proposed(first: first, count: batch.count))
             var index = first
             let deadline = now + config.requestTimeout
+            // Read once per batch, not per write: this loop is the proposal hot path.
+            let ackBeforeCommit = config.unsafeFaults.contains(.ackBeforeCommit)
             for w in batch {
-                if config.unsafeFaults.contains(.ackBeforeCommit) {
+                if ackBeforeCommit {
                     // UNSAFE, on purpose only: acknowledged before replication.
                     actions.append(.acknowledgeUnsafely(w.token))
                 } else {
