@@ -97,8 +97,8 @@ extension NodeDriver {
     func readNow() -> Int64 { max(Self.nowMillis(), machine.store.clock) }
 
     private func read(_ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
-        // --unsafe-fault stale-local-reads forces the local path (UNSAFE, on purpose only).
-        if options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads) {
+        // --unsafe-fault stale-local-reads forces the local path too (UNSAFE, on purpose only).
+        if servesLocalReads {
             return loop.makeSucceededFuture(machine.read(arguments, now: readNow()))
         }
         let promise = loop.makePromise(of: RESPValue.self)

@@ -17,6 +17,9 @@ import RaftShell
 final class NodeDriver: @unchecked Sendable {
     let loop: any EventLoop
     let options: RaftServerOptions
+    /// Reads skip ReadIndex: --read-mode local, or --unsafe-fault stale-local-reads (decided once,
+    /// not per read).
+    let servesLocalReads: Bool
     let logger: Logger
     /// The node's logic; the core inside it is `raft`.
     var shell: NodeShell
@@ -64,6 +67,7 @@ final class NodeDriver: @unchecked Sendable {
         self.logger = logger
         self.machine = KeyValueStateMachine(registry: registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
+        self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
         config.heartbeatTick = options.heartbeatTicks
