@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RESP
 import Testing
 @testable import Chaos
@@ -69,7 +72,18 @@ import Testing
     }
 
     @Test func aDeadNodeIsReportedUnreadableNotPassed() async throws {
-        let port = SingleNodeProcess.freePort()  // nothing listens there
+        // A port held bound but never listening: connecting is refused, and no other test's node
+        // can take it meanwhile (a merely free port could be taken by a concurrent test).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        let port = Int(UInt16(bigEndian: addr.sin_port))
+        #expect(port != 0, "could not bind a port")
         let url = Self.historyURL()
         defer { try? FileManager.default.removeItem(at: url) }
         let driver = try WorkloadDriver(endpoints: [ClientEndpoint(node: "n9", host: "127.0.0.1", port: port)], seed: 1, historyURL: url)
