@@ -30,6 +30,8 @@ final class NodeDriver: @unchecked Sendable {
     /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
     /// are served after ReadIndex. Touched on `loop` only.
     let machine: KeyValueStateMachine
+    /// The node's command table (the client port resolves with the same one).
+    let commands: CommandTable
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
@@ -40,6 +42,8 @@ final class NodeDriver: @unchecked Sendable {
     struct ClientRequest {
         var promise: EventLoopPromise<RESPValue>
         var arguments: [[UInt8]]
+        /// The data command `arguments` resolved to (nil for a membership change awaited).
+        var command: Command?
         var forwardedFrom: NodeID?
     }
     var requests: [RequestToken: ClientRequest] = [:]
@@ -59,13 +63,14 @@ final class NodeDriver: @unchecked Sendable {
     lazy var metrics = NodeMetrics(node: options.id)
 
     init(
-        loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
+        loop: any EventLoop, options: RaftServerOptions, commands: CommandTable, persistence: any RaftPersistence,
         recovered: RecoveredNodeState, ioPool: NIOThreadPool, callbacks: RoleCallbacks, status: StatusBox, logger: Logger
     ) throws {
         self.loop = loop
         self.options = options
         self.logger = logger
-        self.machine = KeyValueStateMachine(registry: registry)
+        self.commands = commands
+        self.machine = KeyValueStateMachine(registry: commands.registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
         self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
