@@ -72,6 +72,8 @@ extension NodeDriver {
                 requests.removeValue(forKey: token)?.promise.succeed(Self.reply(for: why))
             case .acknowledgeUnsafely(let token):
                 requests.removeValue(forKey: token)?.promise.succeed(.ok)
+            case .takeSnapshot(let meta):
+                takeSnapshot(meta)
             }
         }
         return continuation
@@ -108,7 +110,6 @@ extension NodeDriver {
             switch e.kind {
             case .normal:
                 reply = machine.apply(e.data)
-                appliedSinceSnapshot += 1
             case .noop:
                 break
             case .configuration:

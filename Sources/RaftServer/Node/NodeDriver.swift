@@ -54,8 +54,8 @@ final class NodeDriver: @unchecked Sendable {
     var readyScheduled = false
     /// A Ready is being made durable off the loop; the shell holds the next (group commit).
     var persisting: Bool { shell.persisting != nil }
-    var appliedSinceSnapshot = 0
-    /// A snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a time.
+    /// The snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a
+    /// time (the shell decides when and at which index).
     var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
@@ -79,7 +79,7 @@ final class NodeDriver: @unchecked Sendable {
         // UNSAFE, on purpose only (--unsafe-fault): the core-level bugs are RaftCore's planted faults.
         if options.unsafeFaults.contains(.voteWithoutLogCheck) { config.faults.insert(.voteWithoutLogCheck) }
         if options.unsafeFaults.contains(.forgetTermOnRestart) { config.faults.insert(.forgetTermOnRestart) }
-        var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)))
+        var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)), logMaxEntries: options.logMaxEntries)
         // UNSAFE, on purpose only (--unsafe-fault ack-before-commit): +OK before replication.
         if options.unsafeFaults.contains(.ackBeforeCommit) { shellConfig.unsafeFaults.insert(.ackBeforeCommit) }
         self.shell = NodeShell(
@@ -159,9 +159,8 @@ final class NodeDriver: @unchecked Sendable {
         exit(70)
     }
 
-    /// After a Ready is finished: snapshot if due, show the new state, and go on if more is ready.
+    /// After a Ready is finished: show the new state, and go on if more is ready.
     func readyFinished() {
-        maybeSnapshot()
         publishStatus()
         if shell.hasWork { scheduleReady() }
     }
@@ -219,13 +218,6 @@ final class NodeDriver: @unchecked Sendable {
             $0.keyCount = keys
             $0.expiringKeyCount = expiring
         }
-    }
-
-    // MARK: snapshots
-
-    private func maybeSnapshot() {
-        guard appliedSinceSnapshot >= options.logMaxEntries, snapshotInFlight == nil else { return }
-        checkpoint()
     }
 }
 
