@@ -54,7 +54,8 @@ public struct SafetyViolation: Sendable, CustomStringConvertible {
 public struct AuditResult: Sendable {
     public var messagesChecked: Int
     public var leaders: [Term: NodeID]
-    /// Terms in which some candidate asked for votes (RequestVote, not PreVote).
+    /// Campaigns: a candidate asking for votes (RequestVote, not PreVote) in a term, counted once
+    /// per candidate and term.
     public var elections: Int
     /// Distinct terms on the messages (PreVote requests and answers excepted).
     public var terms: Int
@@ -92,7 +93,7 @@ public enum SafetyAudit {
 
         var reportedLeaders = Set<VoteKey>()  // (second leader, term) already reported
         var reportedVotes = Set<VoteKey>()    // (voter, term, second candidate) already reported
-        var electionTerms = Set<Term>()
+        var campaigns = Set<VoteKey>()  // (candidate, term)
         var termsSeen = Set<Term>()
 
         func violate(_ p: SafetyViolation.Property, _ detail: String, term: Term, _ frames: [Seen]) {
@@ -133,7 +134,7 @@ public enum SafetyAudit {
             if case .requestVoteResponse(let b) = m.body, b.preVote { isPreVoteRequest = true }
             if !isPreVoteRequest {
                 termsSeen.insert(m.term)
-                if case .requestVote = m.body { electionTerms.insert(m.term) }
+                if case .requestVote = m.body { campaigns.insert(VoteKey(voter: m.from, term: m.term)) }
                 let link = LinkKey(from: m.from, to: m.to)
                 if let (previous, where_) = lastTerm[link], m.term < previous {
                     violate(.termWentBackwards, "node \(m.from) sent term \(m.term) to \(m.to) after term \(previous)", term: m.term, [where_, seen])
@@ -201,7 +202,7 @@ public enum SafetyAudit {
                 break
             }
         }
-        return AuditResult(messagesChecked: timeline.messages.count, leaders: leaders.mapValues(\.0), elections: electionTerms.count,
+        return AuditResult(messagesChecked: timeline.messages.count, leaders: leaders.mapValues(\.0), elections: campaigns.count,
                            terms: termsSeen.count, violations: violations)
     }
 

@@ -80,10 +80,12 @@ private func healthyRun() -> Cluster {
 @Test func theAuditCountsElectionsAndTerms() throws {
     var c = healthyRun()
     c.send(Wire.requestVote("2", "1", term: 3))
+    c.send(Wire.requestVote("2", "3", term: 3))  // the same campaign
+    c.send(Wire.requestVote("3", "1", term: 3))  // a rival in the same term
     c.send(Wire.vote("1", "2", term: 3))
     let r = try c.audit()
     #expect(r.passed, "\(r.report)")
-    #expect(r.elections == 2)
+    #expect(r.elections == 3)  // 1 in term 2; 2 and 3 in term 3
     #expect(r.terms == 2)
 }
 

@@ -50,7 +50,8 @@ public struct PeerTrafficAudit: Codable, Sendable, Hashable {
     public var messages: Int
     /// Stretches of undecodable or missing bytes (not the normal edges of a capture).
     public var damaged: Int
-    /// Terms in which a candidate asked for votes, distinct terms seen, terms with a leader.
+    /// Campaigns (a candidate asking for votes in a term, once per candidate and term), distinct
+    /// terms seen, terms with a leader.
     public var elections: Int
     public var terms: Int
     public var termsWithLeader: Int
