@@ -19,6 +19,8 @@ extension NodeDriver {
         else { return removedReply() }
         let name = String(decoding: first, as: UTF8.self).lowercased()
         guard Self.membershipCommandNames.contains(name) else { return removedReply() }
+        // About this node only, never relayed (NodeDriver+StaticBootstrap.swift).
+        if name == "raft.probe" { return loop.makeSucceededFuture(probeReply()) }
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         let request: MembershipRequest
         switch MembershipRequest.parse(name: name, args) {
