@@ -43,6 +43,7 @@ enum NodeCommand: Sendable, Hashable {
         Row(name: "del_node", command: .membership, arity: -1, flags: [.admin, .noScript], group: "raft", summary: "pyraft's name for RAFT.REMOVE."),
         Row(name: "raft.transfer", command: .membership, arity: -1, flags: [.admin, .noScript], group: "raft", summary: "Transfers leadership to a member."),
         Row(name: "raft.status", command: .membership, arity: -1, flags: [.loading, .stale, .fast], group: "raft", summary: "Returns the members, their roles and replication progress."),
+        Row(name: "raft.probe", command: .membership, arity: 1, flags: [.loading, .stale, .fast], group: "raft", summary: "Answers what this node knows of itself (sent between nodes of a static ensemble at start-up)."),
         Row(name: "raft.join", command: .membership, arity: -1, flags: [.admin, .noScript], group: "raft", summary: "Asks the leader to admit the sender (sent by a joining node)."),
     ]
 }

@@ -131,6 +131,7 @@ extension NodeDriver {
         case .writeOverwritten: .error("TRYAGAIN leadership changed, the write was not applied")
         case .readLeadershipChanged: .error("TRYAGAIN leadership changed during the read")
         case .writeTimedOut: .error("TRYAGAIN request timed out (a write may still be applied)")
+        case .leadershipLost: leaderLost()
         case .readTimedOut: .error("TRYAGAIN read timed out")
         case .shuttingDown: .error("TRYAGAIN node is shutting down")
         }
