@@ -7,6 +7,15 @@ import RESP
 /// written in request order (pipelining).
 public protocol ClientCommandHandler: Sendable {
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue>
+
+    /// The connection closed (either side, or an error); called once, on its event loop, after
+    /// its last `handle`. Connection-level state that others hold (a subscription, a blocked
+    /// pop) is released here. Does nothing unless implemented.
+    func connectionClosed(_ connection: ClientConnectionInfo)
+}
+
+extension ClientCommandHandler {
+    public func connectionClosed(_ connection: ClientConnectionInfo) {}
 }
 
 /// A `ClientCommandHandler` made of a closure.
