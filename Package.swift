@@ -34,10 +34,22 @@ let package = Package(
         .target(name: "RaftStorage", dependencies: ["RaftCore", "WireCodec"], path: "Sources/RaftStorage"),
         .target(name: "RESP", path: "Sources/RESP"),
         .target(name: "KeyValueStore", dependencies: ["RESP"], path: "Sources/KeyValueStore"),
+        // The client port as a protocol server: pipeline, request decoder, limits, ordering of
+        // replies, lingering close, request gate. Knows nothing of Raft or of the commands.
+        .target(
+            name: "ClientProtocol",
+            dependencies: [
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ClientProtocol"
+        ),
         .target(
             name: "RaftServer",
             dependencies: [
-                "RaftCore", "RaftShell", "PeerWire", "RaftStorage", "RESP", "KeyValueStore",
+                "RaftCore", "RaftShell", "PeerWire", "RaftStorage", "RESP", "KeyValueStore", "ClientProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -127,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "ClientProtocolTests",
             dependencies: [
-                "RaftServer", "RESP", "KeyValueStore",
+                "ClientProtocol", "RaftServer", "RESP", "KeyValueStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

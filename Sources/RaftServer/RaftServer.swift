@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ClientProtocol
 import KeyValueStore
 import Logging
 import NIOConcurrencyHelpers
@@ -157,7 +158,7 @@ public final class RaftServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(
-                        commandHandler: connection, connectionID: id, logger: logger)
+                        commandHandler: connection, configuration: .raftNode, connectionID: id, logger: logger)
                 }
             }
             .bind(host: address.host, port: address.port).get()

@@ -52,7 +52,8 @@ public struct RaftServerOptions: Sendable {
     public var security = SecurityOptions()
     public var operations = OperationsOptions()
     /// Correctness bugs switched on deliberately, for proving chaos tests can fail (UnsafeFault.swift).
-    public var unsafeFaults: Set<UnsafeFault> = []
+    /// Set only through `unsafelyEnable(_:)`, so no configuration turns one on by accident.
+    public internal(set) var unsafeFaults: Set<UnsafeFault> = []
 
     public init(
         id: NodeID? = nil, clientAddress: NodeAddress, ensemble: [NodeID: NodeAddress] = [:],
