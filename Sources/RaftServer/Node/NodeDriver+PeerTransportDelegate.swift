@@ -16,5 +16,11 @@ extension NodeDriver: PeerTransportDelegate {
 
     func peerUnreachable(_ peer: NodeID) { reportUnreachable(peer) }
 
-    var commitIndex: LogIndex { raft.commitIndex }
+    func snapshotFileReceived(_ metadata: SnapshotMetadata) {
+        guard !stopped else { return }
+        shell.snapshotReceived(metadata)
+        scheduleReady()
+    }
+
+    func snapshotFileFailed(_ metadata: SnapshotMetadata) { shell.snapshotReceiveFailed(metadata) }
 }
