@@ -85,6 +85,10 @@ public struct NodeShell: Sendable {
         guard persisting == nil, core.hasReady else { return actions }
         let rd = core.ready()
         if let ss = rd.softState, ss.role != lastRole {
+            // A deposed leader's proposals may still commit under the next leader, or be
+            // replaced: nobody here will learn which soon, so their clients hear it now (those
+            // this very Ready commits are answered with their result as usual).
+            if lastRole == .leader { leadershipLost(after: rd.committedEntries.last?.index, into: &actions) }
             lastRole = ss.role
             actions.append(.roleChanged(ss))
         }

@@ -60,6 +60,9 @@ public enum ShellRefusal: Sendable, Equatable {
     case writeOverwritten
     case readLeadershipChanged
     case writeTimedOut
+    /// The node stopped leading while the write was proposed and not yet applied: it may still
+    /// commit under the next leader, or be replaced. Outcome unknown.
+    case leadershipLost
     case readTimedOut
     case shuttingDown
 }

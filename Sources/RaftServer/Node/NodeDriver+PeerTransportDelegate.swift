@@ -23,4 +23,6 @@ extension NodeDriver: PeerTransportDelegate {
     }
 
     func snapshotFileFailed(_ metadata: SnapshotMetadata) { shell.snapshotReceiveFailed(metadata) }
+
+    func peerLinkLost(_ peer: NodeID) { forwardLinkLost(to: peer) }
 }

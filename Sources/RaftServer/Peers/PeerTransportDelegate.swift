@@ -19,4 +19,7 @@ protocol PeerTransportDelegate: AnyObject {
     func snapshotFileReceived(_ metadata: SnapshotMetadata)
     /// Receiving the file of `metadata` failed; the leader sends it again later.
     func snapshotFileFailed(_ metadata: SnapshotMetadata)
+    /// The outbound link to `peer` closed or could not be made: requests relayed over it will
+    /// never be answered (replies come back on the connection a request went out on).
+    func peerLinkLost(_ peer: NodeID)
 }
