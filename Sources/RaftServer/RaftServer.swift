@@ -113,7 +113,6 @@ public final class RaftServer: Sendable {
             loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger)
         transport.delegate = driver
         driver.transport = transport
-        transport.snapshots.latest = recovered.snapshot  // what a lagging follower will be sent (§7)
         state.withLockedValue { $0.driver = driver }
 
         let peerAddress = options.clientAddress.peerAddress
