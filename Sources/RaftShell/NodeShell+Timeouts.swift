@@ -4,10 +4,7 @@ import RaftCore
 extension NodeShell {
     mutating func expireRequests(now: UInt64) -> [ShellAction] {
         var actions: [ShellAction] = []
-        for (i, w) in pendingWrites where w.deadline <= now {
-            pendingWrites[i] = nil
-            actions.append(.refuse(w.token, .writeTimedOut))
-        }
+        for w in pendingWrites.removeExpired(now: now) { actions.append(.refuse(w.token, .writeTimedOut)) }
         for r in readQueue where r.deadline <= now { actions.append(.refuse(r.token, .readTimedOut)) }
         readQueue.removeAll { $0.deadline <= now }
         for (id, round) in readRounds where round.reads.allSatisfy({ $0.deadline <= now }) {
