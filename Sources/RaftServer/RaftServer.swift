@@ -153,6 +153,7 @@ public final class RaftServer: Sendable {
                 }
                 channel.closeFuture.whenComplete { [operations] _ in operations.connectionClosed(id) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if options.protectsClientPort { try channel.pipeline.syncOperations.addHandler(ProtectedModeHandler()) }
                     try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount, connectionID: id, orderings: orderings))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(
                         commandHandler: operations.clientHandler(handler, options: options), connectionID: id, logger: logger)

@@ -18,6 +18,9 @@ struct OperationsFlags: ParsableArguments {
     @Option(name: .customLong("requirepass-file"), help: ArgumentHelp("Read the client password from this file.", valueName: "FILE"))
     var requirePassFile: String?
 
+    @Option(name: .customLong("protected-mode"), help: ArgumentHelp("yes (default): with no client password and a client port bound beyond loopback, refuse clients that are not on loopback (Redis's DENIED); no: serve everyone.", valueName: "yes|no"))
+    var protectedMode: String = "yes"
+
     @Option(name: .customLong("bind"), help: ArgumentHelp("IP the client port listens on (default: the IP of -a; 0.0.0.0 for all).", valueName: "IP"))
     var bind: String?
 
@@ -39,6 +42,11 @@ struct OperationsFlags: ParsableArguments {
             let bytes = try SecurityOptions.readSecretFile(requirePassFile, what: "--requirepass-file")
             guard let text = String(validating: bytes, as: UTF8.self) else { throw NodeOptionError("--requirepass-file '\(requirePassFile)' is not UTF-8 text") }
             options.security.requirePass = text
+        }
+        switch protectedMode.lowercased() {
+        case "yes": options.security.protectedMode = true
+        case "no": options.security.protectedMode = false
+        default: throw NodeOptionError("--protected-mode '\(protectedMode)' must be yes or no")
         }
         if let bind {
             // Same rules as -a's IP (a numeric IPv4 or localhost); 0.0.0.0 listens everywhere.

@@ -13,6 +13,9 @@ public struct SecurityOptions: Sendable {
     public var requirePass: String?
     /// The IP the client port listens on (Redis's `bind`); nil: the host of the client address.
     public var bindHost: String?
+    /// Redis's protected mode (on by default): with no `requirePass` and a client port bound
+    /// beyond loopback, clients that are not on loopback get DENIED (ProtectedMode.swift).
+    public var protectedMode = true
 
     public init(clusterSecret: [UInt8]? = nil, requirePass: String? = nil, bindHost: String? = nil) {
         self.clusterSecret = clusterSecret
