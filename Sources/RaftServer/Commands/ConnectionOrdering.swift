@@ -1,5 +1,4 @@
 import KeyValueStore
-import NIOConcurrencyHelpers
 import NIOCore
 import RESP
 
@@ -13,11 +12,11 @@ import RESP
 ///
 /// Commands whose turn has come are handed to the node's loop in one task per event-loop turn
 /// (a pipeline of 16 SETs costs one cross-thread hop, and the node proposes them in one Ready).
-/// Used on the connection's event loop only.
+/// Used on the connection's event loop only; one per connection, in its `ClientSession`.
 final class ConnectionOrdering: @unchecked Sendable {
     struct Submission: Sendable {
         var kind: CommandKind
-        var arguments: [[UInt8]]
+        var command: ResolvedCommand
         var promise: EventLoopPromise<RESPValue>
     }
 
@@ -36,9 +35,10 @@ final class ConnectionOrdering: @unchecked Sendable {
         self.driver = driver
     }
 
-    func schedule(_ kind: CommandKind, _ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
+    /// Runs a resolved data command (`kind` is its read or write) in this connection's order.
+    func schedule(_ kind: CommandKind, _ command: ResolvedCommand) -> EventLoopFuture<RESPValue> {
         loop.assertInEventLoop()
-        let submission = Submission(kind: kind, arguments: arguments, promise: loop.makePromise(of: RESPValue.self))
+        let submission = Submission(kind: kind, command: command, promise: loop.makePromise(of: RESPValue.self))
         if held.isEmpty && (runningKind == nil || runningKind == kind) {
             start(submission)
         } else {
@@ -76,33 +76,15 @@ final class ConnectionOrdering: @unchecked Sendable {
         let loop = self.loop
         driver.loop.execute {
             guard batch.count > 1 else {
-                for s in batch { driver.submit(s.arguments).cascade(to: s.promise) }
+                for s in batch { driver.submit(s.command).cascade(to: s.promise) }
                 return
             }
-            let replies = batch.map { driver.submit($0.arguments) }
+            let replies = batch.map { driver.submit($0.command) }
             EventLoopFuture.whenAllComplete(replies, on: driver.loop).whenSuccess { results in
                 loop.execute {
                     for (s, result) in zip(batch, results) { s.promise.completeWith(result) }
                 }
             }
         }
-    }
-}
-
-/// The ordering state of every open client connection.
-final class ConnectionOrderings: Sendable {
-    private let byConnection = NIOLockedValueBox<[UInt64: ConnectionOrdering]>([:])
-
-    func ordering(for connection: UInt64, on loop: any EventLoop, driver: NodeDriver) -> ConnectionOrdering {
-        byConnection.withLockedValue { map in
-            if let o = map[connection] { return o }
-            let o = ConnectionOrdering(loop: loop, driver: driver)
-            map[connection] = o
-            return o
-        }
-    }
-
-    func remove(_ connection: UInt64) {
-        _ = byConnection.withLockedValue { $0.removeValue(forKey: connection) }
     }
 }

@@ -42,12 +42,6 @@ struct MembershipState {
 }
 
 extension NodeDriver {
-    /// Names answered by `membershipCommand` (lower case), pyraft's included.
-    static let membershipCommandNames: Set<String> = [
-        "raft.add", "add_node", "raft.remove", "del_node", "raft.transfer", "raft.status", "raft.join",
-        "raft.probe",
-    ]
-
     // MARK: duties, every tick
 
     /// Called once from `start()`.

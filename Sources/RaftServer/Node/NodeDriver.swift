@@ -30,6 +30,8 @@ final class NodeDriver: @unchecked Sendable {
     /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
     /// are served after ReadIndex. Touched on `loop` only.
     let machine: KeyValueStateMachine
+    /// The node's command table (the client port resolves with the same one).
+    let commands: CommandTable
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
@@ -40,6 +42,8 @@ final class NodeDriver: @unchecked Sendable {
     struct ClientRequest {
         var promise: EventLoopPromise<RESPValue>
         var arguments: [[UInt8]]
+        /// The data command `arguments` resolved to (nil for a membership change awaited).
+        var command: Command?
         var forwardedFrom: NodeID?
     }
     var requests: [RequestToken: ClientRequest] = [:]
@@ -59,8 +63,8 @@ final class NodeDriver: @unchecked Sendable {
     var readyScheduled = false
     /// A Ready is being made durable off the loop; the shell holds the next (group commit).
     var persisting: Bool { shell.persisting != nil }
-    var appliedSinceSnapshot = 0
-    /// A snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a time.
+    /// The snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a
+    /// time (the shell decides when and at which index).
     var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
@@ -71,13 +75,14 @@ final class NodeDriver: @unchecked Sendable {
     lazy var metrics = NodeMetrics(node: options.id)
 
     init(
-        loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
+        loop: any EventLoop, options: RaftServerOptions, commands: CommandTable, persistence: any RaftPersistence,
         recovered: RecoveredNodeState, ioPool: NIOThreadPool, callbacks: RoleCallbacks, status: StatusBox, logger: Logger
     ) throws {
         self.loop = loop
         self.options = options
         self.logger = logger
-        self.machine = KeyValueStateMachine(registry: registry)
+        self.commands = commands
+        self.machine = KeyValueStateMachine(registry: commands.registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
         self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
@@ -87,7 +92,7 @@ final class NodeDriver: @unchecked Sendable {
         if options.unsafeFaults.contains(.voteWithoutLogCheck) { config.faults.insert(.voteWithoutLogCheck) }
         if options.unsafeFaults.contains(.forgetTermOnRestart) { config.faults.insert(.forgetTermOnRestart) }
         self.coreConfig = config
-        var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)))
+        var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)), logMaxEntries: options.logMaxEntries)
         // UNSAFE, on purpose only (--unsafe-fault ack-before-commit): +OK before replication.
         if options.unsafeFaults.contains(.ackBeforeCommit) { shellConfig.unsafeFaults.insert(.ackBeforeCommit) }
         self.shell = NodeShell(
@@ -168,10 +173,9 @@ final class NodeDriver: @unchecked Sendable {
         exit(70)
     }
 
-    /// After a Ready is finished: snapshot if due, show the new state, and go on if more is ready.
+    /// After a Ready is finished: show the new state, and go on if more is ready.
     func readyFinished() {
         forwardsFollowLeader()
-        maybeSnapshot()
         publishStatus()
         if shell.hasWork { scheduleReady() }
     }
@@ -227,13 +231,6 @@ final class NodeDriver: @unchecked Sendable {
             $0.keyCount = keys
             $0.expiringKeyCount = expiring
         }
-    }
-
-    // MARK: snapshots
-
-    private func maybeSnapshot() {
-        guard appliedSinceSnapshot >= options.logMaxEntries, snapshotInFlight == nil else { return }
-        checkpoint()
     }
 }
 

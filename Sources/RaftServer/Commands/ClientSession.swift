@@ -1,0 +1,28 @@
+import NIOCore
+import RESP
+
+/// One client connection's state at the node, made when the connection opens and gone when it
+/// closes; used on the connection's event loop only. Connection-level commands keep their
+/// state here (AUTH's result now; MULTI's queue, SUBSCRIBE's channels next): add a field, and
+/// read or change it in the command's case of `NodeCommandHandler.run`.
+final class ClientSession: @unchecked Sendable {
+    /// Keeps this connection's pipelined reads and writes in Redis's order.
+    let ordering: ConnectionOrdering
+    /// AUTH (or HELLO ... AUTH) succeeded on this connection.
+    var authenticated = false
+
+    init(ordering: ConnectionOrdering) {
+        self.ordering = ordering
+    }
+}
+
+/// The client port's handler for one connection: the node's shared handler plus this
+/// connection's session (so per-connection state needs no lock and no lookup by id).
+struct NodeClientConnection: ClientCommandHandler {
+    let node: NodeCommandHandler
+    let session: ClientSession
+
+    func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
+        node.handle(arguments, session: session, context: context)
+    }
+}
