@@ -10,6 +10,8 @@ final class ClientSession: @unchecked Sendable {
     let ordering: ConnectionOrdering
     /// AUTH (or HELLO ... AUTH) succeeded on this connection.
     var authenticated = false
+    /// ... as the `admin` user (CommandPolicy lets it run admin commands).
+    var admin = false
 
     init(ordering: ConnectionOrdering) {
         self.ordering = ordering

@@ -13,6 +13,10 @@ public struct SecurityOptions: Sendable {
     public var requirePass: String?
     /// The IP the client port listens on (Redis's `bind`); nil: the host of the client address.
     public var bindHost: String?
+    /// The `admin` user's password (`AUTH admin password`): when set, admin commands (RAFT.ADD,
+    /// REMOVE, TRANSFER, JOIN, SHUTDOWN, CHECKPOINT, CONFIG, GETDUMP, GETLOG, FLUSHALL, FLUSHDB)
+    /// are refused with NOPERM to every other connection.
+    public var adminPass: String?
     /// Redis's protected mode (on by default): with no `requirePass` and a client port bound
     /// beyond loopback, clients that are not on loopback get DENIED (ProtectedMode.swift).
     public var protectedMode = true
