@@ -25,6 +25,9 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         /// Set by HELLO: from this reply on, replies use this protocol.
         var switchToVersion: RESPVersion?
         var closeAfter = false
+        /// SHUTDOWN: the connection closes where this reply would go, and it is never written
+        /// (Redis's server quits without answering; clients read the close as success).
+        var silent = false
     }
 
     private let commandHandler: any ClientCommandHandler
@@ -219,10 +222,11 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         owed[owed.index(owed.startIndex, offsetBy: index)].switchToVersion = version
     }
 
-    func closeAfterReply(sequence: Int) {
+    func closeAfterReply(sequence: Int, silently: Bool = false) {
         let index = sequence - firstOwedSequence
         guard index >= 0, index < owed.count else { return }
         owed[owed.index(owed.startIndex, offsetBy: index)].closeAfter = true
+        owed[owed.index(owed.startIndex, offsetBy: index)].silent = silently
         acceptingRequests = false
     }
 
@@ -247,7 +251,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             owed.removeFirst()
             firstOwedSequence += 1
             if let version = head.switchToVersion { replyVersion = version }
-            RESPEncoder.encode(value, version: replyVersion, into: &buffer)
+            if !head.silent { RESPEncoder.encode(value, version: replyVersion, into: &buffer) }
             if head.closeAfter {
                 closeAfter = true
                 break

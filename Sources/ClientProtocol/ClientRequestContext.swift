@@ -33,4 +33,11 @@ public final class ClientRequestContext {
         connection.eventLoop.preconditionInEventLoop()
         handler.closeAfterReply(sequence: sequence)
     }
+
+    /// Closes the connection where this request's reply would go, without writing the reply
+    /// (the earlier replies are still written): SHUTDOWN, as Redis, quits without answering.
+    public func closeInsteadOfReplying() {
+        connection.eventLoop.preconditionInEventLoop()
+        handler.closeAfterReply(sequence: sequence, silently: true)
+    }
 }

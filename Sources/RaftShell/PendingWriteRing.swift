@@ -83,6 +83,17 @@ struct PendingWriteRing: Sendable {
         removeFrom(offset: 0)
     }
 
+    /// Every pending request at an index after `committed` (all of them when nil), in log
+    /// order: what a leader that stepped down can no longer vouch for.
+    mutating func removeAll(after committed: LogIndex?) -> [Slot] {
+        guard count > 0 else { return [] }
+        guard let committed else { return removeAll() }
+        let first = committed.rawValue + 1
+        if first <= base { return removeAll() }
+        if first >= base + UInt64(span) { return [] }
+        return removeFrom(offset: Int(first - base))
+    }
+
     private mutating func removeFrom(offset: Int) -> [Slot] {
         var out: [Slot] = []
         for k in offset..<span {

@@ -5,6 +5,8 @@ enum NodeCommand: Sendable, Hashable {
     case ping, echo, quit, select, hello, time, command, config, client, info, auth
     /// pyraft's CHECKPOINT (take a snapshot now), GETDUMP (the store as text), GETLOG (log lines).
     case checkpoint, getdump, getlog
+    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT] (Redis's, pyraft's `shutdown`).
+    case shutdown
     /// RAFT.ADD/add_node, RAFT.REMOVE/del_node, RAFT.TRANSFER, RAFT.STATUS, RAFT.JOIN: run by
     /// the driver on the leader (relayed from followers like writes).
     case membership
@@ -34,7 +36,8 @@ enum NodeCommand: Sendable, Hashable {
         Row(name: "client", command: .client, arity: -2, flags: [.noScript, .loading, .stale], group: "connection", summary: "Information about this connection (ID, INFO, GETNAME...)."),
         Row(name: "info", command: .info, arity: -1, flags: [.loading, .stale, .sentinel], group: "server", summary: "Returns information and statistics about the node, Raft included."),
         Row(name: "auth", command: .auth, arity: -2, flags: [.noScript, .loading, .stale, .fast, .noAuth, .sentinel, .allowBusy], group: "connection", summary: "Authenticates the connection."),
-        Row(name: "checkpoint", command: .checkpoint, arity: -1, flags: [.admin, .noScript, .noMulti], group: "raft", summary: "Takes a snapshot now and answers its index once durable (pyraft)."),
+        Row(name: "checkpoint", command: .checkpoint, arity: -1, flags: [.admin, .noScript, .noMulti], group: "raft", summary: "Takes a snapshot now and answers its index once durable; CHECKPOINT FILE path (or pyraft's CHECKPOINT path) also copies it to path."),
+        Row(name: "shutdown", command: .shutdown, arity: -1, flags: [.admin, .noScript, .loading, .stale, .noMulti, .sentinel, .allowBusy], group: "server", summary: "Stops the node gracefully (a leader hands over first); SAVE checkpoints first, NOW skips the handover."),
         Row(name: "getdump", command: .getdump, arity: -1, flags: [.admin, .noScript], group: "raft", summary: "Returns the whole store as text (pyraft)."),
         Row(name: "getlog", command: .getlog, arity: -1, flags: [.admin, .noScript], group: "raft", summary: "Returns the newest Raft log entries as text (pyraft)."),
         Row(name: "raft.add", command: .membership, arity: -1, flags: [.admin, .noScript], group: "raft", summary: "Adds a node to the cluster (as a learner, promoted once caught up)."),

@@ -31,7 +31,7 @@ struct NodeCommandHandler: Sendable {
         case .failure(let error): return loop.makeSucceededFuture(error.reply)
         case .success(let c): command = c
         }
-        if let refusal = policy.refusal(for: command, authenticated: session.authenticated) { return loop.makeSucceededFuture(refusal) }
+        if let refusal = policy.refusal(for: command, authenticated: session.authenticated, admin: session.admin) { return loop.makeSucceededFuture(refusal) }
         // Counted while in flight, so a graceful shutdown waits for the accepted ones.
         let operations = policy.operations
         operations.requestStarted()
@@ -84,7 +84,9 @@ struct NodeCommandHandler: Sendable {
         case .auth:
             return loop.makeSucceededFuture(auth(Array(arguments.dropFirst()), session: session))
         case .checkpoint:
-            return driver.loop.flatSubmit { driver.checkpoint().map { .integer(Int64($0.rawValue)) } }
+            return checkpoint(args)  // NodeCommandHandler+Shutdown.swift
+        case .shutdown:
+            return shutdown(args, context: context)  // NodeCommandHandler+Shutdown.swift
         case .getdump:
             return driver.loop.submit { .bulk(driver.dump()) }
         case .getlog:

@@ -13,6 +13,13 @@ public struct SecurityOptions: Sendable {
     public var requirePass: String?
     /// The IP the client port listens on (Redis's `bind`); nil: the host of the client address.
     public var bindHost: String?
+    /// The `admin` user's password (`AUTH admin password`): when set, admin commands (RAFT.ADD,
+    /// REMOVE, TRANSFER, JOIN, SHUTDOWN, CHECKPOINT, CONFIG, GETDUMP, GETLOG, FLUSHALL, FLUSHDB)
+    /// are refused with NOPERM to every other connection.
+    public var adminPass: String?
+    /// Redis's protected mode (on by default): with no `requirePass` and a client port bound
+    /// beyond loopback, clients that are not on loopback get DENIED (Sources/ClientProtocol/ProtectedModeHandler.swift).
+    public var protectedMode = true
 
     public init(clusterSecret: [UInt8]? = nil, requirePass: String? = nil, bindHost: String? = nil) {
         self.clusterSecret = clusterSecret
