@@ -124,8 +124,11 @@ public enum SafetyAudit {
             }
         }
 
-        func checkAgainstCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen, what: String) {
-            if let c = committed[index], c.term != term {
+        // Leader Completeness binds the leaders of the committing term and later ones only: a
+        // deposed leader of an earlier term (paused, cut off) may still send its old log, whose
+        // uncommitted tail can differ at an index committed since.
+        func checkAgainstCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen, leaderTerm: Term, what: String) {
+            if let c = committed[index], c.term != term, leaderTerm >= timeline.messages[c.seen].message.term {
                 violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), then \(what) term \(term) at that index", term: term, [c.seen, seen])
             }
         }
@@ -197,7 +200,7 @@ public enum SafetyAudit {
             switch m.body {
             case .appendEntries(let b):
                 var previousTerm = b.prevLogTerm
-                checkAgainstCommitted(b.prevLogIndex, b.prevLogTerm, seen, what: "a leader claimed prevLogTerm")
+                checkAgainstCommitted(b.prevLogIndex, b.prevLogTerm, seen, leaderTerm: m.term, what: "a leader claimed prevLogTerm")
                 for e in b.entries {
                     let key = EntryKey(index: e.index, term: e.term)
                     if let known = entries[key] {
@@ -216,7 +219,7 @@ public enum SafetyAudit {
                             predecessors[key] = (previousTerm, seen)
                         }
                     }
-                    checkAgainstCommitted(e.index, e.term, seen, what: "an AppendEntries carried")
+                    checkAgainstCommitted(e.index, e.term, seen, leaderTerm: m.term, what: "an AppendEntries carried")
                     previousTerm = e.term
                 }
                 // What this leader says is committed: every entry of its log up to leaderCommit.
@@ -224,7 +227,7 @@ public enum SafetyAudit {
                 for e in b.entries where e.index <= b.leaderCommit { noteCommitted(e.index, e.term, seen) }
             case .installSnapshot(let meta):
                 // A snapshot holds only committed entries: its last one is committed.
-                checkAgainstCommitted(meta.index, meta.term, seen, what: "a snapshot claimed")
+                checkAgainstCommitted(meta.index, meta.term, seen, leaderTerm: m.term, what: "a snapshot claimed")
                 noteCommitted(meta.index, meta.term, seen)
             default:
                 break

@@ -163,6 +163,18 @@ private func healthyRun() -> Cluster {
     #expect(!r.violations.contains { $0.property == .electionSafety })
 }
 
+@Test func aDeposedLeaderOfAnEarlierTermSendingItsOldLogIsFine() throws {
+    // Seen live: leader 3 of term 2 was paused; 1 led term 3 and committed index 2 with term 3;
+    // resumed, 3 flushed its queued term-2 AppendEntries, whose index 2 holds its own term-2 entry.
+    var c = Cluster()
+    c.send(Wire.appendEntries("3", "2", term: 2, prev: (0, 0), commit: 0, entries: [(1, 2, "a")]))
+    c.send(Wire.appendEntries("1", "2", term: 3, prev: (1, 2), commit: 2, entries: [(2, 3, "won")]))
+    c.send(Wire.appendEntries("3", "1", term: 2, prev: (1, 2), commit: 1, entries: [(2, 2, "stale")]))
+    c.send(Wire.appendEntries("3", "1", term: 2, prev: (2, 2), commit: 1))
+    let r = try c.audit()
+    #expect(r.passed, "\(r.report)")
+}
+
 @Test func aLaterLeaderRewritingUncommittedEntriesIsFine() throws {
     var c = Cluster()
     c.send(Wire.appendEntries("1", "2", term: 2, prev: (0, 0), commit: 0, entries: [(1, 2, "a"), (2, 2, "lost")]))
