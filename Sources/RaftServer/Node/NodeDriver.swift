@@ -233,7 +233,7 @@ final class NodeDriver: @unchecked Sendable {
             $0.term = r.term
             $0.leader = r.leader
             $0.commitIndex = r.commitIndex
-            $0.appliedIndex = r.appliedIndex
+            $0.appliedIndex = shell.stateMachineIndex  // what reads see (the core's runs ahead while a Ready persists)
             $0.lastIndex = r.lastIndex
             $0.members = r.configuration.members.sorted()
             $0.keyCount = keys
