@@ -27,7 +27,7 @@ let package = Package(
         // The node's logic around the core as a value (events in, actions out): NIO node and simulation drive it.
         .target(name: "RaftShell", dependencies: ["RaftCore"], path: "Sources/RaftShell"),
         .target(name: "RaftSimulation", dependencies: ["RaftCore", "RaftShell"], path: "Sources/RaftSimulation"),
-        .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore"], path: "Sources/raft-sim"),
+        .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore", "RaftShell"], path: "Sources/raft-sim"),
         // Byte readers and writers, CRC-32C, the Raft types' encoding: under PeerWire and RaftStorage.
         .target(name: "WireCodec", dependencies: ["RaftCore"], path: "Sources/WireCodec"),
         .target(name: "PeerWire", dependencies: ["RaftCore", "WireCodec"], path: "Sources/PeerWire"),

@@ -88,6 +88,11 @@ public final class RaftServer: Sendable {
     public func onLeader(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onLeader = body } }
     public func onFollower(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onFollower = body } }
     public func onCandidate(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onCandidate = body } }
+    /// pyraft's on_start: called once both ports listen and the Raft clock runs (end of `start()`).
+    public func onStart(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onStart = body } }
+    /// pyraft's on_shutdown: called once, when a graceful shutdown (SIGTERM, SHUTDOWN, or
+    /// `shutdown()`) has stopped the node, before `run()` returns.
+    public func onShutdown(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onShutdown = body } }
 
     /// The node's current role, term, leader and indexes.
     public var status: RaftServerStatus { statusBox.value }
@@ -108,7 +113,6 @@ public final class RaftServer: Sendable {
             loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger)
         transport.delegate = driver
         driver.transport = transport
-        transport.snapshots.latest = recovered.snapshot  // what a lagging follower will be sent (§7)
         state.withLockedValue { $0.driver = driver }
 
         let peerAddress = options.clientAddress.peerAddress
@@ -133,6 +137,7 @@ public final class RaftServer: Sendable {
             driver.start()
         }.get()
         logger.info("listening for clients on \(options.clientAddress), peers on \(peerAddress); members \(driver.raft.configuration.members.sorted())")
+        state.withLockedValue { $0.callbacks }.fire(\.onStart)
     }
 
     private func bindClientPort(_ address: NodeAddress, handler: NodeCommandHandler) async throws -> any Channel {
@@ -188,6 +193,7 @@ public final class RaftServer: Sendable {
                 return driver.transport.close()
             }.get()
         }
+        state.withLockedValue { $0.callbacks }.fire(\.onShutdown)
         stopped.succeed(())
         try? await ioPool.shutdownGracefully()
         try? await group.shutdownGracefully()

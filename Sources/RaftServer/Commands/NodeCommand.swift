@@ -46,6 +46,7 @@ enum NodeCommand: Sendable, Hashable {
         Row(name: "del_node", command: .membership, arity: -1, flags: [.admin, .noScript], group: "cluster", since: "raft-node 0.1.0", summary: "pyraft's name for RAFT.REMOVE."),
         Row(name: "raft.transfer", command: .membership, arity: -1, flags: [.admin, .noScript], group: "cluster", since: "raft-node 0.1.0", summary: "Transfers leadership to a member."),
         Row(name: "raft.status", command: .membership, arity: -1, flags: [.loading, .stale, .fast], group: "cluster", since: "raft-node 0.1.0", summary: "Returns the members, their roles and replication progress."),
+        Row(name: "raft.probe", command: .membership, arity: 1, flags: [.loading, .stale, .fast], group: "cluster", since: "raft-node 0.1.0", summary: "Answers what this node knows of itself (sent between nodes of a static ensemble at start-up)."),
         Row(name: "raft.join", command: .membership, arity: -1, flags: [.admin, .noScript], group: "cluster", since: "raft-node 0.1.0", summary: "Asks the leader to admit the sender (sent by a joining node)."),
     ]
 }

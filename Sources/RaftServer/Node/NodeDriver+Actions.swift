@@ -46,7 +46,7 @@ extension NodeDriver {
             case .roleChanged(let ss):
                 softStateChanged(ss)
             case .send(let messages):
-                transport.send(messages)
+                transport.send(messages, latestSnapshot: latestSnapshot)
                 transport.flush()
             case .persist(let p):
                 continuation = persist(p)
@@ -72,6 +72,10 @@ extension NodeDriver {
                 requests.removeValue(forKey: token)?.promise.succeed(Self.reply(for: why))
             case .acknowledgeUnsafely(let token):
                 requests.removeValue(forKey: token)?.promise.succeed(.ok)
+            case .takeSnapshot(let meta):
+                takeSnapshot(meta)
+            case .receiveSnapshot(let meta):
+                transport.snapshots.receive(meta, from: raft.leader, delegate: self)
             }
         }
         return continuation
@@ -108,7 +112,6 @@ extension NodeDriver {
             switch e.kind {
             case .normal:
                 reply = machine.apply(e.data)
-                appliedSinceSnapshot += 1
             case .noop:
                 break
             case .configuration:
@@ -130,6 +133,7 @@ extension NodeDriver {
         case .writeOverwritten: .error("TRYAGAIN leadership changed, the write was not applied")
         case .readLeadershipChanged: .error("TRYAGAIN leadership changed during the read")
         case .writeTimedOut: .error("TRYAGAIN request timed out (a write may still be applied)")
+        case .leadershipLost: leaderLost()
         case .readTimedOut: .error("TRYAGAIN read timed out")
         case .shuttingDown: .error("TRYAGAIN node is shutting down")
         }

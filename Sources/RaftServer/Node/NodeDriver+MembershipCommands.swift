@@ -12,6 +12,8 @@ extension NodeDriver {
     /// again, but one from a joining non-member is, so a join may go through any member).
     func membershipCommand(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
         let name = String(decoding: arguments[0], as: UTF8.self).lowercased()
+        // About this node only, never relayed (NodeDriver+StaticBootstrap.swift).
+        if name == "raft.probe" { return loop.makeSucceededFuture(probeReply()) }
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         let request: MembershipRequest
         switch MembershipRequest.parse(name: name, args) {

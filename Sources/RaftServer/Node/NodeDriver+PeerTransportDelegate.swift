@@ -16,5 +16,13 @@ extension NodeDriver: PeerTransportDelegate {
 
     func peerUnreachable(_ peer: NodeID) { reportUnreachable(peer) }
 
-    var commitIndex: LogIndex { raft.commitIndex }
+    func snapshotFileReceived(_ metadata: SnapshotMetadata) {
+        guard !stopped else { return }
+        shell.snapshotReceived(metadata)
+        scheduleReady()
+    }
+
+    func snapshotFileFailed(_ metadata: SnapshotMetadata) { shell.snapshotReceiveFailed(metadata) }
+
+    func peerLinkLost(_ peer: NodeID) { forwardLinkLost(to: peer) }
 }

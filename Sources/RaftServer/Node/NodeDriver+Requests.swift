@@ -82,7 +82,7 @@ extension NodeDriver {
         nextForwardID += 1
         metrics.forwarded.increment()
         let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = (promise, deadline ?? requestDeadline)
+        forwarded[id] = ForwardedRequest(promise: promise, deadline: deadline ?? requestDeadline, leader: leader)
         guard transport.queueForward(ForwardRequest(requestID: id, kind: kind, args: arguments), to: leader) else {
             forwarded[id] = nil
             promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
