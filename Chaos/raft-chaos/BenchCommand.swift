@@ -190,7 +190,7 @@ struct BenchCommand: ParsableCommand {
     private func readManifest() throws -> [Entry] {
         let path = (directory! as NSString).appendingPathComponent("MANIFEST.tsv")
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("no MANIFEST.tsv in \(directory)")
+            throw ValidationError("no MANIFEST.tsv in \(directory ?? "")")
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first else { throw ValidationError("empty MANIFEST.tsv") }

@@ -130,9 +130,11 @@ final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
         memo = MemoTable(words: words, initialCapacity: min(1 << 16, max(64, 4 * count)))
         var lastTwin: [TwinKey: Int32] = [:]
         var twinBefore = [Int32](repeating: -1, count: count)
-        for i in operations.indices.sorted(by: { operations[$0].callTime < operations[$1].callTime }) {
+        // Only the indeterminate operations, and nothing at all without them: on a short history
+        // sorting and copying every operation here cost as much as the search.
+        let indeterminate = operations.indices.filter { operations[$0].outcome == .indeterminate }
+        for i in indeterminate.sorted(by: { operations[$0].callTime < operations[$1].callTime }) {
             let op = operations[i]
-            guard op.outcome == .indeterminate else { continue }
             let k = TwinKey(function: op.function, key: op.key, input: op.input)
             twinBefore[i] = lastTwin[k] ?? -1
             lastTwin[k] = Int32(i)

@@ -34,13 +34,18 @@ struct TextChainStates: StateSpace {
     static let multiplier: UInt64 = 0x100_0000_01B3
 
     init(model: KeyValueModel, operations: [Operation]) {
+        let n = operations.count
         var kind: [Kind] = [], start: [Int] = [], len: [Int] = [], hashes: [UInt64] = [], powers: [UInt64] = []
-        var bytes: [UInt8] = []
         var canonical: [Int32] = []
+        // Reserved up front: on a short history the arrays' growth was most of the set-up.
+        kind.reserveCapacity(n); start.reserveCapacity(n); len.reserveCapacity(n)
+        hashes.reserveCapacity(n); powers.reserveCapacity(n); canonical.reserveCapacity(n)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16 * n)
         var firstPut: [[UInt8]: Int32] = [:]
         for (i, op) in operations.enumerated() {
             let k: Kind
-            var text: String?
+            var text = ""
             switch op.function {
             case "get":
                 if op.outcome == .indeterminate {
@@ -48,7 +53,7 @@ struct TextChainStates: StateSpace {
                 } else {
                     switch op.output {
                     case .string(let s): k = .get; text = s
-                    case .null: k = .get; text = ""
+                    case .null: k = .get
                     default: k = .invalid
                     }
                 }
@@ -56,19 +61,20 @@ struct TextChainStates: StateSpace {
             case "append": k = .append; text = KeyValueModel.text(op.input)
             default: k = .invalid
             }
-            let utf8 = Array((text ?? "").utf8)
+            let from = bytes.count
+            bytes.append(contentsOf: text.utf8)
             var h: UInt64 = 0, p: UInt64 = 1
-            for b in utf8 {
+            for b in bytes[from...] {
                 h = h &* Self.multiplier &+ UInt64(b) &+ 1
                 p = p &* Self.multiplier
             }
             kind.append(k)
-            start.append(bytes.count)
-            len.append(utf8.count)
+            start.append(from)
+            len.append(bytes.count - from)
             hashes.append(h)
             powers.append(p)
-            bytes.append(contentsOf: utf8)
             if k == .put {
+                let utf8 = Array(bytes[from...])
                 if let first = firstPut[utf8] { canonical.append(first) } else {
                     firstPut[utf8] = Int32(i)
                     canonical.append(Int32(i))
