@@ -78,6 +78,14 @@ struct PendingWriteRing: Sendable {
         return out
     }
 
+    /// Takes every request at an index after `index` (all of them when nil), in log order.
+    mutating func removeAll(after index: LogIndex?) -> [Slot] {
+        guard let index else { return removeAll() }
+        let first = index.rawValue + 1
+        guard count > 0, first < base + UInt64(span) else { return [] }
+        return first <= base ? removeAll() : removeFrom(offset: Int(first - base))
+    }
+
     /// Every pending request, in log order; the ring is left empty.
     mutating func removeAll() -> [Slot] {
         removeFrom(offset: 0)

@@ -75,4 +75,16 @@ struct PendingWriteRingTests {
         #expect(ring.removeAll().map(\.token) == [40])
         #expect(ring.isEmpty)
     }
+
+    @Test("On losing leadership, the writes after the commit index are taken, the committed stay")
+    func afterTheCommitIndex() {
+        var ring = PendingWriteRing()
+        for i in UInt64(3)...8 { _ = ring.insert(Self.slot(i), at: LogIndex(i)) }
+        #expect(ring.removeAll(after: 20).isEmpty)
+        #expect(ring.removeAll(after: 5).map(\.token) == [6, 7, 8])
+        #expect(ring.removeAll(after: 1).map(\.token) == [3, 4, 5])
+        for i in UInt64(3)...4 { _ = ring.insert(Self.slot(i), at: LogIndex(i)) }
+        #expect(ring.removeAll(after: nil).map(\.token) == [3, 4])
+        #expect(ring.isEmpty)
+    }
 }
