@@ -30,23 +30,28 @@ public func validate<M: Model>(history: History, model: M) -> [String] {
 func defaultWorkerCount() -> Int { ProcessInfo.processInfo.activeProcessorCount }
 
 /// The built-in models by their concrete types, so that the compiler specializes the search set-up
-/// and the state interning for them even when the caller holds an `any Model`.
+/// and the state interning for them even when the caller holds an `any Model`. The key-value model
+/// gets its own state space (chains instead of interned strings); every other model's states are
+/// interned values.
 private func specializedSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
-    if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m) }
-    if let m = model as? KeyValueModel { return makeSearches(history: history, model: m) }
-    if let m = model as? RegisterModel { return makeSearches(history: history, model: m) }
-    if let m = model as? MapModel { return makeSearches(history: history, model: m) }
-    return makeSearches(history: history, model: model)
+    if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m, space: InternedStates<CASRegisterModel>.self) }
+    if let m = model as? KeyValueModel { return makeSearches(history: history, model: m, space: TextChainStates.self) }
+    if let m = model as? RegisterModel { return makeSearches(history: history, model: m, space: InternedStates<RegisterModel>.self) }
+    if let m = model as? MapModel { return makeSearches(history: history, model: m, space: InternedStates<MapModel>.self) }
+    return makeSearches(history: history, model: model, space: InternedStates<M>.self)
 }
 
-private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
+private func makeSearches<M, S: StateSpace>(history: History, model: M, space: S.Type) -> [any SearchTask] where S.M == M {
     let ops = history.operations
     // One key (a register log, a single-object history): no grouping at all. On a small history
     // the grouping cost more than the search.
     if let first = ops.first {
         let key = model.partitionKey(of: first)
         if ops.allSatisfy({ model.partitionKey(of: $0) == key }) {
-            return [PartitionSearch(key: key, operations: ops.filter { !model.isIrrelevant($0) }, model: model)]
+            // Copy the operations only when some are dropped: copying them cost more than
+            // checking a short history.
+            let kept = ops.contains(where: model.isIrrelevant) ? ops.filter { !model.isIrrelevant($0) } : ops
+            return [PartitionSearch<S>(key: key, operations: kept, model: model)]
         }
     }
     var groupOf: [String: Int] = [:]
@@ -65,7 +70,7 @@ private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTa
     // Largest partitions first: they are the likeliest to need the most time, and the round robin
     // still lets a small illegal partition finish early.
     let order = groups.indices.sorted { (groups[$0].count, keys[$1]) > (groups[$1].count, keys[$0]) }
-    return order.map { PartitionSearch(key: keys[$0], operations: groups[$0], model: model) }
+    return order.map { PartitionSearch<S>(key: keys[$0], operations: groups[$0], model: model) }
 }
 
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are

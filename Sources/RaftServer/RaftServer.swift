@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ClientProtocol
 import KeyValueStore
 import Logging
 import NIOConcurrencyHelpers
@@ -112,7 +113,6 @@ public final class RaftServer: Sendable {
             loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger)
         transport.delegate = driver
         driver.transport = transport
-        transport.snapshots.latest = recovered.snapshot  // what a lagging follower will be sent (§7)
         state.withLockedValue { $0.driver = driver }
 
         let peerAddress = options.clientAddress.peerAddress
@@ -159,7 +159,7 @@ public final class RaftServer: Sendable {
                     if options.protectsClientPort { try channel.pipeline.syncOperations.addHandler(ProtectedModeHandler()) }
                     try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(
-                        commandHandler: connection, connectionID: id, logger: logger)
+                        commandHandler: connection, configuration: .raftNode, connectionID: id, logger: logger)
                 }
             }
             .bind(host: address.host, port: address.port).get()

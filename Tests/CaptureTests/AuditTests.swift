@@ -77,6 +77,24 @@ private func healthyRun() -> Cluster {
     #expect(r.violations.map(\.detail) == ["term 2 has leaders 1 and 2", "term 2 has leaders 1 and 3"])
 }
 
+@Test func aLeaderWhoseLogHoldsALaterTermThanItsOwnFailsOncePerTerm() throws {
+    var c = healthyRun()
+    // Node 2 forgot its term: it leads term 1 with the term-2 entries it got from 1.
+    c.send(Wire.appendEntries("2", "3", term: 1, prev: (2, 2), commit: 0))
+    c.send(Wire.appendEntries("2", "3", term: 1, prev: (2, 2), commit: 0))
+    let r = try c.audit()
+    #expect(r.violations.map(\.property) == [.logTermsOutOfOrder])
+    #expect(r.violations.first?.detail == "node 2 leads term 1 with a log holding term 2 at index 2")
+    #expect(r.violations.first?.frames.map(\.packet) == [c.packets[c.packets.count - 2]])
+}
+
+@Test func anEntryOfAnEarlierTermAfterALaterOneFails() throws {
+    var c = healthyRun()
+    c.send(Wire.appendEntries("1", "2", term: 2, prev: (2, 2), commit: 2, entries: [(3, 1, "x")]))
+    let r = try c.audit()
+    #expect(r.violations.map(\.detail) == ["node 1 sent entry 3/1 after an entry of term 2"])
+}
+
 @Test func theAuditCountsElectionsAndTerms() throws {
     var c = healthyRun()
     c.send(Wire.requestVote("2", "1", term: 3))

@@ -1,10 +1,12 @@
+import ClientProtocol
 import NIOCore
 import RESP
 
 /// One client connection's state at the node, made when the connection opens and gone when it
 /// closes; used on the connection's event loop only. Connection-level commands keep their
 /// state here (AUTH's result now; MULTI's queue, SUBSCRIBE's channels next): add a field, and
-/// read or change it in the command's case of `NodeCommandHandler.run`.
+/// read or change it in the command's case of `NodeCommandHandler.run`; release what it leaves
+/// elsewhere with `whenClosed`.
 final class ClientSession: @unchecked Sendable {
     /// Keeps this connection's pipelined reads and writes in Redis's order.
     let ordering: ConnectionOrdering
@@ -12,6 +14,17 @@ final class ClientSession: @unchecked Sendable {
     var authenticated = false
     /// ... as the `admin` user (CommandPolicy lets it run admin commands).
     var admin = false
+    /// Run once when the connection closes: a command that leaves state elsewhere for this
+    /// connection (a subscription, a blocked pop) registers its release here.
+    private var onClose: [() -> Void] = []
+
+    func whenClosed(_ release: @escaping () -> Void) { onClose.append(release) }
+
+    func closed() {
+        let releases = onClose
+        onClose = []
+        for release in releases { release() }
+    }
 
     init(ordering: ConnectionOrdering) {
         self.ordering = ordering
@@ -27,4 +40,6 @@ struct NodeClientConnection: ClientCommandHandler {
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
         node.handle(arguments, session: session, context: context)
     }
+
+    func connectionClosed(_ connection: ClientConnectionInfo) { session.closed() }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KeyValueStore
+import ClientProtocol
 import NIOCore
 import RESP
 import RaftCore

@@ -75,3 +75,10 @@ extension RaftServerOptions {
         NodeAddress(host: security.bindHost ?? clientAddress.host, port: clientAddress.port)
     }
 }
+
+extension RaftServerOptions {
+    /// Protected mode applies: switched on, no client password, and listening beyond loopback.
+    var protectsClientPort: Bool {
+        security.protectedMode && security.requirePass == nil && !clientListenAddress.host.hasPrefix("127.")
+    }
+}

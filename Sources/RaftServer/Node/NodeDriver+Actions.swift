@@ -46,7 +46,7 @@ extension NodeDriver {
             case .roleChanged(let ss):
                 softStateChanged(ss)
             case .send(let messages):
-                transport.send(messages)
+                transport.send(messages, latestSnapshot: latestSnapshot)
                 transport.flush()
             case .persist(let p):
                 continuation = persist(p)
@@ -74,6 +74,8 @@ extension NodeDriver {
                 requests.removeValue(forKey: token)?.promise.succeed(.ok)
             case .takeSnapshot(let meta):
                 takeSnapshot(meta)
+            case .receiveSnapshot(let meta):
+                transport.snapshots.receive(meta, from: raft.leader, delegate: self)
             }
         }
         return continuation

@@ -20,7 +20,7 @@ extension NodeDriver {
     func checkpoint(alsoTo path: String) -> EventLoopFuture<CheckpointCopy> {
         let absolute = path.hasPrefix("/") ? path : Self.workingDirectory() + "/" + path
         return checkpoint().flatMap { [self] index in
-            guard let latest = transport.snapshots.latest, latest.metadata.index > .zero else {
+            guard let latest = latestSnapshot, latest.metadata.index > .zero else {
                 return loop.makeFailedFuture(NodeOptionError("ERR nothing to checkpoint yet: no entry has been applied"))
             }
             return NIOThreadPool.singleton.runIfActive(eventLoop: loop) {

@@ -66,6 +66,9 @@ final class NodeDriver: @unchecked Sendable {
     /// The snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a
     /// time (the shell decides when and at which index).
     var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
+    /// The newest snapshot this node took, received or loaded: what a laggard is sent (§7).
+    /// Its metadata is the core's `snapshot`; this is its file, and the only reference to it.
+    var latestSnapshot: StoredSnapshot? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
     var membership = MembershipState()  // NodeDriver+Membership.swift
@@ -84,6 +87,7 @@ final class NodeDriver: @unchecked Sendable {
         self.commands = commands
         self.machine = KeyValueStateMachine(registry: commands.registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
+        self.latestSnapshot = recovered.snapshot  // what a lagging follower will be sent (§7)
         self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
@@ -141,7 +145,11 @@ final class NodeDriver: @unchecked Sendable {
             logger.debug("dropping a message addressed to \(m.to)")
             return
         }
-        shell.step(m)
+        if case .installSnapshot = m.body {
+            perform(shell.installSnapshotArrived(m))  // held until its file is in
+        } else {
+            shell.step(m)
+        }
         scheduleReady()
     }
 

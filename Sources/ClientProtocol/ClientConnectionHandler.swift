@@ -155,6 +155,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         isClosed = true
         idleCheck?.cancel()
         owed.removeAll()
+        if let info { commandHandler.connectionClosed(info) }
         context.fireChannelInactive()
     }
 

@@ -1,36 +1,6 @@
 import NIOCore
 import RESP
 
-/// What the node implements to execute client commands; the connection code only parses,
-/// orders and writes. Called on the connection's event loop, once per request, in request
-/// order. The future may complete on any event loop and in any order: replies are still
-/// written in request order (pipelining).
-public protocol ClientCommandHandler: Sendable {
-    func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue>
-}
-
-/// A `ClientCommandHandler` made of a closure.
-public struct ClosureClientCommandHandler: ClientCommandHandler {
-    private let body: @Sendable ([[UInt8]], ClientRequestContext) -> EventLoopFuture<RESPValue>
-
-    public init(_ body: @escaping @Sendable ([[UInt8]], ClientRequestContext) -> EventLoopFuture<RESPValue>) {
-        self.body = body
-    }
-
-    public func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
-        body(arguments, context)
-    }
-}
-
-/// Facts about a client connection that are safe to pass anywhere.
-public struct ClientConnectionInfo: Sendable, CustomStringConvertible {
-    public let id: UInt64
-    public let remoteAddress: SocketAddress?
-    public let eventLoop: any EventLoop
-
-    public var description: String { "client#\(id)@\(remoteAddress.map { "\($0)" } ?? "?")" }
-}
-
 /// One request's view of its connection. Use it on the connection's event loop only
 /// (typically synchronously inside `handle`).
 public final class ClientRequestContext {
