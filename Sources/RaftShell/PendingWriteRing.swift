@@ -78,28 +78,19 @@ struct PendingWriteRing: Sendable {
         return out
     }
 
-    /// Takes every request at an index after `index` (all of them when nil), in log order.
-    mutating func removeAll(after index: LogIndex?) -> [Slot] {
-        guard let index else { return removeAll() }
-        let first = index.rawValue + 1
-        guard count > 0, first < base + UInt64(span) else { return [] }
-        return first <= base ? removeAll() : removeFrom(offset: Int(first - base))
-    }
-
     /// Every pending request, in log order; the ring is left empty.
     mutating func removeAll() -> [Slot] {
         removeFrom(offset: 0)
     }
 
-    /// Every pending request at an index after `committed` (all of them when nil), in log
-    /// order: what a leader that stepped down can no longer vouch for.
-    mutating func removeAll(after committed: LogIndex?) -> [Slot] {
+    /// Takes every request pending at an index after `index` (every one when nil), in log
+    /// order: a deposed leader's writes that its last Ready did not commit.
+    mutating func removeAll(after index: LogIndex?) -> [Slot] {
         guard count > 0 else { return [] }
-        guard let committed else { return removeAll() }
-        let first = committed.rawValue + 1
-        if first <= base { return removeAll() }
-        if first >= base + UInt64(span) { return [] }
-        return removeFrom(offset: Int(first - base))
+        guard let index, index.rawValue >= base else { return removeAll() }
+        let offset = Int(index.rawValue - base) + 1
+        guard offset < span else { return [] }
+        return removeFrom(offset: offset)
     }
 
     private mutating func removeFrom(offset: Int) -> [Slot] {

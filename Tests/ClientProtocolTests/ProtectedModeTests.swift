@@ -1,7 +1,7 @@
 import NIOCore
 import NIOEmbedded
 import Testing
-import ClientProtocol
+@testable import ClientProtocol
 @testable import RaftServer
 
 /// Redis's protected mode: a connection from outside loopback is answered DENIED and closed;

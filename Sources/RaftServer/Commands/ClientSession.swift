@@ -14,7 +14,6 @@ final class ClientSession: @unchecked Sendable {
     var authenticated = false
     /// ... as the `admin` user (CommandPolicy lets it run admin commands).
     var admin = false
-
     /// Run once when the connection closes: a command that leaves state elsewhere for this
     /// connection (a subscription, a blocked pop) registers its release here.
     private var onClose: [() -> Void] = []
