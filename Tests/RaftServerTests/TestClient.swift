@@ -27,7 +27,8 @@ final class TestClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard rc == 0 else {
-            close(fd)
+            // Not closed here: deinit runs after a throwing init and closes it. Closing it twice
+            // closed whatever socket a concurrent test had been given the same number meanwhile.
             throw Failure(description: "cannot connect to 127.0.0.1:\(port)")
         }
     }

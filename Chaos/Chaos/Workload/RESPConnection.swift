@@ -55,18 +55,18 @@ final class RESPConnection {
         if rc != 0 {
             guard errno == EINPROGRESS else {
                 let why = String(cString: strerror(errno))
-                Glibc.close(fd)
+                close()  // and forget it: deinit runs after a throwing init and must not close a reused number
                 throw .connect(why)
             }
             guard Self.wait(fd, events: Int16(POLLOUT), until: Self.deadline(after: timeout)) else {
-                Glibc.close(fd)
+                close()  // and forget it: deinit runs after a throwing init and must not close a reused number
                 throw .connect("no answer within \(timeout) s")
             }
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
             if error != 0 {
-                Glibc.close(fd)
+                close()  // and forget it: deinit runs after a throwing init and must not close a reused number
                 throw .connect(String(cString: strerror(error)))
             }
         }
