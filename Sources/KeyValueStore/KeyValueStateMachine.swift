@@ -12,7 +12,9 @@ import RESP
 
 public final class KeyValueStateMachine {
     public var registry: CommandRegistry
-    public var store: KeyValueStore
+    public var store: KeyValueStore {
+        didSet { if store !== oldValue, store.publisher == nil { store.publisher = oldValue.publisher } }
+    }
 
     public init(registry: CommandRegistry = .builtin(), store: KeyValueStore = KeyValueStore()) {
         self.registry = registry
@@ -28,11 +30,14 @@ public final class KeyValueStateMachine {
 
     /// The kind of `args`' command, or the error to reply (unknown command, wrong arity).
     public func classify(_ args: [[UInt8]]) -> Result<CommandKind, CommandError> {
-        registry.lookup(args).map(\.kind)
+        if TransactionEntry.isTransaction(args) { return .success(.write) }
+        if Self.isWatchRead(args) { return .success(.read) }
+        return registry.lookup(args).map(\.kind)
     }
 
     /// Turns a client's write into a log entry on the leader at wall-clock `now` (ms).
     public func prepare(_ args: [[UInt8]], now: Int64) -> Prepared {
+        if TransactionEntry.isTransaction(args) { return prepareTransaction(args, now: now) }
         switch registry.lookup(args) {
         case .failure(let e): return .reply(e.reply)
         case .success(let c):
@@ -57,6 +62,7 @@ public final class KeyValueStateMachine {
     public func apply(_ e: LogEntry) -> RESPValue {
         store.advanceClock(to: e.timestamp)
         if e.args.isEmpty { return .ok }  // a clock-only entry: advances time, sweeps expiry
+        if TransactionEntry.isTransaction(e.args) { return applyTransaction(e.args) }
         switch registry.lookup(e.args) {
         case .failure(let err): return err.reply
         case .success(let c):
@@ -71,6 +77,7 @@ public final class KeyValueStateMachine {
 
     /// Serves a read command from local state. `now` should be max(local clock, store.clock).
     public func read(_ args: [[UInt8]], now: Int64) -> RESPValue {
+        if Self.isWatchRead(args) { return readFingerprints(args, now: now) }
         switch registry.lookup(args) {
         case .failure(let err): return err.reply
         case .success(let c):

@@ -20,5 +20,6 @@ extension CommandRegistry {
         ZSetCommands.register(in: &self)
         CASCommand.register(in: &self)
         TreeCommands.register(in: &self)
+        PubSubCommands.register(in: &self)
     }
 }

@@ -25,6 +25,9 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         /// Set by HELLO: from this reply on, replies use this protocol.
         var switchToVersion: RESPVersion?
         var closeAfter = false
+        /// Written right after `value`: a request that answers with several replies
+        /// (SUBSCRIBE a b c confirms each channel separately).
+        var extra: [RESPValue] = []
     }
 
     private let commandHandler: any ClientCommandHandler
@@ -60,6 +63,9 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     private var outgoing: ByteBuffer?
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
+    /// The command handler's per-connection state (transaction, watched keys, subscriptions),
+    /// told when the connection closes. Touched on the connection's loop only.
+    var session: (any ClientSession)?
 
     public init(
         commandHandler: any ClientCommandHandler,
@@ -152,6 +158,8 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         isClosed = true
         idleCheck?.cancel()
         owed.removeAll()
+        session?.connectionClosed()
+        session = nil
         context.fireChannelInactive()
     }
 
@@ -218,6 +226,22 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         owed[owed.index(owed.startIndex, offsetBy: index)].switchToVersion = version
     }
 
+    func addReplies(_ values: [RESPValue], sequence: Int) {
+        let index = sequence - firstOwedSequence
+        guard index >= 0, index < owed.count else { return }
+        owed[owed.index(owed.startIndex, offsetBy: index)].extra.append(contentsOf: values)
+    }
+
+    /// Writes an out-of-band message (a Pub/Sub message) after everything already written,
+    /// in the protocol replies are now written in; RESP3 clients get it as a push type.
+    func push(_ value: RESPValue) {
+        guard !isClosed, let context else { return }
+        var buffer = outgoing ?? context.channel.allocator.buffer(capacity: 64)
+        RESPEncoder.encode(value, version: replyVersion, into: &buffer)
+        outgoing = buffer
+        scheduleSend()
+    }
+
     func closeAfterReply(sequence: Int) {
         let index = sequence - firstOwedSequence
         guard index >= 0, index < owed.count else { return }
@@ -247,6 +271,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             firstOwedSequence += 1
             if let version = head.switchToVersion { replyVersion = version }
             RESPEncoder.encode(value, version: replyVersion, into: &buffer)
+            for v in head.extra { RESPEncoder.encode(v, version: replyVersion, into: &buffer) }
             if head.closeAfter {
                 closeAfter = true
                 break
@@ -260,6 +285,11 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         // Large replies go out at once even mid-burst, so the unsent-bytes cap is checked
         // before a burst of big replies piles up here.
+        scheduleSend()
+    }
+
+    private func scheduleSend() {
+        guard let context, let buffer = outgoing else { return }
         if buffer.readableBytes >= 64 * 1024 {
             sendOutgoing()
         } else if !inReadBurst && !flushScheduled {

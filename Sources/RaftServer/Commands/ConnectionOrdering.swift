@@ -15,10 +15,21 @@ import RESP
 /// (a pipeline of 16 SETs costs one cross-thread hop, and the node proposes them in one Ready).
 /// Used on the connection's event loop only.
 final class ConnectionOrdering: @unchecked Sendable {
-    struct Submission: Sendable {
+    struct Submission {
         var kind: CommandKind
         var arguments: [[UInt8]]
         var promise: EventLoopPromise<RESPValue>
+        /// Builds the arguments when the command's turn comes rather than when it arrives
+        /// (EXEC: the fingerprints of an earlier pipelined WATCH are known only once that read
+        /// is answered), or answers without reaching the node.
+        var late: (() -> LateArguments)? = nil
+        /// Runs with the node's reply before the next command starts (WATCH records what it saw).
+        var onAnswer: ((RESPValue) -> Void)? = nil
+    }
+
+    enum LateArguments {
+        case run([[UInt8]])
+        case reply(RESPValue)
     }
 
     private let loop: any EventLoop
@@ -29,16 +40,20 @@ final class ConnectionOrdering: @unchecked Sendable {
     /// Commands that must wait for the running ones (the other kind), in request order.
     private var held = CircularBuffer<Submission>()
     /// Commands to hand to the node at the end of this loop turn.
-    private var outbox: [Submission] = []
+    private var outbox: [Outgoing] = []
 
     init(loop: any EventLoop, driver: NodeDriver) {
         self.loop = loop
         self.driver = driver
     }
 
-    func schedule(_ kind: CommandKind, _ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
+    func schedule(
+        _ kind: CommandKind, _ arguments: [[UInt8]],
+        late: (() -> LateArguments)? = nil, onAnswer: ((RESPValue) -> Void)? = nil
+    ) -> EventLoopFuture<RESPValue> {
         loop.assertInEventLoop()
-        let submission = Submission(kind: kind, arguments: arguments, promise: loop.makePromise(of: RESPValue.self))
+        let submission = Submission(
+            kind: kind, arguments: arguments, promise: loop.makePromise(of: RESPValue.self), late: late, onAnswer: onAnswer)
         if held.isEmpty && (runningKind == nil || runningKind == kind) {
             start(submission)
         } else {
@@ -47,12 +62,31 @@ final class ConnectionOrdering: @unchecked Sendable {
         return submission.promise.futureResult
     }
 
-    private func start(_ s: Submission) {
+    private func start(_ s0: Submission) {
+        var s = s0
         runningKind = s.kind
         running += 1
-        outbox.append(s)
+        let onAnswer = s.onAnswer
+        s.promise.futureResult.assumeIsolated().whenComplete { result in
+            if let onAnswer, case .success(let reply) = result { onAnswer(reply) }
+            self.answered()
+        }
+        if let late = s.late {
+            switch late() {
+            case .run(let arguments): s.arguments = arguments
+            case .reply(let reply):
+                s.promise.succeed(reply)
+                return
+            }
+        }
+        outbox.append(Outgoing(arguments: s.arguments, promise: s.promise))
         if outbox.count == 1 { loop.execute { self.sendOutbox() } }
-        s.promise.futureResult.whenComplete { _ in self.answered() }
+    }
+
+    /// What crosses to the node's loop: only Sendable parts.
+    struct Outgoing: Sendable {
+        var arguments: [[UInt8]]
+        var promise: EventLoopPromise<RESPValue>
     }
 
     private func answered() {

@@ -20,6 +20,19 @@ struct NodeCommandHandler: ClientCommandHandler {
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
         let loop = context.connection.eventLoop
         guard let first = arguments.first else { return loop.makeSucceededFuture(.error("ERR empty command")) }
+        // A connection inside MULTI or subscribed (RESP2) follows the rules of that mode first.
+        if let session = context.session as? ConnectionSession, session.queued != nil || session.subscriptionCount > 0 {
+            let name = String(decoding: first, as: UTF8.self).lowercased()
+            if session.queued != nil, name != "exec", name != "discard" {
+                return loop.makeSucceededFuture(queueInMulti(arguments, name: name, session: session, context: context))
+            }
+            if let refusal = subscribedModeRefusal(name, session: session, context: context) {
+                return loop.makeSucceededFuture(refusal)
+            }
+            if name == "ping", session.subscriptionCount > 0, context.protocolVersion == .resp2 {
+                return loop.makeSucceededFuture(subscribedPing(arguments))
+            }
+        }
         // Data commands, the hot path, skip the node-command switch and its string conversions.
         // (So a registered command named like a node command would hide it: RaftServer.register.)
         if case .success(let command) = registry.lookup(arguments), command.kind != .admin {
@@ -59,6 +72,12 @@ struct NodeCommandHandler: ClientCommandHandler {
             return loop.makeSucceededFuture(.bulk(info(section: args.first?.lowercased())))
         case "auth":
             return loop.makeSucceededFuture(.ok)
+        case "multi", "exec", "discard", "watch", "unwatch":
+            return transactionCommand(arguments, name: name, context: context)
+        case "subscribe", "unsubscribe", "psubscribe", "punsubscribe":
+            return loop.makeSucceededFuture(subscriptionCommand(arguments, name: name, context: context))
+        case "pubsub":
+            return loop.makeSucceededFuture(pubsubCommand(arguments))
         case "checkpoint":
             return driver.loop.flatSubmit { driver.checkpoint().map { .integer(Int64($0.rawValue)) } }
         case "getdump":
@@ -114,13 +133,20 @@ struct NodeCommandHandler: ClientCommandHandler {
 
     static let redisVersion = "7.2.0"
 
+    /// The commands this handler answers itself, beside the data commands of the registry.
+    static let nodeCommandNames: Set<String> = [
+        "ping", "echo", "quit", "select", "hello", "time", "command", "config", "client", "info", "auth",
+        "checkpoint", "getdump", "getlog", "multi", "exec", "discard", "watch", "unwatch",
+        "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub",
+    ]
+
     private func command(_ args: [String]) -> RESPValue {
         switch args.first?.lowercased() {
         case nil: return .array([])
-        case "count": return .integer(Int64(registry.commandNames.count + 16))
+        case "count": return .integer(Int64(Set(registry.commandNames).union(Self.nodeCommandNames).union(NodeDriver.membershipCommandNames).count))
         case "docs": return .map([])
         case "info": return .array(args.dropFirst().map { _ in .nullBulk })
-        case "list": return .array(registry.commandNames.map { .bulk($0) })
+        case "list": return .array(Set(registry.commandNames).union(Self.nodeCommandNames).union(NodeDriver.membershipCommandNames).sorted().map { .bulk($0) })
         default: return .error("ERR unknown subcommand '\(args[0])'. Try COMMAND HELP.")
         }
     }

@@ -30,6 +30,8 @@ final class NodeDriver: @unchecked Sendable {
     /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
     /// are served after ReadIndex. Touched on `loop` only.
     let machine: KeyValueStateMachine
+    /// This node's Pub/Sub subscribers; applied PUBLISH entries are delivered to them.
+    let pubSub = PubSubHub()
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
@@ -67,6 +69,7 @@ final class NodeDriver: @unchecked Sendable {
         self.logger = logger
         self.machine = KeyValueStateMachine(registry: registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
+        machine.store.publisher = { [pubSub] channel, message in pubSub.publish(channel: channel, message: message) }
         self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
