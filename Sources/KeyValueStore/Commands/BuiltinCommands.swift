@@ -21,5 +21,6 @@ extension CommandRegistry {
         CASCommand.register(in: &self)
         TreeCommands.register(in: &self)
         PubSubCommands.register(in: &self)
+        BlockingCommands.register(in: &self)
     }
 }

@@ -25,6 +25,9 @@ final class ConnectionOrdering: @unchecked Sendable {
         var late: (() -> LateArguments)? = nil
         /// Runs with the node's reply before the next command starts (WATCH records what it saw).
         var onAnswer: ((RESPValue) -> Void)? = nil
+        /// A blocking command (BLPOP...): it runs alone, and nothing of this connection starts
+        /// until it is answered, as a blocked Redis client processes nothing else.
+        var blocking: BlockingCommands.Spec? = nil
     }
 
     enum LateArguments {
@@ -37,24 +40,31 @@ final class ConnectionOrdering: @unchecked Sendable {
     /// The kind of the commands now at the node, and how many are unanswered.
     private var runningKind: CommandKind? = nil
     private var running = 0
+    /// The running command is a blocking one: nothing joins it.
+    private var runningExclusive = false
     /// Commands that must wait for the running ones (the other kind), in request order.
     private var held = CircularBuffer<Submission>()
     /// Commands to hand to the node at the end of this loop turn.
     private var outbox: [Outgoing] = []
 
-    init(loop: any EventLoop, driver: NodeDriver) {
+    private let connection: UInt64
+
+    init(loop: any EventLoop, driver: NodeDriver, connection: UInt64) {
         self.loop = loop
         self.driver = driver
+        self.connection = connection
     }
 
     func schedule(
         _ kind: CommandKind, _ arguments: [[UInt8]],
-        late: (() -> LateArguments)? = nil, onAnswer: ((RESPValue) -> Void)? = nil
+        late: (() -> LateArguments)? = nil, onAnswer: ((RESPValue) -> Void)? = nil,
+        blocking: BlockingCommands.Spec? = nil
     ) -> EventLoopFuture<RESPValue> {
         loop.assertInEventLoop()
         let submission = Submission(
-            kind: kind, arguments: arguments, promise: loop.makePromise(of: RESPValue.self), late: late, onAnswer: onAnswer)
-        if held.isEmpty && (runningKind == nil || runningKind == kind) {
+            kind: kind, arguments: arguments, promise: loop.makePromise(of: RESPValue.self), late: late, onAnswer: onAnswer,
+            blocking: blocking)
+        if held.isEmpty && canJoin(submission) {
             start(submission)
         } else {
             held.append(submission)
@@ -62,9 +72,15 @@ final class ConnectionOrdering: @unchecked Sendable {
         return submission.promise.futureResult
     }
 
+    /// Whether `s` may start beside the commands now running.
+    private func canJoin(_ s: Submission) -> Bool {
+        runningKind == nil || (runningKind == s.kind && !runningExclusive && s.blocking == nil)
+    }
+
     private func start(_ s0: Submission) {
         var s = s0
         runningKind = s.kind
+        runningExclusive = s.blocking != nil
         running += 1
         let onAnswer = s.onAnswer
         s.promise.futureResult.assumeIsolated().whenComplete { result in
@@ -79,7 +95,7 @@ final class ConnectionOrdering: @unchecked Sendable {
                 return
             }
         }
-        outbox.append(Outgoing(arguments: s.arguments, promise: s.promise))
+        outbox.append(Outgoing(arguments: s.arguments, promise: s.promise, blocking: s.blocking, connection: connection))
         if outbox.count == 1 { loop.execute { self.sendOutbox() } }
     }
 
@@ -87,14 +103,17 @@ final class ConnectionOrdering: @unchecked Sendable {
     struct Outgoing: Sendable {
         var arguments: [[UInt8]]
         var promise: EventLoopPromise<RESPValue>
+        var blocking: BlockingCommands.Spec?
+        var connection: UInt64
     }
 
     private func answered() {
         running -= 1
         guard running == 0 else { return }
         runningKind = nil
+        runningExclusive = false
         // Release the next run of same-kind commands.
-        while let next = held.first, runningKind == nil || runningKind == next.kind {
+        while let next = held.first, canJoin(next) {
             held.removeFirst()
             start(next)
         }
@@ -110,7 +129,13 @@ final class ConnectionOrdering: @unchecked Sendable {
         let loop = self.loop
         driver.loop.execute {
             guard batch.count > 1 else {
-                for s in batch { driver.submit(s.arguments).cascade(to: s.promise) }
+                for s in batch {
+                    if let spec = s.blocking {
+                        driver.blockingCommand(s.arguments, spec: spec, connection: s.connection).cascade(to: s.promise)
+                    } else {
+                        driver.submit(s.arguments).cascade(to: s.promise)
+                    }
+                }
                 return
             }
             let replies = batch.map { driver.submit($0.arguments) }
@@ -130,7 +155,7 @@ final class ConnectionOrderings: Sendable {
     func ordering(for connection: UInt64, on loop: any EventLoop, driver: NodeDriver) -> ConnectionOrdering {
         byConnection.withLockedValue { map in
             if let o = map[connection] { return o }
-            let o = ConnectionOrdering(loop: loop, driver: driver)
+            let o = ConnectionOrdering(loop: loop, driver: driver, connection: connection)
             map[connection] = o
             return o
         }

@@ -6,11 +6,12 @@ import RESP
 /// Kept by the connection (`ClientRequestContext.session`), used on its event loop only.
 final class ConnectionSession: ClientSession {
     let connectionID: UInt64
-    let hub: PubSubHub
+    let driver: NodeDriver
+    var hub: PubSubHub { driver.pubSub }
 
-    init(connectionID: UInt64, hub: PubSubHub) {
+    init(connectionID: UInt64, driver: NodeDriver) {
         self.connectionID = connectionID
-        self.hub = hub
+        self.driver = driver
     }
 
     // MARK: MULTI / EXEC
@@ -46,5 +47,7 @@ final class ConnectionSession: ClientSession {
         for p in patterns { hub.punsubscribe(connectionID, pattern: p) }
         channels = []
         patterns = []
+        let (driver, id) = (driver, connectionID)
+        driver.loop.execute { driver.cancelBlockedClients(connection: id) }
     }
 }

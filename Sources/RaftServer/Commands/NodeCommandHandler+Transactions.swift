@@ -11,9 +11,22 @@ import RESP
 extension NodeCommandHandler {
     func session(_ context: ClientRequestContext) -> ConnectionSession {
         if let s = context.session as? ConnectionSession { return s }
-        let s = ConnectionSession(connectionID: context.connection.id, hub: driver.pubSub)
+        let s = ConnectionSession(connectionID: context.connection.id, driver: driver)
         context.session = s
         return s
+    }
+
+    /// BLPOP and kin outside MULTI: checked here (timeout, numkeys), then waited for on the
+    /// node (NodeDriver+Blocking.swift) while this connection runs nothing else.
+    func blockingCommand(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
+        let loop = context.connection.eventLoop
+        switch BlockingCommands.spec(arguments) {
+        case .failure(let e)?: return loop.makeSucceededFuture(e.reply)
+        case .success(let spec)?:
+            _ = session(context)  // so the connection's close cancels the wait
+            return ordering(context).schedule(.write, arguments, blocking: spec)
+        case nil: return ordering(context).schedule(.write, arguments)
+        }
     }
 
     func ordering(_ context: ClientRequestContext) -> ConnectionOrdering {

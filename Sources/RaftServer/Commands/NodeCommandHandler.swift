@@ -36,6 +36,9 @@ struct NodeCommandHandler: ClientCommandHandler {
         // Data commands, the hot path, skip the node-command switch and its string conversions.
         // (So a registered command named like a node command would hide it: RaftServer.register.)
         if case .success(let command) = registry.lookup(arguments), command.kind != .admin {
+            if command.kind == .write, command.name.utf8.first == UInt8(ascii: "b"), BlockingCommands.isBlocking(command.name) {
+                return blockingCommand(arguments, context: context)
+            }
             return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(command.kind, arguments)
         }
         let name = String(decoding: first, as: UTF8.self).lowercased()

@@ -32,6 +32,8 @@ final class NodeDriver: @unchecked Sendable {
     let machine: KeyValueStateMachine
     /// This node's Pub/Sub subscribers; applied PUBLISH entries are delivered to them.
     let pubSub = PubSubHub()
+    /// Clients waiting in BLPOP and kin on this node (NodeDriver+Blocking.swift).
+    let blocked = BlockedClients()
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
