@@ -122,3 +122,39 @@ import Testing
         }
     }
 }
+
+/// Blocking pops as the state machine applies them: never blocking (the waiting is the node's).
+@Suite struct BlockingPopApplyTests {
+    @Test func blockingPopsPopAtOnceOrReplyNull() {
+        let h = Harness()
+        #expect(h.run("BLPOP", "a", "b", "0") == .array(nil))
+        h.run("RPUSH", "b", "1", "2")
+        #expect(h.run("BLPOP", "a", "b", "0") == bulks("b", "1"))
+        #expect(h.run("BRPOP", "a", "b", "1.5") == bulks("b", "2"))
+        #expect(h.run("EXISTS", "b") == .integer(0))
+        h.run("ZADD", "z", "1", "x", "2", "y")
+        #expect(h.run("BZPOPMAX", "z", "0") == .array([bulk("z"), bulk("y"), .double(2)]))
+        #expect(h.run("BZPOPMIN", "none", "z", "0") == .array([bulk("z"), bulk("x"), .double(1)]))
+        h.run("RPUSH", "src", "e")
+        #expect(h.run("BLMOVE", "src", "dst", "LEFT", "RIGHT", "0") == bulk("e"))
+        #expect(h.run("BRPOPLPUSH", "src", "dst", "0") == .nullBulk)
+        h.run("RPUSH", "l", "1", "2", "3")
+        #expect(h.run("BLMPOP", "0", "2", "none", "l", "RIGHT", "COUNT", "2") == .array([bulk("l"), bulks("3", "2")]))
+    }
+
+    @Test func blockingPopArgumentsAreCheckedLikeRedis() {
+        let h = Harness()
+        #expect(h.run("BLPOP", "a", "-1") == .error("ERR timeout is negative"))
+        #expect(h.run("BLPOP", "a", "x") == .error("ERR timeout is not a float or out of range"))
+        #expect(h.run("BLPOP", "a", "inf") == .error("ERR timeout is not a float or out of range"))
+        #expect(h.run("BLMOVE", "a", "b", "UP", "LEFT", "0") == syntaxError)
+        h.run("SET", "s", "v")
+        #expect(h.run("BLPOP", "s", "0") == wrongType)
+        let spec = try? BlockingCommands.spec(["BLMPOP", "2.5", "2", "k1", "k2", "LEFT"].map { Array($0.utf8) })?.get()
+        #expect(spec?.keys == ["k1", "k2"])
+        #expect(spec?.timeoutMilliseconds == 2500)
+        let forever = try? BlockingCommands.spec(["BLPOP", "k", "0"].map { Array($0.utf8) })?.get()
+        #expect(forever != nil && forever?.timeoutMilliseconds == nil, "0 waits forever")
+        #expect(BlockingCommands.spec(["LPOP", "k"].map { Array($0.utf8) }) == nil)
+    }
+}
