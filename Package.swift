@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "ClientProtocolTests",
             dependencies: [
-                "RaftServer", "RESP",
+                "RaftServer", "RESP", "KeyValueStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

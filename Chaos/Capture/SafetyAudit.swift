@@ -19,6 +19,18 @@
 import PeerWire
 import RaftCore
 
+/// One frame a violation names: where it is in the capture (packet number as tcpdump and
+/// Wireshark count, seconds from the first packet), the link it crossed and its term, and its
+/// timeline line so a report can show it without decoding the capture again.
+public struct AuditFrame: Sendable {
+    public var packet: Int
+    public var seconds: String
+    public var from: NodeID
+    public var to: NodeID
+    public var term: Term
+    public var line: String
+}
+
 public struct SafetyViolation: Sendable, CustomStringConvertible {
     public enum Property: String, Sendable {
         case electionSafety = "two leaders in one term"
@@ -29,8 +41,10 @@ public struct SafetyViolation: Sendable, CustomStringConvertible {
     }
     public var property: Property
     public var detail: String
-    /// The frames that show it: (pcap packet number, seconds since the capture's start).
-    public var frames: [(packet: Int, seconds: String)]
+    /// The term the violation is about (the later, lower one for a term that went backwards).
+    public var term: Term
+    /// The frames that show it, first seen first.
+    public var frames: [AuditFrame]
 
     public var description: String {
         "\(property.rawValue): \(detail) [" + frames.map { "packet #\($0.packet) at \($0.seconds)s" }.joined(separator: ", ") + "]"
@@ -40,6 +54,11 @@ public struct SafetyViolation: Sendable, CustomStringConvertible {
 public struct AuditResult: Sendable {
     public var messagesChecked: Int
     public var leaders: [Term: NodeID]
+    /// Campaigns: a candidate asking for votes (RequestVote, not PreVote) in a term, counted once
+    /// per candidate and term.
+    public var elections: Int
+    /// Distinct terms on the messages (PreVote requests and answers excepted).
+    public var terms: Int
     public var violations: [SafetyViolation]
     public var passed: Bool { violations.isEmpty }
 
@@ -59,10 +78,9 @@ public enum SafetyAudit {
     public static let maxViolationsPerProperty = 20
 
     public static func audit(_ timeline: Timeline, start: Int64) -> AuditResult {
-        // Where a message was seen; formatted only for a violation (a million messages would
-        // otherwise spend most of the audit formatting times nobody reads).
-        typealias Seen = (packet: Int, time: Int64)
-        func at(_ f: CapturedFrame) -> Seen { (f.packet, f.time) }
+        // Where a message was seen: its place in the timeline, formatted only for a violation
+        // (a million messages would otherwise spend most of the audit formatting times nobody reads).
+        typealias Seen = Int
 
         var leaders: [Term: (NodeID, Seen)] = [:]
         var votes: [VoteKey: (NodeID, Seen)] = [:]
@@ -73,10 +91,20 @@ public enum SafetyAudit {
         var violations: [SafetyViolation] = []
         var counts: [SafetyViolation.Property: Int] = [:]
 
-        func violate(_ p: SafetyViolation.Property, _ detail: String, _ frames: [Seen]) {
+        var reportedLeaders = Set<VoteKey>()  // (second leader, term) already reported
+        var reportedVotes = Set<VoteKey>()    // (voter, term, second candidate) already reported
+        var campaigns = Set<VoteKey>()  // (candidate, term)
+        var termsSeen = Set<Term>()
+
+        func violate(_ p: SafetyViolation.Property, _ detail: String, term: Term, _ frames: [Seen]) {
             counts[p, default: 0] += 1
             if counts[p]! <= maxViolationsPerProperty {
-                violations.append(SafetyViolation(property: p, detail: detail, frames: frames.map { ($0.packet, TimelineText.seconds($0.time - start)) }))
+                let named = frames.map { i -> AuditFrame in
+                    let t = timeline.messages[i]
+                    return AuditFrame(packet: t.frame.packet, seconds: TimelineText.seconds(t.frame.time - start), from: t.message.from,
+                                      to: t.message.to, term: t.message.term, line: TimelineText.line(t, start: start))
+                }
+                violations.append(SafetyViolation(property: p, detail: detail, term: term, frames: named))
             }
         }
 
@@ -84,7 +112,7 @@ public enum SafetyAudit {
             guard index > .zero else { return }
             if let c = committed[index] {
                 if c.term != term {
-                    violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), later claimed committed with term \(term)", [c.seen, seen])
+                    violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), later claimed committed with term \(term)", term: term, [c.seen, seen])
                 }
             } else {
                 committed[index] = (term, seen)
@@ -93,22 +121,23 @@ public enum SafetyAudit {
 
         func checkAgainstCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen, what: String) {
             if let c = committed[index], c.term != term {
-                violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), then \(what) term \(term) at that index", [c.seen, seen])
+                violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), then \(what) term \(term) at that index", term: term, [c.seen, seen])
             }
         }
 
-        for t in timeline.messages {
+        for (seen, t) in timeline.messages.enumerated() {
             let m = t.message
-            let seen = at(t.frame)
 
             // Terms never go backwards for a sender.
             var isPreVoteRequest = false
             if case .requestVote(let b) = m.body, b.preVote { isPreVoteRequest = true }
             if case .requestVoteResponse(let b) = m.body, b.preVote { isPreVoteRequest = true }
             if !isPreVoteRequest {
+                termsSeen.insert(m.term)
+                if case .requestVote = m.body { campaigns.insert(VoteKey(voter: m.from, term: m.term)) }
                 let link = LinkKey(from: m.from, to: m.to)
                 if let (previous, where_) = lastTerm[link], m.term < previous {
-                    violate(.termWentBackwards, "node \(m.from) sent term \(m.term) to \(m.to) after term \(previous)", [where_, seen])
+                    violate(.termWentBackwards, "node \(m.from) sent term \(m.term) to \(m.to) after term \(previous)", term: m.term, [where_, seen])
                 }
                 // After a violation the lower term is the reference, so one drop is reported once.
                 if lastTerm[link]?.0 != m.term { lastTerm[link] = (m.term, seen) }
@@ -117,8 +146,9 @@ public enum SafetyAudit {
             switch m.body {
             case .appendEntries, .installSnapshot, .timeoutNow:
                 if let (leader, first) = leaders[m.term] {
-                    if leader != m.from {
-                        violate(.electionSafety, "term \(m.term) has leaders \(leader) and \(m.from)", [first, seen])
+                    // Each second leader once: its first message proves it, its heartbeats add nothing.
+                    if leader != m.from, reportedLeaders.insert(VoteKey(voter: m.from, term: m.term)).inserted {
+                        violate(.electionSafety, "term \(m.term) has leaders \(leader) and \(m.from)", term: m.term, [first, seen])
                     }
                 } else {
                     leaders[m.term] = (m.from, seen)
@@ -126,8 +156,8 @@ public enum SafetyAudit {
             case .requestVoteResponse(let b) where b.granted && !b.preVote:
                 let key = VoteKey(voter: m.from, term: m.term)
                 if let (candidate, first) = votes[key] {
-                    if candidate != m.to {
-                        violate(.doubleVote, "node \(m.from) granted its term-\(m.term) vote to \(candidate) and to \(m.to)", [first, seen])
+                    if candidate != m.to, reportedVotes.insert(VoteKey(voter: m.from, term: m.term, candidate: m.to)).inserted {
+                        violate(.doubleVote, "node \(m.from) granted its term-\(m.term) vote to \(candidate) and to \(m.to)", term: m.term, [first, seen])
                     }
                 } else {
                     votes[key] = (m.to, seen)
@@ -144,7 +174,7 @@ public enum SafetyAudit {
                     let key = EntryKey(index: e.index, term: e.term)
                     if let known = entries[key] {
                         if known.data != e.data || known.kind != e.kind {
-                            violate(.logMatching, "two different entries at index \(e.index) term \(e.term)", [known.seen, seen])
+                            violate(.logMatching, "two different entries at index \(e.index) term \(e.term)", term: e.term, [known.seen, seen])
                         }
                     } else {
                         entries[key] = (e.data, e.kind, seen)
@@ -152,7 +182,7 @@ public enum SafetyAudit {
                     if e.index.rawValue > 1 {
                         if let (pt, first) = predecessors[key] {
                             if pt != previousTerm {
-                                violate(.logMatching, "entry \(e.index)/\(e.term) follows term \(pt) in one log and term \(previousTerm) in another", [first, seen])
+                                violate(.logMatching, "entry \(e.index)/\(e.term) follows term \(pt) in one log and term \(previousTerm) in another", term: e.term, [first, seen])
                             }
                         } else {
                             predecessors[key] = (previousTerm, seen)
@@ -172,7 +202,8 @@ public enum SafetyAudit {
                 break
             }
         }
-        return AuditResult(messagesChecked: timeline.messages.count, leaders: leaders.mapValues(\.0), violations: violations)
+        return AuditResult(messagesChecked: timeline.messages.count, leaders: leaders.mapValues(\.0), elections: campaigns.count,
+                           terms: termsSeen.count, violations: violations)
     }
 
     struct LinkKey: Hashable {
@@ -183,6 +214,7 @@ public enum SafetyAudit {
     struct VoteKey: Hashable {
         var voter: NodeID
         var term: Term
+        var candidate: NodeID? = nil
     }
 
     struct EntryKey: Hashable {

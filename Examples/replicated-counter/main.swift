@@ -48,6 +48,11 @@ do {
     exit(70)
 }
 server.onLeader { print("this node leads: counters are served here") }
+// pyraft's on_start / on_shutdown; stderr, unbuffered, so the lines show while the node runs.
+@Sendable func say(_ line: String) { _ = (line + "\n").utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) } }
+server.onStart { say("on_start: the node is up") }
+server.onShutdown { say("on_shutdown: the node stopped gracefully") }
+server.shutdownOnSignals()  // SIGTERM: hand over, stop, then run() returns and onShutdown was called
 
 do {
     try await server.run()

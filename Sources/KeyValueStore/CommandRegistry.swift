@@ -81,6 +81,12 @@ public struct CommandRegistry: Sendable {
 
     public var commandNames: [String] { Set(table.values.map(\.name)).sorted() }
 
+    /// Every command once (the table keeps two spellings of each), in name order.
+    public var commands: [Command] {
+        var seen = Set<String>()
+        return table.values.filter { seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
+    }
+
     /// The command for `args[0]`, checked for arity, or Redis's exact error.
     public func lookup(_ args: [[UInt8]]) -> Result<Command, CommandError> {
         guard let first = args.first else { return .failure(CommandError("ERR empty command")) }
@@ -101,7 +107,7 @@ public struct CommandRegistry: Sendable {
 
     /// "ERR unknown command 'foo', with args beginning with: 'a' 'b' " (Redis truncates the
     /// name to 128 bytes and stops adding arguments once 128 bytes of them are listed).
-    static func unknownCommand(_ args: [[UInt8]]) -> CommandError {
+    public static func unknownCommand(_ args: [[UInt8]]) -> CommandError {
         let name = String(decoding: args[0].prefix(128), as: UTF8.self)
         var listed: [UInt8] = []
         var j = 1

@@ -31,7 +31,6 @@ public final class RaftServer: Sendable {
     private let state = NIOLockedValueBox(MutableState())
     private let stopped: EventLoopPromise<Void>
     private let clientCount = NIOLockedValueBox(0)
-    private let orderings = ConnectionOrderings()
     let operations = ServerOperations()
 
     /// Client connections open now.
@@ -68,14 +67,15 @@ public final class RaftServer: Sendable {
     ///   on the serving node after a ReadIndex and must not modify the store.
     /// - `arity`: Redis's rule, the name included: 3 means exactly `NAME a b`, -2 at least one
     ///   argument. Wrong counts and unknown options get Redis's error texts before any handler.
-    /// - Throws for `.admin` (node-level commands are the node's own) and after `start()`. Do
-    ///   not reuse a node command's name (PING, INFO, CONFIG, CLIENT, HELLO...): it would hide it.
+    /// - Throws for `.admin` (node-level commands are the node's own), for a node command's name
+    ///   (PING, INFO, CONFIG, CLIENT, HELLO, RAFT.*...: one table holds both) and after `start()`.
     public func register(
         _ name: String, kind: CommandKind, arity: Int,
         prepare: CommandPreparer? = nil,
         handler: @escaping CommandHandler
     ) throws(NodeOptionError) {
         guard kind != .admin else { throw NodeOptionError("'\(name)': only read and write commands can be registered") }
+        guard !CommandTable.isNodeCommand(name) else { throw NodeOptionError("'\(name)' is one of the node's own commands") }
         let registered = state.withLockedValue { s in
             guard s.driver == nil else { return false }
             s.registry.register(name, kind: kind, arity: arity, prepare: prepare, handler: handler)
@@ -87,6 +87,11 @@ public final class RaftServer: Sendable {
     public func onLeader(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onLeader = body } }
     public func onFollower(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onFollower = body } }
     public func onCandidate(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onCandidate = body } }
+    /// pyraft's on_start: called once both ports listen and the Raft clock runs (end of `start()`).
+    public func onStart(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onStart = body } }
+    /// pyraft's on_shutdown: called once, when a graceful shutdown (SIGTERM, SHUTDOWN, or
+    /// `shutdown()`) has stopped the node, before `run()` returns.
+    public func onShutdown(_ body: @escaping @Sendable () -> Void) { state.withLockedValue { $0.callbacks.onShutdown = body } }
 
     /// The node's current role, term, leader and indexes.
     public var status: RaftServerStatus { statusBox.value }
@@ -101,7 +106,7 @@ public final class RaftServer: Sendable {
         let loop = group.next()
         let (persistence, recovered) = try openStorage()
         let driver = try NodeDriver(
-            loop: loop, options: options, registry: registry, persistence: persistence, recovered: recovered,
+            loop: loop, options: options, commands: CommandTable(registry: registry), persistence: persistence, recovered: recovered,
             ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)
         let transport = PeerTransport(
             loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger)
@@ -116,7 +121,8 @@ public final class RaftServer: Sendable {
         } catch {
             throw NodeOptionError("cannot listen for peers on \(peerAddress): \(error)")
         }
-        let handler = NodeCommandHandler(server: self, driver: driver, registry: registry, orderings: orderings)
+        let policy = CommandPolicy(password: options.security.requirePass.map { Array($0.utf8) }, operations: operations)
+        let handler = NodeCommandHandler(server: self, driver: driver, table: driver.commands, policy: policy)
         let client: any Channel
         do {
             client = try await bindClientPort(options.clientListenAddress, handler: handler)
@@ -131,6 +137,7 @@ public final class RaftServer: Sendable {
             driver.start()
         }.get()
         logger.info("listening for clients on \(options.clientAddress), peers on \(peerAddress); members \(driver.raft.configuration.members.sorted())")
+        state.withLockedValue { $0.callbacks }.fire(\.onStart)
     }
 
     private func bindClientPort(_ address: NodeAddress, handler: NodeCommandHandler) async throws -> any Channel {
@@ -145,11 +152,12 @@ public final class RaftServer: Sendable {
                     defer { s.nextConnectionID += 1 }
                     return s.nextConnectionID
                 }
-                channel.closeFuture.whenComplete { [operations] _ in operations.connectionClosed(id) }
+                // The connection's session (AUTH, ordering) lives and dies with its handler.
+                let connection = NodeClientConnection(node: handler, session: handler.session(on: channel.eventLoop))
                 return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount, connectionID: id, orderings: orderings))
+                    try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(
-                        commandHandler: operations.clientHandler(handler, options: options), connectionID: id, logger: logger)
+                        commandHandler: connection, connectionID: id, logger: logger)
                 }
             }
             .bind(host: address.host, port: address.port).get()
@@ -185,6 +193,7 @@ public final class RaftServer: Sendable {
                 return driver.transport.close()
             }.get()
         }
+        state.withLockedValue { $0.callbacks }.fire(\.onShutdown)
         stopped.succeed(())
         try? await ioPool.shutdownGracefully()
         try? await group.shutdownGracefully()

@@ -22,4 +22,13 @@ extension NodeShell {
         startReadRoundIfNeeded(now: now)
         return actions
     }
+
+    /// This node stopped leading: every write it proposed and still waits on is answered
+    /// `.leadershipLost` (its outcome is unknown), instead of waiting out the request timeout.
+    mutating func leadershipLost(after committed: LogIndex?, into actions: inout [ShellAction]) {
+        for (i, w) in pendingWrites.sorted(by: { $0.key < $1.key }) where committed.map({ i > $0 }) ?? true {
+            pendingWrites[i] = nil
+            actions.append(.refuse(w.token, .leadershipLost))
+        }
+    }
 }

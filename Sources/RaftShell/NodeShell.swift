@@ -47,10 +47,13 @@ public struct NodeShell: Sendable {
     /// before and after an event knows whether to refresh what it shows.
     public private(set) var readiesFinished: UInt64 = 0
     public private(set) var stopped = false
+    /// What the state machine holds and the snapshot being taken (NodeShell+Snapshots.swift).
+    var snapshots: ShellSnapshots
 
     public init(core: RaftNode, config: ShellConfig = ShellConfig()) {
         self.core = core
         self.config = config
+        self.snapshots = ShellSnapshots(machineIndex: core.appliedIndex)
     }
 
     // MARK: events from the outside world
@@ -82,6 +85,10 @@ public struct NodeShell: Sendable {
         guard persisting == nil, core.hasReady else { return actions }
         let rd = core.ready()
         if let ss = rd.softState, ss.role != lastRole {
+            // A deposed leader's proposals may still commit under the next leader, or be
+            // replaced: nobody here will learn which soon, so their clients hear it now (those
+            // this very Ready commits are answered with their result as usual).
+            if lastRole == .leader { leadershipLost(after: rd.committedEntries.last?.index, into: &actions) }
             lastRole = ss.role
             actions.append(.roleChanged(ss))
         }
@@ -91,6 +98,7 @@ public struct NodeShell: Sendable {
         guard rd.snapshot == nil, rd.entries.isEmpty, rd.hardState == nil else {
             persisting = rd
             actions.append(.persist(ShellPersist(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot)))
+            if let s = rd.snapshot { snapshotInstalled(s) }
             return actions
         }
         finish(rd, now: now, into: &actions)
@@ -123,6 +131,7 @@ public struct NodeShell: Sendable {
                 }
             }
             actions.append(.apply(rd.committedEntries, replyTo: replyTo))
+            entriesApplied(rd.committedEntries, into: &actions)
         }
         if !rd.readStates.isEmpty {
             actions.append(.readStates(rd.readStates))

@@ -31,13 +31,18 @@ public enum ShellAction: Sendable, Equatable {
     /// The write counts as acknowledged without being applied (only under
     /// `ShellUnsafeFaults.ackBeforeCommit`, which exists to prove a checker catches it).
     case acknowledgeUnsafely(RequestToken)
+    /// Snapshot the state machine now: having carried out the actions before this one, it holds
+    /// exactly `metadata.index`. Write it durably (off the loop is fine: freeze a copy here),
+    /// then report with `NodeShell.snapshotWritten(_:recorded:)` (or `snapshotFailed`).
+    case takeSnapshot(SnapshotMetadata)
 }
 
 /// What a Ready asks to persist.
 public struct ShellPersist: Sendable, Equatable {
     public var entries: [Entry]
     public var hardState: HardState?
-    /// A snapshot the core adopted: restore the state machine from its file before the entries.
+    /// A snapshot the core adopted: restore the state machine from its file before the entries
+    /// (the shell counts the state machine at its index from here on).
     public var snapshot: SnapshotMetadata?
 }
 
@@ -51,6 +56,9 @@ public enum ShellRefusal: Sendable, Equatable {
     case writeOverwritten
     case readLeadershipChanged
     case writeTimedOut
+    /// The node stopped leading while the write was proposed and not yet applied: it may still
+    /// commit under the next leader, or be replaced. Outcome unknown.
+    case leadershipLost
     case readTimedOut
     case shuttingDown
 }

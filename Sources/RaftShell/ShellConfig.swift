@@ -7,10 +7,14 @@ public struct ShellConfig: Sendable {
     public var readRoundRetry: UInt64 = 1_000
     /// Bugs planted on purpose, to prove that checkers catch them. Empty in production.
     public var unsafeFaults: ShellUnsafeFaults = []
-    public init(requestTimeout: UInt64 = 5_000, readRoundRetry: UInt64 = 1_000, unsafeFaults: ShellUnsafeFaults = []) {
+    /// --log-max: once this many writes were applied since the last snapshot, the shell asks for
+    /// a new one (`.takeSnapshot`), after which the core compacts its log.
+    public var logMaxEntries: Int = .max
+    public init(requestTimeout: UInt64 = 5_000, readRoundRetry: UInt64 = 1_000, unsafeFaults: ShellUnsafeFaults = [], logMaxEntries: Int = .max) {
         self.requestTimeout = requestTimeout
         self.readRoundRetry = readRoundRetry
         self.unsafeFaults = unsafeFaults
+        self.logMaxEntries = logMaxEntries
     }
 }
 
@@ -20,4 +24,8 @@ public struct ShellUnsafeFaults: OptionSet, Sendable {
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// Acknowledge a write as soon as it is proposed, before it is replicated or applied.
     public static let ackBeforeCommit = ShellUnsafeFaults(rawValue: 1 << 0)
+    /// Snapshot at the core's applied index, which runs ahead of the state machine while a
+    /// Ready is being made durable: the snapshot's metadata claims writes its state lacks (the
+    /// bug the NIO node had until its snapshots were taken through the shell).
+    public static let snapshotAheadOfState = ShellUnsafeFaults(rawValue: 1 << 1)
 }

@@ -11,6 +11,8 @@ import RaftShell
 struct Disk {
     var hardState = HardState()
     var snapshot: SnapshotMetadata? = nil
+    /// The state machine the snapshot holds (its file's contents).
+    var snapshotState = StateDigest.empty
     /// Entries after the snapshot, contiguous.
     var entries: [Entry] = []
 
@@ -57,8 +59,11 @@ final class SimNode {
     var isRunning = false
     var incarnation = 0
     var disk = Disk()
-    /// The state machine: everything up to here is applied (contents are checked globally).
+    /// The state machine: everything up to here is applied, and its digest (StateDigest.swift).
     var applied: LogIndex = .zero
+    var state = StateDigest.empty
+    /// Snapshots received from leaders (their files), by what they cover.
+    var receivedSnapshots: [SnapshotMetadata: UInt64] = [:]
     var lastCommit: LogIndex = .zero
     var lastSoftState: SoftState? = nil
     init(id: NodeID, core: RaftNode) {
@@ -79,6 +84,7 @@ public final class Cluster {
     var now: UInt64 = 0
     var ticks = 0
     var checker = InvariantChecker()
+    var agreement = StateAgreement()
     var transcript = Transcript(capacity: 80)
     let initialConfiguration: Configuration
     /// Outstanding reads: who asked, and the highest index applied anywhere when they asked
@@ -98,6 +104,7 @@ public final class Cluster {
     public internal(set) var proposalsAccepted = 0
     public internal(set) var readsServed = 0
     public internal(set) var snapshotsInstalled = 0
+    public internal(set) var snapshotsTaken = 0
     public internal(set) var membershipChanges = 0
 
     init(options: SimulationOptions) {
@@ -110,7 +117,7 @@ public final class Cluster {
         self.network = Network(nodeCount: options.nodeCount)
         self.network.conditions.maxDelay = options.maxDelay
         self.initialConfiguration = Configuration(voters: Set(ids.prefix(options.initialVoters)))
-        for i in nodes.indices { start(i) }
+        for i in nodes.indices { try? start(i) }  // empty disks: nothing to disagree about
         queue.push(at: 0, .clock)
         for i in nodes.indices {
             let phase = options.ticksInUnison ? 1 : 1 + UInt64(rng.below(Int(Cluster.unitsPerTick) - 1))
@@ -129,13 +136,16 @@ public final class Cluster {
         return c
     }
 
-    /// Boots (or reboots) node `i` from its disk.
-    func start(_ i: Int) {
+    /// Boots (or reboots) node `i` from its disk: the state machine from its snapshot.
+    func start(_ i: Int) throws(Violation) {
         let initial = i < options.initialVoters ? initialConfiguration : Configuration()
         let core = RaftNode(config: coreConfig(i), restored: nodes[i].disk.restored, initialConfiguration: initial)
-        nodes[i].shell = NodeShell(core: core, config: ShellConfig(unsafeFaults: options.shellFaults))
+        nodes[i].shell = NodeShell(core: core, config: ShellConfig(unsafeFaults: options.shellFaults, logMaxEntries: options.snapshots ? options.logMaxEntries : .max))
         nodes[i].isRunning = true
         nodes[i].applied = nodes[i].disk.snapshot?.index ?? .zero
+        nodes[i].state = nodes[i].disk.snapshotState
+        nodes[i].receivedSnapshots = [:]
+        try agreement.observe(node: nodes[i].id, index: nodes[i].applied, digest: nodes[i].state, how: "restarted from its snapshot")
         nodes[i].lastCommit = core.commitIndex
         nodes[i].lastSoftState = nil
     }
@@ -148,8 +158,8 @@ public final class Cluster {
         transcript.record(.action(time: now, "\(nodes[i].id) CRASHED (unpersisted state lost)"))
     }
 
-    func restart(_ i: Int) {
-        start(i)
+    func restart(_ i: Int) throws(Violation) {
+        try start(i)
         transcript.record(.action(time: now, "\(nodes[i].id) restarted at term \(nodes[i].disk.hardState.term), log to \(nodes[i].core.lastIndex)"))
     }
 
@@ -220,6 +230,7 @@ public final class Cluster {
             case .persist(let p):
                 let prevTerm = p.entries.first.flatMap { Cluster.term(&node.shell.core, at: $0.index.previous) }
                 try checker.observeAppended(node: id, entries: p.entries, previousTerm: prevTerm)
+                if let s = p.snapshot { try restoreReceived(s, on: i) }
                 // The write takes a little while; a crash before it completes loses the whole batch.
                 queue.push(at: now + 1 + UInt64(rng.below(3)), .persisted(node: i, incarnation: node.incarnation))
             case .proposed(_, let count):
@@ -228,6 +239,8 @@ public final class Cluster {
                 for e in entries {
                     try checker.observeApplied(node: id, entry: e, expectedIndex: node.applied.next)
                     node.applied = e.index
+                    node.state = StateDigest.applying(e, to: node.state)
+                    try agreement.observe(node: id, index: e.index, digest: node.state, how: "applied")
                     if let token = replyTo[e.index] { try acknowledge(token, entry: e, by: i) }
                 }
             case .readStates:
@@ -251,6 +264,8 @@ public final class Cluster {
             case .acknowledgeUnsafely(let token):
                 if let data = writes.removeValue(forKey: token) { acknowledged.append((data, nil)) }
                 writeOwners[token] = nil
+            case .takeSnapshot(let meta):
+                takeSnapshot(meta, on: i)
             }
         }
     }
@@ -295,26 +310,11 @@ public final class Cluster {
         node.disk.write(rd)
         if let s = rd.snapshot {
             try checker.observeSnapshotInstalled(node: id, s)
-            node.applied = s.index
+            node.disk.snapshotState = node.state  // restored from this snapshot's file when handed out
             snapshotsInstalled += 1
         }
         transcript.record(.persisted(time: now, node: id, entries: rd.entries.count, hardState: rd.hardState, applied: node.applied, afterPersist: rd.messagesAfterPersist.count))
         try drive(i) { (shell: inout NodeShell) in shell.persisted(now: shellNow) }
-        maybeTakeSnapshot(i)
-    }
-
-    /// Now and then the shell snapshots its state machine and lets the core compact the log.
-    func maybeTakeSnapshot(_ i: Int) {
-        let node = nodes[i]
-        guard options.snapshots, node.isRunning else { return }
-        let last = node.core.snapshot?.index ?? .zero
-        guard node.applied.rawValue >= last.rawValue + 8, rng.below(4) == 0 else { return }
-        let index = node.applied
-        let meta = SnapshotMetadata(index: index, term: node.core.term(at: index) ?? .zero, configuration: node.core.configuration(at: index))
-        node.shell.core.snapshotTaken(meta)
-        if let s = node.shell.core.snapshot, s.index == index {
-            node.disk.compact(s)
-        }
     }
 
     func send(_ messages: [Message], from i: Int) {
@@ -324,8 +324,17 @@ public final class Cluster {
                 transcript.record(.drop(time: now, m, reason: "partition"))
                 continue
             }
+            var envelope = Envelope(message: m, from: i, to: to)
+            if case .installSnapshot(let s) = m.body {
+                // The file goes with the message; without one the real node sends neither.
+                guard let state = snapshotState(s, on: i) else {
+                    transcript.record(.drop(time: now, m, reason: "no snapshot file"))
+                    continue
+                }
+                envelope.snapshotState = state
+            }
             for d in network.deliveryDelays(&rng) {
-                queue.push(at: now + d, .deliver(Envelope(message: m, from: i, to: to)))
+                queue.push(at: now + d, .deliver(envelope))
             }
         }
     }
@@ -337,6 +346,9 @@ public final class Cluster {
             return
         }
         transcript.record(.deliver(time: now, env.message))
+        if case .installSnapshot(let s) = env.message.body, let state = env.snapshotState {
+            nodes[env.to].receivedSnapshots[s] = state
+        }
         try drive(env.to) { (shell: inout NodeShell) in
             shell.step(env.message)
             return []

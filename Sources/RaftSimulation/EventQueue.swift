@@ -1,6 +1,8 @@
 // The simulation's scheduler: a binary min-heap of events ordered by virtual time, ties broken by
 // insertion order, so a seed always replays the same interleaving.
 
+import RaftCore
+
 struct ScheduledEvent {
     var time: UInt64
     var seq: UInt64
@@ -18,6 +20,8 @@ enum EventKind {
     case persisted(node: Int, incarnation: Int)
     /// A bounced node comes back (unless something else restarted it meanwhile).
     case restart(node: Int, incarnation: Int)
+    /// A snapshot the shell asked for is written and recorded (unless the node crashed meanwhile).
+    case snapshotWritten(node: Int, incarnation: Int, SnapshotMetadata, state: UInt64)
 }
 
 struct EventQueue {

@@ -8,6 +8,9 @@ struct Envelope {
     var message: Message
     var from: Int
     var to: Int
+    /// An InstallSnapshot travels with the state of the snapshot it names (the real node ships
+    /// the file beside the message).
+    var snapshotState: UInt64? = nil
 }
 
 struct NetworkConditions: Sendable, CustomStringConvertible {

@@ -17,6 +17,10 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
     public var checkQuorum: Bool
     public var membershipChanges: Bool
     public var snapshots = true
+    /// The shell's --log-max (writes applied between snapshots), small so compaction is common.
+    public var logMaxEntries = 8
+    /// Per-tick odds of a CHECKPOINT on a random node, at whatever moment of its Ready it is in.
+    public var checkpointPercent = 4
     public var maxInflightAppends: Int
     public var maxEntriesPerAppend: Int
     public var maxDelay: UInt64 = 8
@@ -58,13 +62,15 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
         o.restartPercent = [5, 20][r.below(2)]
         o.isolateLeaderPercent = [0, 5, 10, 20][r.below(4)]
         o.ticksInUnison = r.below(3) == 0
+        o.logMaxEntries = [3, 8, 20][r.below(3)]
         return o
     }
 
     public var description: String {
         var f = faults.isEmpty ? "" : " faults=\(faults.names.joined(separator: ","))"
         if shellFaults.contains(.ackBeforeCommit) { f += " shellFaults=ackBeforeCommit" }
-        return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent)\(ticksInUnison ? " unison" : "") ticks=\(chaosTicks)+\(healTicks)\(f)"
+        if shellFaults.contains(.snapshotAheadOfState) { f += " shellFaults=snapshotAheadOfState" }
+        return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent)\(ticksInUnison ? " unison" : "") logMax=\(snapshots ? String(logMaxEntries) : "off") ticks=\(chaosTicks)+\(healTicks)\(f)"
     }
 }
 
@@ -77,6 +83,8 @@ public struct SimulationResult: Sendable {
     public var proposals: Int
     public var reads: Int
     public var snapshotsInstalled: Int
+    /// Snapshots written and recorded (--log-max and CHECKPOINT).
+    public var snapshotsTaken: Int
     public var membershipChanges: Int
     /// The last steps, formatted; filled only when the run failed.
     public var transcript: [String]
@@ -109,7 +117,7 @@ public enum Simulation {
         return SimulationResult(
             options: options, violation: violation, steps: cluster.steps, ticks: cluster.ticks,
             applied: Int(cluster.checker.highestApplied.rawValue), proposals: cluster.proposalsAccepted,
-            reads: cluster.readsServed, snapshotsInstalled: cluster.snapshotsInstalled,
+            reads: cluster.readsServed, snapshotsInstalled: cluster.snapshotsInstalled, snapshotsTaken: cluster.snapshotsTaken,
             membershipChanges: cluster.membershipChanges,
             transcript: violation == nil && transcriptLines == 0 ? [] : cluster.transcript.lines)
     }
@@ -138,7 +146,9 @@ extension Cluster {
             case .persisted(let node, let incarnation):
                 try persisted(node, incarnation: incarnation)
             case .restart(let node, let incarnation):
-                if !nodes[node].isRunning, nodes[node].incarnation == incarnation { restart(node) }
+                if !nodes[node].isRunning, nodes[node].incarnation == incarnation { try restart(node) }
+            case .snapshotWritten(let node, let incarnation, let meta, let state):
+                try snapshotWritten(node, incarnation: incarnation, meta, state: state)
             }
         }
     }
@@ -160,7 +170,7 @@ extension Cluster {
             crash(i)
             queue.push(at: now + 1 + UInt64(rng.below(Int(Cluster.unitsPerTick) * 2)), .restart(node: i, incarnation: nodes[i].incarnation))
         }
-        if rng.below(100) < options.restartPercent, let i = crashedIndices.randomElement(using: &rng) { restart(i) }
+        if rng.below(100) < options.restartPercent, let i = crashedIndices.randomElement(using: &rng) { try restart(i) }
         if rng.below(100) < options.isolateLeaderPercent, let l = leaderIndex {
             network.partition([l])
             transcript.record(.action(time: now, "PARTITION leader \(nodes[l].id) from the rest"))
@@ -188,6 +198,7 @@ extension Cluster {
             transcript.record(.action(time: now, "network now \(network.conditions)"))
         }
         if options.membershipChanges, rng.below(100) < 2 { try changeMembership() }
+        if options.snapshots, rng.below(100) < options.checkpointPercent, let i = runningIndices.randomElement(using: &rng) { try checkpoint(i) }
         if rng.below(1000) < 5, let l = leaderIndex {
             let voters = nodes[l].core.configuration.voters.sorted()
             if let target = voters.randomElement(using: &rng) {
@@ -260,7 +271,7 @@ extension Cluster {
         network.heal()
         network.conditions.lossPerMille = 0
         network.conditions.duplicatePerMille = 0
-        for i in crashedIndices { restart(i) }
+        for i in crashedIndices { try restart(i) }
         transcript.record(.action(time: now, "HEAL: network healed, crashed nodes restarted"))
         let target = checker.highestApplied
         let deadline = ticks + options.healTicks

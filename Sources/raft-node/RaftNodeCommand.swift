@@ -138,6 +138,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
                 id: me, clientAddress: client, peerVia: via, readMode: mode, fsync: policy, dataDirectory: dataDirectory,
                 logMaxEntries: logMax, tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
             o.join = members.values.sorted { $0.description < $1.description }
+            o.joinEnsemble = members
             o.overwritePeer = overwritePeer
             try operations.apply(to: &o)  // OperationsFlags.swift
             try unsafe.apply(to: &o)

@@ -60,6 +60,35 @@ private func healthyRun() -> Cluster {
     #expect(v.detail == "term 2 has leaders 1 and 2")
 }
 
+@Test func aViolationNamesItsTermAndEachFramesLinkTermAndLine() throws {
+    var c = healthyRun()
+    c.send(Wire.appendEntries("2", "3", term: 2, prev: (2, 2), commit: 2))
+    let v = try #require(try c.audit().violations.first)
+    #expect(v.term == 2)
+    #expect(v.frames.map { "\($0.from)->\($0.to) t\($0.term)" } == ["1->2 t2", "2->3 t2"])
+    #expect(v.frames.allSatisfy { $0.line.contains("#\($0.packet) ") && $0.line.contains("AppendEntries") })
+}
+
+@Test func aSecondLeaderIsReportedOnceNotOncePerHeartbeat() throws {
+    var c = healthyRun()
+    for _ in 0..<5 { c.send(Wire.appendEntries("2", "3", term: 2, prev: (2, 2), commit: 2)) }
+    c.send(Wire.appendEntries("3", "1", term: 2, prev: (2, 2), commit: 2))
+    let r = try c.audit()
+    #expect(r.violations.map(\.detail) == ["term 2 has leaders 1 and 2", "term 2 has leaders 1 and 3"])
+}
+
+@Test func theAuditCountsElectionsAndTerms() throws {
+    var c = healthyRun()
+    c.send(Wire.requestVote("2", "1", term: 3))
+    c.send(Wire.requestVote("2", "3", term: 3))  // the same campaign
+    c.send(Wire.requestVote("3", "1", term: 3))  // a rival in the same term
+    c.send(Wire.vote("1", "2", term: 3))
+    let r = try c.audit()
+    #expect(r.passed, "\(r.report)")
+    #expect(r.elections == 3)  // 1 in term 2; 2 and 3 in term 3
+    #expect(r.terms == 2)
+}
+
 @Test func aVoteGrantedTwiceInOneTermFailsNamingBothFrames() throws {
     var c = healthyRun()
     c.send(Wire.vote("2", "3", term: 2))

@@ -51,7 +51,7 @@ private func runTshark(_ capture: String, fields: [String]) throws -> String {
 }
 
 @Test(.enabled(if: tshark != nil, "tshark is not installed (apt-get install tshark): the Wireshark dissector is not checked"),
-      arguments: ["election", "join"])
+      arguments: ["quiet", "election", "pause", "join"])
 func theWiresharkDissectorDecodesEveryMessageOfAFixture(name: String) throws {
     let path = Fixtures.path(name, "pcap")
     let d = try CaptureDecoder().decode(path: path)

@@ -37,6 +37,7 @@ import Testing
     @Test(arguments: [
         "TRYAGAIN request timed out (a write may still be applied)",
         "TRYAGAIN node is shutting down",
+        "TRYAGAIN lost the leader, write outcome unknown (a write may still be applied)",
         "ERR the leader sent an unreadable reply",
         "SOMETHING the table has never heard of",
     ])

@@ -13,7 +13,7 @@ import Testing
     }
 
     func watch(_ h: Harness, _ keys: String...) -> [UInt64] {
-        let reply = h.run([Array("WATCH".utf8)] + keys.map { Array($0.utf8) })
+        let reply = h.run([Array("TXN.WATCH".utf8)] + keys.map { Array($0.utf8) })
         return KeyValueStateMachine.fingerprints(fromWatchReply: reply, count: keys.count) ?? []
     }
 
@@ -116,7 +116,7 @@ import Testing
 
     @Test func malformedTransactionEntriesAreRefusedWithoutTrapping() {
         let m = KeyValueStateMachine()
-        for args in [["exec"], ["exec", "1"], ["exec", "0", "1", "5", "get"], ["exec", "-1", "0"], ["exec", "0", "1", "0"], ["exec", "1", "k", "nan", "0"]] {
+        for args in [["txn.exec"], ["txn.exec", "1"], ["txn.exec", "0", "1", "5", "get"], ["txn.exec", "-1", "0"], ["txn.exec", "0", "1", "0"], ["TXN.EXEC", "1", "k", "nan", "0"]] {
             let reply = m.apply(LogEntry(timestamp: 1, args: args.map { Array($0.utf8) }))
             #expect(reply == .error("ERR malformed transaction entry"), "\(args)")
         }

@@ -40,6 +40,25 @@ struct ExampleTests {
         #expect(try TestClient(port: leader.port).call("COUNTER.GET", "text") == .error("ERR value is not an integer or out of range"))
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: example("replicated-counter").path), "replicated-counter is not built"))
+    func onStartAndOnShutdownAreCalledOnceEach() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let port = NodeProcesses.portBase()
+        try cluster.start(id: "1", port: port, arguments: ["-a", "127.0.0.1:\(port)", "-i", "1"], binary: Self.example("replicated-counter"))
+        try cluster.waitForPort(port)
+        let node = cluster.nodes[0]
+        func log() -> String { (try? String(contentsOfFile: node.logPath, encoding: .utf8)) ?? "" }
+        #expect(log().components(separatedBy: "on_start:").count == 2, "\(log())")
+        #expect(!log().contains("on_shutdown:"))
+        kill(node.process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while node.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(!node.process.isRunning)
+        #expect(node.process.terminationStatus == 0)
+        #expect(log().components(separatedBy: "on_shutdown:").count == 2, "\(log())")
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: example("url-checker").path), "url-checker is not built"))
     func urlCheckerRunsOnTheLeaderAndANewLeaderTakesOver() throws {
         let cluster = NodeProcesses()

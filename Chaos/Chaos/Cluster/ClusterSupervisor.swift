@@ -37,12 +37,14 @@ public final class ClusterSupervisor: @unchecked Sendable {
         return here.deletingLastPathComponent().appendingPathComponent("raft-node")
     }
 
-    /// Opens the relay, starts every node, starts the monitor. Throws (after tearing down) when
-    /// a node cannot start.
-    public func start() throws {
+    /// Opens the relay, calls `beforeNodes` (the relay's ports are known, no node runs yet: the
+    /// run opens its capture there), starts every node, starts the monitor. Throws (after
+    /// tearing down) when a node cannot start.
+    public func start(beforeNodes: (ClusterSupervisor) -> Void = { _ in }) throws {
         Teardown.register(self)
         do {
             try relay.start()
+            beforeNodes(self)
             clusterWriter = try JSONLinesWriter(url: layout.cluster)
             for spec in nodes {
                 try FileManager.default.createDirectory(at: layout.nodeData(spec.id), withIntermediateDirectories: true)

@@ -2,7 +2,7 @@ import Foundation
 
 /// The HTML around the charts: the verdict banner, facts, tables, links and the page's CSS.
 struct ReportPage {
-    private var parts: [String] = []
+    var parts: [String] = []
 
     mutating func verdict(_ v: RunVerdict?, stats: RunStatistics) {
         guard let v else {
@@ -21,7 +21,8 @@ struct ReportPage {
         s += "<li>linearizability: <b>\(HTML.escape(v.linearizability ?? "not checked"))</b></li>"
         s += "<li>lost acknowledged writes: <b>\(v.lostWrites.count)</b></li>"
         s += "<li>recovered after the final heal: <b>\(v.recovered.map { $0 ? "yes" : "NO" } ?? "not checked")</b></li>"
-        s += "<li>operations: \(v.ok) ok, \(v.fail) fail, \(v.info) info</li></ul>"
+        s += "<li>operations: \(v.ok) ok, \(v.fail) fail, \(v.info) info</li>"
+        s += "<li>" + Self.auditLine(v) + "</li></ul>"
         if let e = v.explanation, !e.isEmpty { s += "<h3>Explanation</h3><pre>\(HTML.escape(e))</pre>" }
         if !v.lostWrites.isEmpty {
             s += "<h3>Lost writes</h3><pre>" + HTML.escape(v.lostWrites.prefix(200).joined(separator: "\n"))
@@ -161,6 +162,7 @@ struct ReportPage {
         .chart svg { max-width: 100%; height: auto; } .axis { stroke: #999; } .grid { stroke: #eee; }
         .tick { font-size: 10px; fill: #555; } .flabel { font-size: 10px; font-weight: 600; } .blabel { font-size: 11px; fill: #fff; }
         .links li { display: inline-block; margin-right: 14px; } details summary { cursor: pointer; color: #345; }
+        .violation { border-left: 4px solid #c0392b; padding: 2px 0 2px 10px; margin: 10px 0; } .violation:target { background: #fdecea; }
         </style></head><body>
         <h1>\(HTML.escape(title))</h1>
         \(parts.joined(separator: "\n"))

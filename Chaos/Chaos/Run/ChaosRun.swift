@@ -14,9 +14,12 @@ public final class ChaosRun: @unchecked Sendable {
     /// Kept so a harness error after the clients started still stops them.
     private var workload: RunWorkload?
     /// The peer-traffic capture into peers.pcap (nil without the capture privilege) and, once
-    /// stopped, its decoding and safety audit for verdict.txt (ChaosRun+Capture.swift).
+    /// stopped, its decoding and safety audit for the verdict (ChaosRun+Capture.swift).
     var capture: LiveCapture?
     var captureReport: String?
+    var peerTraffic: PeerTrafficAudit?
+    /// Why there is no audit (no capture privilege, the capture failed).
+    var captureNote: String?
 
     /// `say` receives the progress lines (about one a second) and the notes of each phase.
     public init(options: RunOptions, parts: RunParts, say: @escaping @Sendable (String) -> Void) throws {
@@ -50,7 +53,9 @@ public final class ChaosRun: @unchecked Sendable {
             verdict = RunVerdict(outcome: .harnessFailure, summary: "HARNESS FAILURE: \(error)")
         }
         cluster?.stop()
-        finishCapture()
+        finishCapture()  // after a harness error; a played run finished it before its verdict
+        verdict.peerTraffic = peerTraffic
+        verdict.peerTrafficNote = captureNote
         write(verdict)
         do {
             let html = try parts.renderReport(layout)
@@ -65,8 +70,8 @@ public final class ChaosRun: @unchecked Sendable {
     private func play(_ cluster: ClusterSupervisor, schedule: Schedule) async throws -> RunVerdict {
         let origin = MonotonicClock.now()
         let wall = ISO8601DateFormatter().string(from: Date())
-        try cluster.start()
-        startCapture(ports: cluster.nodes.map(\.peerPort) + cluster.relay.ports.values.sorted())
+        // The capture is open before the first node starts, so the first election is captured.
+        try cluster.start { c in self.startCapture(ports: c.nodes.map(\.peerPort) + c.relay.ports.values.sorted()) }
         let manifest = RunManifest(
             scenario: options.scenario.name, scenarioFile: options.scenarioFile, seed: options.seed, duration: options.duration,
             commandLine: options.commandLine,
@@ -118,6 +123,7 @@ public final class ChaosRun: @unchecked Sendable {
         note("final set read: \(finalRead.summary)")
         let crashed = cluster.crashed
         cluster.stop()
+        finishCapture()
 
         note("checking the history (budget \(Int(options.checkBudget)) s)")
         let check = try parts.checkHistory(layout.history, options.checkBudget)
@@ -128,10 +134,13 @@ public final class ChaosRun: @unchecked Sendable {
         if !finalRead.lost.isEmpty { problems.append("\(finalRead.lost.count) acknowledged write(s) lost") }
         if !recovery.recovered { problems.append("no recovery within \(Int(options.scenario.recoverWithin)) s after the heal (\(recovery.problem))") }
         for (id, how) in crashed { problems.append("node \(id) died on its own (\(how)); see \(layout.nodeLog(id).path)") }
+        if let audit = peerTraffic, !audit.passed { problems.append("the peer-traffic audit " + audit.headline) }
         let outcome: RunVerdict.Outcome = !problems.isEmpty ? .violation : check.outcome == .unknown ? .unknown : .passed
         let summary: String
         switch outcome {
-        case .passed: summary = "PASSED: linearizable, no acknowledged write lost, recovered after the heal"
+        case .passed:
+            summary = "PASSED: linearizable, no acknowledged write lost, recovered after the heal"
+                + (peerTraffic != nil ? ", peer traffic audited" : "")
         case .violation: summary = "VIOLATION: " + problems.joined(separator: "; ")
         case .unknown: summary = "UNKNOWN: the checker ran out of its \(Int(options.checkBudget)) s budget; nothing else went wrong"
         case .harnessFailure: summary = "HARNESS FAILURE"
@@ -168,6 +177,8 @@ public final class ChaosRun: @unchecked Sendable {
         text += "operations: ok \(verdict.ok), fail \(verdict.fail), info \(verdict.info)\n"
         if !verdict.lostWrites.isEmpty { text += "lost acknowledged writes:\n" + verdict.lostWrites.map { "  " + $0 }.joined(separator: "\n") + "\n" }
         if let x = verdict.explanation { text += "\n" + x + "\n" }
+        if let a = verdict.peerTraffic { text += "peer-traffic audit: \(a.headline)\n" }
+        if let n = verdict.peerTrafficNote { text += "peer-traffic audit: none (\(n))\n" }
         if let c = captureReport { text += "\npeer traffic (\(layout.capture.lastPathComponent)):\n" + c }
         try? text.write(to: layout.verdictText, atomically: true, encoding: .utf8)
     }

@@ -1,6 +1,7 @@
 /// `verdict.json`: how a run ended. The exit code is the process's (docs/CHAOS.md):
 /// 0 linearizable and recovered, 1 a violation (not linearizable, a lost acknowledged write,
-/// or no recovery), 2 unknown (the checker ran out of budget), 3 the harness itself failed.
+/// no recovery, or a safety violation in the captured peer traffic), 2 unknown (the checker ran
+/// out of budget), 3 the harness itself failed.
 public struct RunVerdict: Codable, Sendable, Hashable {
     public enum Outcome: String, Codable, Sendable {
         case passed, violation, unknown, harnessFailure = "harness-failure"
@@ -30,9 +31,14 @@ public struct RunVerdict: Codable, Sendable, Hashable {
     public var ok: Int
     public var fail: Int
     public var info: Int
+    /// The audit of the captured peer traffic; nil when there was no capture (no privilege, or
+    /// the capture failed: `peerTrafficNote` says why).
+    public var peerTraffic: PeerTrafficAudit?
+    public var peerTrafficNote: String?
 
     public init(outcome: Outcome, summary: String, linearizability: String? = nil, explanation: String? = nil,
-                lostWrites: [String] = [], recovered: Bool? = nil, ok: Int = 0, fail: Int = 0, info: Int = 0) {
+                lostWrites: [String] = [], recovered: Bool? = nil, ok: Int = 0, fail: Int = 0, info: Int = 0,
+                peerTraffic: PeerTrafficAudit? = nil, peerTrafficNote: String? = nil) {
         self.outcome = outcome
         self.summary = summary
         self.linearizability = linearizability
@@ -42,5 +48,7 @@ public struct RunVerdict: Codable, Sendable, Hashable {
         self.ok = ok
         self.fail = fail
         self.info = info
+        self.peerTraffic = peerTraffic
+        self.peerTrafficNote = peerTrafficNote
     }
 }

@@ -20,6 +20,8 @@ public enum ErrorContract {
         Rule(prefix: "CLUSTERDOWN", mayHaveTakenEffect: false, reason: "no leader known: refused before proposing"),
         Rule(prefix: "TRYAGAIN this node is no longer the leader", mayHaveTakenEffect: false,
              reason: "a forwarded write reached a node that is no longer leader; it refused before proposing"),
+        Rule(prefix: "TRYAGAIN lost the leader", mayHaveTakenEffect: true,
+             reason: "the leader died, was cut off or stepped down after the write was relayed or proposed: it may still commit"),
         Rule(prefix: "TRYAGAIN leader ", mayHaveTakenEffect: false,
              reason: "'leader X is unreachable': no link to the leader, the write was never forwarded"),
         Rule(prefix: "TRYAGAIN leadership transfer in progress", mayHaveTakenEffect: false,

@@ -22,5 +22,6 @@ extension CommandRegistry {
         TreeCommands.register(in: &self)
         PubSubCommands.register(in: &self)
         BlockingCommands.register(in: &self)
+        TransactionCommands.register(in: &self)
     }
 }

@@ -1,29 +1,15 @@
 // The state machine's half of MULTI/EXEC/WATCH (the connection's half, queueing and watched
-// keys, lives in RaftServer's ConnectionSession):
+// keys, lives in RaftServer's ClientSession):
 //
-//   WATCH k...  -> a read, served like any read (after ReadIndex): the keys' fingerprints
-//   EXEC        -> one write entry (TransactionEntry) holding the watched fingerprints and
-//                  the queued commands; prepared on the leader, applied on every replica.
+//   WATCH k...  -> TXN.WATCH k..., a read served like any read (after ReadIndex): the keys'
+//                  fingerprints (TransactionCommands)
+//   EXEC        -> TXN.EXEC ..., one write entry (TransactionEntry) holding the watched
+//                  fingerprints and the queued commands; prepared on the leader, applied on
+//                  every replica. `prepare` and `apply` recognise it before any lookup.
 
 import RESP
 
 extension KeyValueStateMachine {
-    /// The read a connection's WATCH sends: `watch key [key ...]`, answered with one decimal
-    /// fingerprint per key (KeyFingerprint) from the state at the read's point.
-    public static let watchReadName: [UInt8] = Array("watch".utf8)
-
-    static func isWatchRead(_ args: [[UInt8]]) -> Bool {
-        guard let first = args.first, first.count == 5 else { return false }
-        return first.map { $0 | 0x20 } == watchReadName
-    }
-
-    func readFingerprints(_ args: [[UInt8]], now: Int64) -> RESPValue {
-        guard args.count >= 2 else { return CommandError.wrongArity("watch").reply }
-        return .array(args.dropFirst().map {
-            .bulk(String(KeyFingerprint.of(store.record(ByteKey($0), now: max(now, store.clock)))))
-        })
-    }
-
     /// Decodes WATCH's reply into the fingerprints EXEC will carry; nil if it is not one.
     public static func fingerprints(fromWatchReply reply: RESPValue, count: Int) -> [UInt64]? {
         guard case .array(let items?) = reply, items.count == count else { return nil }

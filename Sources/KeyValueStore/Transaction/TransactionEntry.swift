@@ -1,14 +1,15 @@
 // MULTI ... EXEC as one log entry, so a transaction is applied whole or not at all on every
 // replica, in the same place of the log. Its argument vector (a `LogEntry`'s args):
 //
-//   "exec", W, W x (key, fingerprint), N, N x (argc, argc x argument)
+//   "txn.exec", W, W x (key, fingerprint), N, N x (argc, argc x argument)
 //
 // with W, N, argc and the fingerprints in decimal. The watched keys and the fingerprints their
 // WATCH saw (KeyFingerprint) let every replica decide alike whether EXEC runs; the commands
 // are the queued ones, as the leader prepared them (relative TTLs made absolute, seeds drawn).
 
 public struct TransactionEntry: Equatable, Sendable {
-    public static let name: [UInt8] = Array("exec".utf8)
+    /// Not "exec": EXEC is the connection's command; this is what it sends through the log.
+    public static let name: [UInt8] = Array("txn.exec".utf8)
     /// Stands for a queued command the leader's preparer refused: applying it replies `message`
     /// (Redis reports such errors per command inside EXEC's reply, not as a failed EXEC).
     static let refusedMarker: [UInt8] = Array("#refused".utf8)
@@ -28,7 +29,7 @@ public struct TransactionEntry: Equatable, Sendable {
 
     /// True for an argument vector that names the transaction entry (case-insensitive).
     public static func isTransaction(_ args: [[UInt8]]) -> Bool {
-        guard let first = args.first, first.count == 4 else { return false }
+        guard let first = args.first, first.count == 8 else { return false }
         return first.map { $0 | 0x20 } == name
     }
 

@@ -7,6 +7,15 @@ import RESP
 /// written in request order (pipelining).
 public protocol ClientCommandHandler: Sendable {
     func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue>
+
+    /// The connection closed (either side, or an error); called once, on its event loop, after
+    /// its last `handle`. Connection-level state that others hold (a subscription, a blocked
+    /// pop) is released here. Does nothing unless implemented.
+    func connectionClosed(_ connection: ClientConnectionInfo)
+}
+
+extension ClientCommandHandler {
+    public func connectionClosed(_ connection: ClientConnectionInfo) {}
 }
 
 /// A `ClientCommandHandler` made of a closure.
@@ -58,12 +67,6 @@ public final class ClientRequestContext {
         handler.setProtocolVersion(version, fromSequence: sequence)
     }
 
-    /// The command handler's state for this connection (nil until it sets one).
-    public var session: (any ClientSession)? {
-        get { connection.eventLoop.preconditionInEventLoop(); return handler.session }
-        set { connection.eventLoop.preconditionInEventLoop(); handler.session = newValue }
-    }
-
     /// Further replies written right after this request's own (SUBSCRIBE a b: one
     /// confirmation per channel). Call before this request's future completes.
     public func addReplies(_ values: [RESPValue]) {
@@ -84,9 +87,4 @@ public final class ClientRequestContext {
         connection.eventLoop.preconditionInEventLoop()
         handler.closeAfterReply(sequence: sequence)
     }
-}
-
-/// A command handler's per-connection state, kept by the connection and told when it closes.
-public protocol ClientSession: AnyObject {
-    func connectionClosed()
 }

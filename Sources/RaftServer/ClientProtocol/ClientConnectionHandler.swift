@@ -63,9 +63,6 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     private var outgoing: ByteBuffer?
     private var lastActivity = NIODeadline.uptimeNanoseconds(0)
     private var idleCheck: Scheduled<Void>?
-    /// The command handler's per-connection state (transaction, watched keys, subscriptions),
-    /// told when the connection closes. Touched on the connection's loop only.
-    var session: (any ClientSession)?
 
     public init(
         commandHandler: any ClientCommandHandler,
@@ -158,8 +155,7 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         isClosed = true
         idleCheck?.cancel()
         owed.removeAll()
-        session?.connectionClosed()
-        session = nil
+        if let info { commandHandler.connectionClosed(info) }
         context.fireChannelInactive()
     }
 

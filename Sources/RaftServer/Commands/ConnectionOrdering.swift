@@ -1,5 +1,4 @@
 import KeyValueStore
-import NIOConcurrencyHelpers
 import NIOCore
 import RESP
 
@@ -13,26 +12,39 @@ import RESP
 ///
 /// Commands whose turn has come are handed to the node's loop in one task per event-loop turn
 /// (a pipeline of 16 SETs costs one cross-thread hop, and the node proposes them in one Ready).
-/// Used on the connection's event loop only.
+/// Used on the connection's event loop only; one per connection, in its `ClientSession`.
 final class ConnectionOrdering: @unchecked Sendable {
     struct Submission {
         var kind: CommandKind
-        var arguments: [[UInt8]]
+        var command: ResolvedCommand
         var promise: EventLoopPromise<RESPValue>
-        /// Builds the arguments when the command's turn comes rather than when it arrives
-        /// (EXEC: the fingerprints of an earlier pipelined WATCH are known only once that read
-        /// is answered), or answers without reaching the node.
-        var late: (() -> LateArguments)? = nil
+        /// Builds the command when its turn comes rather than when it arrives (EXEC: the
+        /// fingerprints of an earlier pipelined WATCH are known only once that read is
+        /// answered), or answers without reaching the node.
+        var late: (() -> Late)? = nil
         /// Runs with the node's reply before the next command starts (WATCH records what it saw).
         var onAnswer: ((RESPValue) -> Void)? = nil
-        /// A blocking command (BLPOP...): it runs alone, and nothing of this connection starts
-        /// until it is answered, as a blocked Redis client processes nothing else.
-        var blocking: BlockingCommands.Spec? = nil
+        /// A blocking command (BLPOP...) of connection `blocking.connection`: it runs alone, and
+        /// nothing of this connection starts until it is answered, as a blocked Redis client
+        /// processes nothing else.
+        var blocking: Blocking? = nil
     }
 
-    enum LateArguments {
-        case run([[UInt8]])
+    enum Late {
+        case run(ResolvedCommand)
         case reply(RESPValue)
+    }
+
+    struct Blocking: Sendable {
+        var spec: BlockingCommands.Spec
+        var connection: UInt64
+    }
+
+    /// What crosses to the node's loop: only Sendable parts.
+    struct Outgoing: Sendable {
+        var command: ResolvedCommand
+        var promise: EventLoopPromise<RESPValue>
+        var blocking: Blocking?
     }
 
     private let loop: any EventLoop
@@ -47,22 +59,19 @@ final class ConnectionOrdering: @unchecked Sendable {
     /// Commands to hand to the node at the end of this loop turn.
     private var outbox: [Outgoing] = []
 
-    private let connection: UInt64
-
-    init(loop: any EventLoop, driver: NodeDriver, connection: UInt64) {
+    init(loop: any EventLoop, driver: NodeDriver) {
         self.loop = loop
         self.driver = driver
-        self.connection = connection
     }
 
+    /// Runs a resolved data command (`kind` is its read or write) in this connection's order.
     func schedule(
-        _ kind: CommandKind, _ arguments: [[UInt8]],
-        late: (() -> LateArguments)? = nil, onAnswer: ((RESPValue) -> Void)? = nil,
-        blocking: BlockingCommands.Spec? = nil
+        _ kind: CommandKind, _ command: ResolvedCommand,
+        late: (() -> Late)? = nil, onAnswer: ((RESPValue) -> Void)? = nil, blocking: Blocking? = nil
     ) -> EventLoopFuture<RESPValue> {
         loop.assertInEventLoop()
         let submission = Submission(
-            kind: kind, arguments: arguments, promise: loop.makePromise(of: RESPValue.self), late: late, onAnswer: onAnswer,
+            kind: kind, command: command, promise: loop.makePromise(of: RESPValue.self), late: late, onAnswer: onAnswer,
             blocking: blocking)
         if held.isEmpty && canJoin(submission) {
             start(submission)
@@ -77,8 +86,7 @@ final class ConnectionOrdering: @unchecked Sendable {
         runningKind == nil || (runningKind == s.kind && !runningExclusive && s.blocking == nil)
     }
 
-    private func start(_ s0: Submission) {
-        var s = s0
+    private func start(_ s: Submission) {
         runningKind = s.kind
         runningExclusive = s.blocking != nil
         running += 1
@@ -87,24 +95,17 @@ final class ConnectionOrdering: @unchecked Sendable {
             if let onAnswer, case .success(let reply) = result { onAnswer(reply) }
             self.answered()
         }
+        var command = s.command
         if let late = s.late {
             switch late() {
-            case .run(let arguments): s.arguments = arguments
+            case .run(let c): command = c
             case .reply(let reply):
                 s.promise.succeed(reply)
                 return
             }
         }
-        outbox.append(Outgoing(arguments: s.arguments, promise: s.promise, blocking: s.blocking, connection: connection))
+        outbox.append(Outgoing(command: command, promise: s.promise, blocking: s.blocking))
         if outbox.count == 1 { loop.execute { self.sendOutbox() } }
-    }
-
-    /// What crosses to the node's loop: only Sendable parts.
-    struct Outgoing: Sendable {
-        var arguments: [[UInt8]]
-        var promise: EventLoopPromise<RESPValue>
-        var blocking: BlockingCommands.Spec?
-        var connection: UInt64
     }
 
     private func answered() {
@@ -130,38 +131,20 @@ final class ConnectionOrdering: @unchecked Sendable {
         driver.loop.execute {
             guard batch.count > 1 else {
                 for s in batch {
-                    if let spec = s.blocking {
-                        driver.blockingCommand(s.arguments, spec: spec, connection: s.connection).cascade(to: s.promise)
+                    if let b = s.blocking {
+                        driver.blockingCommand(s.command, spec: b.spec, connection: b.connection).cascade(to: s.promise)
                     } else {
-                        driver.submit(s.arguments).cascade(to: s.promise)
+                        driver.submit(s.command).cascade(to: s.promise)
                     }
                 }
                 return
             }
-            let replies = batch.map { driver.submit($0.arguments) }
+            let replies = batch.map { driver.submit($0.command) }
             EventLoopFuture.whenAllComplete(replies, on: driver.loop).whenSuccess { results in
                 loop.execute {
                     for (s, result) in zip(batch, results) { s.promise.completeWith(result) }
                 }
             }
         }
-    }
-}
-
-/// The ordering state of every open client connection.
-final class ConnectionOrderings: Sendable {
-    private let byConnection = NIOLockedValueBox<[UInt64: ConnectionOrdering]>([:])
-
-    func ordering(for connection: UInt64, on loop: any EventLoop, driver: NodeDriver) -> ConnectionOrdering {
-        byConnection.withLockedValue { map in
-            if let o = map[connection] { return o }
-            let o = ConnectionOrdering(loop: loop, driver: driver, connection: connection)
-            map[connection] = o
-            return o
-        }
-    }
-
-    func remove(_ connection: UInt64) {
-        _ = byConnection.withLockedValue { $0.removeValue(forKey: connection) }
     }
 }

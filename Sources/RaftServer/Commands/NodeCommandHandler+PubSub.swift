@@ -6,28 +6,21 @@ import RESP
 // a data command through the log (KeyValueStore's PubSubCommands), delivered by PubSubHub.
 // Confirmations and messages are push replies: `>` in RESP3, plain arrays in RESP2.
 extension NodeCommandHandler {
-    static let subscribedModeCommands: Set<String> = ["subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"]
-
-    /// Redis's rule for a RESP2 connection with subscriptions: it may only (un)subscribe,
-    /// PING or QUIT (a RESP3 connection may run anything, pushes interleave with replies).
-    func subscribedModeRefusal(_ name: String, session: ConnectionSession, context: ClientRequestContext) -> RESPValue? {
-        guard session.subscriptionCount > 0, context.protocolVersion == .resp2, !Self.subscribedModeCommands.contains(name) else { return nil }
-        return .error("ERR Can't execute '\(name)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context")
-    }
-
-    /// PING of a RESP2 subscriber: a push-shaped ["pong", message].
-    func subscribedPing(_ arguments: [[UInt8]]) -> RESPValue {
-        guard arguments.count <= 2 else { return CommandError.wrongArity("ping").reply }
-        return .array([.bulk("pong"), .bulkString(arguments.count == 2 ? arguments[1] : [])])
-    }
-
-    func subscriptionCommand(_ arguments: [[UInt8]], name: String, context: ClientRequestContext) -> RESPValue {
-        let session = self.session(context)
+    func subscriptionCommand(_ command: ResolvedCommand, session: ClientSession, context: ClientRequestContext) -> RESPValue {
+        let arguments = command.arguments, name = command.name
         let hub = driver.pubSub
         let id = context.connection.id
+        if !session.releasesSubscriptionsOnClose {
+            session.releasesSubscriptionsOnClose = true
+            session.whenClosed { [unowned session] in
+                for c in session.channels { hub.unsubscribe(id, channel: c) }
+                for p in session.patterns { hub.punsubscribe(id, pattern: p) }
+                session.channels = []
+                session.patterns = []
+            }
+        }
         let patterns = name.hasPrefix("p")
         let subscribing = name == "subscribe" || name == "psubscribe"
-        if subscribing && arguments.count < 2 { return CommandError.wrongArity(name).reply }
         var names = arguments.dropFirst().map(ByteKey.init)
         if !subscribing && names.isEmpty {
             names = (patterns ? session.patterns : session.channels).sorted()

@@ -6,99 +6,106 @@ import NIOCore
 import RESP
 import RaftCore
 
-/// The client port's command handler: node-level commands are answered here, on the
-/// connection's loop; data commands hop to the node's loop and go through Raft.
-struct NodeCommandHandler: ClientCommandHandler {
+/// The client port's command handler: each request is resolved once from the `CommandTable`,
+/// checked against the `CommandPolicy`, then run: node commands here, on the connection's
+/// loop (or the node's, for CHECKPOINT and the like); data commands hop to the node's loop in
+/// the connection's order and go through Raft.
+struct NodeCommandHandler: Sendable {
     let server: RaftServer
     let driver: NodeDriver
-    /// A copy of the driver's command table, so commands are classified on the connection's
-    /// loop without touching the node's loop.
-    let registry: CommandRegistry
-    let orderings: ConnectionOrderings
+    /// The node's command table (the driver holds the same one).
+    let table: CommandTable
+    let policy: CommandPolicy
     let startedAt = clock_gettime_realtime_millis()
 
-    func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
+    /// A new connection's session (its ordering runs on `loop`, the connection's).
+    func session(on loop: any EventLoop) -> ClientSession {
+        ClientSession(ordering: ConnectionOrdering(loop: loop, driver: driver))
+    }
+
+    func handle(_ arguments: [[UInt8]], session: ClientSession, context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
         let loop = context.connection.eventLoop
-        guard let first = arguments.first else { return loop.makeSucceededFuture(.error("ERR empty command")) }
-        // A connection inside MULTI or subscribed (RESP2) follows the rules of that mode first.
-        if let session = context.session as? ConnectionSession, session.queued != nil || session.subscriptionCount > 0 {
-            let name = String(decoding: first, as: UTF8.self).lowercased()
-            if session.queued != nil, name != "exec", name != "discard" {
-                return loop.makeSucceededFuture(queueInMulti(arguments, name: name, session: session, context: context))
-            }
-            if let refusal = subscribedModeRefusal(name, session: session, context: context) {
-                return loop.makeSucceededFuture(refusal)
-            }
-            if name == "ping", session.subscriptionCount > 0, context.protocolVersion == .resp2 {
-                return loop.makeSucceededFuture(subscribedPing(arguments))
-            }
+        let command: ResolvedCommand
+        switch table.resolve(arguments) {
+        case .failure(let error):
+            if session.queued != nil { session.queueFailed = true }  // Redis flags the transaction
+            return loop.makeSucceededFuture(error.reply)
+        case .success(let c): command = c
         }
-        // Data commands, the hot path, skip the node-command switch and its string conversions.
-        // (So a registered command named like a node command would hide it: RaftServer.register.)
-        if case .success(let command) = registry.lookup(arguments), command.kind != .admin {
-            if command.kind == .write, command.name.utf8.first == UInt8(ascii: "b"), BlockingCommands.isBlocking(command.name) {
-                return blockingCommand(arguments, context: context)
-            }
-            return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(command.kind, arguments)
+        if let refusal = policy.refusal(for: command, authenticated: session.authenticated) { return loop.makeSucceededFuture(refusal) }
+        // Inside MULTI commands are queued; a RESP2 subscriber may only (un)subscribe, PING, QUIT.
+        if session.queued != nil || session.subscriptionCount > 0, let reply = modeReply(command, session: session, context: context) {
+            return loop.makeSucceededFuture(reply)
         }
-        let name = String(decoding: first, as: UTF8.self).lowercased()
+        // Counted while in flight, so a graceful shutdown waits for the accepted ones.
+        let operations = policy.operations
+        operations.requestStarted()
+        let future: EventLoopFuture<RESPValue>
+        switch command.entry.route {
+        case .data(let data):
+            // A data command of kind admin (a registry handed in directly) is never proposed.
+            guard data.kind != .admin else { future = loop.makeSucceededFuture(NodeDriver.notReplicated(arguments)); break }
+            if data.kind == .write, data.name.utf8.first == UInt8(ascii: "b"), BlockingCommands.isBlocking(data.name) {
+                future = blockingCommand(command, session: session, context: context)
+            } else {
+                future = session.ordering.schedule(data.kind, command)
+            }
+        case .node(let node):
+            future = run(node, command, session: session, context: context)
+        }
+        future.whenComplete { _ in operations.requestFinished() }
+        return future
+    }
+
+    /// Runs one of the node's own commands. A new node command is a case here (and a row in
+    /// `NodeCommand.all`).
+    private func run(_ node: NodeCommand, _ command: ResolvedCommand, session: ClientSession, context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
+        let loop = context.connection.eventLoop
+        let arguments = command.arguments
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
-        switch name {
-        case "ping":
+        switch node {
+        case .ping:
             guard args.count <= 1 else { return loop.makeSucceededFuture(arity("ping")) }
             return loop.makeSucceededFuture(args.isEmpty ? .simpleString("PONG") : .bulkString(arguments[1]))
-        case "echo":
-            guard args.count == 1 else { return loop.makeSucceededFuture(arity("echo")) }
+        case .echo:
             return loop.makeSucceededFuture(.bulkString(arguments[1]))
-        case "quit":
+        case .quit:
             context.closeAfterReply()
             return loop.makeSucceededFuture(.ok)
-        case "select":
-            guard args.count == 1 else { return loop.makeSucceededFuture(arity("select")) }
+        case .select:
             guard let n = Int(args[0]) else { return loop.makeSucceededFuture(.error("ERR value is not an integer or out of range")) }
             return loop.makeSucceededFuture(n == 0 ? .ok : .error("ERR DB index is out of range"))
-        case "hello":
+        case .hello:
+            if let refusal = helloAuth(Array(arguments.dropFirst()), session: session) { return loop.makeSucceededFuture(refusal) }
             return loop.makeSucceededFuture(hello(args, context: context))
-        case "time":
-            let ms = clock_gettime_realtime_millis()
+        case .time:
             var ts = timespec()
             clock_gettime(CLOCK_REALTIME, &ts)
-            _ = ms
             return loop.makeSucceededFuture(.array([.bulk(String(ts.tv_sec)), .bulk(String(ts.tv_nsec / 1000))]))
-        case "command":
-            return loop.makeSucceededFuture(command(args))
-        case "config":
+        case .command:
+            return loop.makeSucceededFuture(self.command(Array(arguments.dropFirst())))
+        case .config:
             return loop.makeSucceededFuture(config(args))
-        case "client":
+        case .client:
             return loop.makeSucceededFuture(client(args, context: context))
-        case "info":
+        case .info:
             return loop.makeSucceededFuture(.bulk(info(section: args.first?.lowercased())))
-        case "auth":
-            return loop.makeSucceededFuture(.ok)
-        case "multi", "exec", "discard", "watch", "unwatch":
-            return transactionCommand(arguments, name: name, context: context)
-        case "subscribe", "unsubscribe", "psubscribe", "punsubscribe":
-            return loop.makeSucceededFuture(subscriptionCommand(arguments, name: name, context: context))
-        case "pubsub":
-            return loop.makeSucceededFuture(pubsubCommand(arguments))
-        case "checkpoint":
+        case .auth:
+            return loop.makeSucceededFuture(auth(Array(arguments.dropFirst()), session: session))
+        case .checkpoint:
             return driver.loop.flatSubmit { driver.checkpoint().map { .integer(Int64($0.rawValue)) } }
-        case "getdump":
+        case .getdump:
             return driver.loop.submit { .bulk(driver.dump()) }
-        case "getlog":
+        case .getlog:
             return driver.loop.submit { .array(driver.logLines(limit: args.first.flatMap { Int($0) } ?? 1000).map { .bulk($0) }) }
-        case _ where NodeDriver.membershipCommandNames.contains(name):  // RAFT.ADD, RAFT.STATUS, ...
-            return driver.loop.flatSubmit { [driver] in driver.submit(arguments) }
-        default:
-            let driver = self.driver
-            let kind: CommandKind
-            switch registry.lookup(arguments) {
-            case .failure(let error): return loop.makeSucceededFuture(error.reply)
-            case .success(let command): kind = command.kind
-            }
-            // Node commands are answered above; one the node does not know is never proposed.
-            guard kind != .admin else { return loop.makeSucceededFuture(NodeDriver.notReplicated(arguments)) }
-            return orderings.ordering(for: context.connection.id, on: loop, driver: driver).schedule(kind, arguments)
+        case .multi, .exec, .discard, .watch, .unwatch:
+            return transactionCommand(node, command, session: session, context: context)
+        case .subscribe, .unsubscribe, .psubscribe, .punsubscribe:
+            return loop.makeSucceededFuture(subscriptionCommand(command, session: session, context: context))
+        case .pubsub:
+            return loop.makeSucceededFuture(pubsubCommand(arguments))
+        case .membership:  // RAFT.ADD, RAFT.STATUS, ...
+            return driver.loop.flatSubmit { [driver] in driver.submit(command) }
         }
     }
 
@@ -116,7 +123,7 @@ struct NodeCommandHandler: ClientCommandHandler {
         }
         while i < args.count {
             switch args[i].uppercased() {
-            case "AUTH" where i + 2 < args.count: i += 3  // no passwords are configured: any is accepted, like Redis's nopass default user
+            case "AUTH" where i + 2 < args.count: i += 3  // checked by helloAuth before this runs
             case "SETNAME" where i + 1 < args.count: i += 2
             default: return .error("ERR Syntax error in HELLO option '\(args[i])'")
             }
@@ -135,24 +142,6 @@ struct NodeCommandHandler: ClientCommandHandler {
     }
 
     static let redisVersion = "7.2.0"
-
-    /// The commands this handler answers itself, beside the data commands of the registry.
-    static let nodeCommandNames: Set<String> = [
-        "ping", "echo", "quit", "select", "hello", "time", "command", "config", "client", "info", "auth",
-        "checkpoint", "getdump", "getlog", "multi", "exec", "discard", "watch", "unwatch",
-        "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "pubsub",
-    ]
-
-    private func command(_ args: [String]) -> RESPValue {
-        switch args.first?.lowercased() {
-        case nil: return .array([])
-        case "count": return .integer(Int64(Set(registry.commandNames).union(Self.nodeCommandNames).union(NodeDriver.membershipCommandNames).count))
-        case "docs": return .map([])
-        case "info": return .array(args.dropFirst().map { _ in .nullBulk })
-        case "list": return .array(Set(registry.commandNames).union(Self.nodeCommandNames).union(NodeDriver.membershipCommandNames).sorted().map { .bulk($0) })
-        default: return .error("ERR unknown subcommand '\(args[0])'. Try COMMAND HELP.")
-        }
-    }
 
     private func config(_ args: [String]) -> RESPValue {
         switch args.first?.lowercased() {

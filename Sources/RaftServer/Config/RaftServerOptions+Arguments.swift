@@ -32,6 +32,7 @@ extension RaftServerOptions {
         if isJoin(ensemble: options.ensemble, id: options.id, address: client) {
             // As raft-node: an -e that does not list this node joins through those members.
             options.join = options.ensemble.values.sorted { $0.description < $1.description }
+            options.joinEnsemble = options.ensemble
             options.ensemble = [:]
         }
         return (options, extra)

@@ -41,6 +41,11 @@ public struct RaftServerOptions: Sendable {
     /// cluster instead of founding one (see NodeDriver+Membership.swift). Ignored on a restart
     /// with persisted state.
     public var join: [NodeAddress] = []
+    /// The -e list behind `join`, as given (a bare IP:PORT has its address as id). When set, a
+    /// fresh node first asks these members whether they run a cluster (then it joins) or are new
+    /// and list each other (then they found one together): pyraft's static ensemble
+    /// (NodeDriver+StaticBootstrap.swift). Empty: join straight away.
+    public var joinEnsemble: [NodeID: NodeAddress] = [:]
     /// pyraft's -o: when joining, replace a member that has this node's id at another address.
     public var overwritePeer = false
     /// Operations and security (RaftServerOptions+Security.swift explains each).

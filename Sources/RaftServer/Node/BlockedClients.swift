@@ -16,17 +16,17 @@ final class BlockedClients {
     final class Waiter {
         let id: UInt64
         let connection: UInt64
-        let arguments: [[UInt8]]
+        let command: ResolvedCommand
         let keys: [ByteKey]
         let promise: EventLoopPromise<RESPValue>
         let timeoutReply: RESPValue
         var timer: Scheduled<Void>?
         var expired = false
 
-        init(id: UInt64, connection: UInt64, arguments: [[UInt8]], keys: [ByteKey], promise: EventLoopPromise<RESPValue>, timeoutReply: RESPValue) {
+        init(id: UInt64, connection: UInt64, command: ResolvedCommand, keys: [ByteKey], promise: EventLoopPromise<RESPValue>, timeoutReply: RESPValue) {
             self.id = id
             self.connection = connection
-            self.arguments = arguments
+            self.command = command
             self.keys = keys
             self.promise = promise
             self.timeoutReply = timeoutReply

@@ -5,12 +5,8 @@ import NIOCore
 final class ConnectionCounter: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     let count: NIOLockedValueBox<Int>
-    let connectionID: UInt64
-    let orderings: ConnectionOrderings
-    init(count: NIOLockedValueBox<Int>, connectionID: UInt64, orderings: ConnectionOrderings) {
+    init(count: NIOLockedValueBox<Int>) {
         self.count = count
-        self.connectionID = connectionID
-        self.orderings = orderings
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -20,7 +16,6 @@ final class ConnectionCounter: ChannelInboundHandler, Sendable {
 
     func channelInactive(context: ChannelHandlerContext) {
         count.withLockedValue { $0 -= 1 }
-        orderings.remove(connectionID)
         context.fireChannelInactive()
     }
 }

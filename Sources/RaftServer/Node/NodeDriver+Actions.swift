@@ -17,10 +17,10 @@ extension NodeDriver {
     static func monotonicMillis() -> UInt64 { NIODeadline.now().uptimeNanoseconds / 1_000_000 }
 
     /// A request the shell will answer by `token`.
-    func register(_ promise: EventLoopPromise<RESPValue>, arguments: [[UInt8]], forwardedFrom: NodeID?) -> RequestToken {
+    func register(_ promise: EventLoopPromise<RESPValue>, arguments: [[UInt8]], command: Command? = nil, forwardedFrom: NodeID?) -> RequestToken {
         let token = nextToken
         nextToken += 1
-        requests[token] = ClientRequest(promise: promise, arguments: arguments, forwardedFrom: forwardedFrom)
+        requests[token] = ClientRequest(promise: promise, arguments: arguments, command: command, forwardedFrom: forwardedFrom)
         return token
     }
 
@@ -59,7 +59,8 @@ extension NodeDriver {
                 break  // the shell serves its own rounds as .serveRead
             case .serveRead(let token, _):
                 guard let r = requests.removeValue(forKey: token) else { continue }
-                r.promise.succeed(machine.read(r.arguments, now: readNow()))
+                // The command resolved when the read arrived (a read always registers it).
+                r.promise.succeed(r.command.map { machine.read($0, r.arguments, now: readNow()) } ?? machine.read(r.arguments, now: readNow()))
             case .redirect(let token, let leader):
                 guard let r = requests.removeValue(forKey: token) else { continue }
                 if r.forwardedFrom == nil, leader != options.id {
@@ -71,6 +72,8 @@ extension NodeDriver {
                 requests.removeValue(forKey: token)?.promise.succeed(Self.reply(for: why))
             case .acknowledgeUnsafely(let token):
                 requests.removeValue(forKey: token)?.promise.succeed(.ok)
+            case .takeSnapshot(let meta):
+                takeSnapshot(meta)
             }
         }
         return continuation
@@ -107,7 +110,6 @@ extension NodeDriver {
             switch e.kind {
             case .normal:
                 reply = machine.apply(e.data)
-                appliedSinceSnapshot += 1
             case .noop:
                 break
             case .configuration:
@@ -130,6 +132,7 @@ extension NodeDriver {
         case .writeOverwritten: .error("TRYAGAIN leadership changed, the write was not applied")
         case .readLeadershipChanged: .error("TRYAGAIN leadership changed during the read")
         case .writeTimedOut: .error("TRYAGAIN request timed out (a write may still be applied)")
+        case .leadershipLost: leaderLost()
         case .readTimedOut: .error("TRYAGAIN read timed out")
         case .shuttingDown: .error("TRYAGAIN node is shutting down")
         }

@@ -8,10 +8,10 @@ import RESP
 // blocked on a follower is woken by the follower applying the write that made its key exist,
 // whichever node that write came through, and its pop is forwarded to the leader like any write.
 extension NodeDriver {
-    func blockingCommand(_ arguments: [[UInt8]], spec: BlockingCommands.Spec, connection: UInt64) -> EventLoopFuture<RESPValue> {
+    func blockingCommand(_ command: ResolvedCommand, spec: BlockingCommands.Spec, connection: UInt64) -> EventLoopFuture<RESPValue> {
         loop.preconditionInEventLoop()
         let w = BlockedClients.Waiter(
-            id: blocked.makeID(), connection: connection, arguments: arguments, keys: spec.keys,
+            id: blocked.makeID(), connection: connection, command: command, keys: spec.keys,
             promise: loop.makePromise(of: RESPValue.self), timeoutReply: spec.timeoutReply)
         if let ms = spec.timeoutMilliseconds {
             w.timer = loop.assumeIsolated().scheduleTask(in: .milliseconds(ms)) { [self] in
@@ -31,7 +31,7 @@ extension NodeDriver {
             return
         }
         blocked.markInFlight(w)
-        submit(w.arguments).hop(to: loop).assumeIsolated().whenComplete { [self] result in
+        submit(w.command).hop(to: loop).assumeIsolated().whenComplete { [self] result in
             guard let w = blocked.landed(w.id) else { return }
             let reply: RESPValue
             switch result {

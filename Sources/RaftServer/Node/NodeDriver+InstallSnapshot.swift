@@ -17,7 +17,6 @@ extension NodeDriver {
             fatalStorage(error)
         }
         if case .file(let path, _) = stored { write.snapshotFile = path }
-        appliedSinceSnapshot = 0
         logger.info("installed a snapshot at index \(s.index) from the leader")
         wakeBlockedClients()
     }

@@ -42,11 +42,6 @@ struct MembershipState {
 }
 
 extension NodeDriver {
-    /// Names answered by `membershipCommand` (lower case), pyraft's included.
-    static let membershipCommandNames: Set<String> = [
-        "raft.add", "add_node", "raft.remove", "del_node", "raft.transfer", "raft.status", "raft.join",
-    ]
-
     // MARK: duties, every tick
 
     /// Called once from `start()`.
@@ -54,8 +49,12 @@ extension NodeDriver {
         loop.preconditionInEventLoop()
         if !options.join.isEmpty {
             if raft.lastIndex == .zero && raft.snapshot == nil {
-                membership.joining = true
-                logger.info("joining the cluster through \(options.join.map(\.description).joined(separator: ", "))")
+                if options.joinEnsemble.isEmpty {
+                    membership.joining = true
+                    logger.info("joining the cluster through \(options.join.map(\.description).joined(separator: ", "))")
+                } else {
+                    startProbing()  // join, or found together: NodeDriver+StaticBootstrap.swift
+                }
             } else {
                 logger.info("restarting with persisted state (last index \(raft.lastIndex)): not joining again")
             }
@@ -72,6 +71,7 @@ extension NodeDriver {
         membership.duty?.cancel()
         membership.joinLink?.close()
         membership.joinLink = nil
+        stopProbing()
         let e = RESPValue.error("TRYAGAIN node is shutting down")
         for q in membership.queuedChanges { q.promise.succeed(e) }
         for t in membership.transfers { t.promise.succeed(e) }
@@ -81,11 +81,12 @@ extension NodeDriver {
 
     func membershipTick(now: NIODeadline) {
         let conf = raft.configuration
+        if staticBootstrap.probing { probeTick(now: now) }
         if membership.joining { joinTick(now: now, conf: conf) }
         retryQueuedChanges(now: now)
         if raft.role == .leader && membership.queuedChanges.isEmpty { promoteCaughtUpLearner(conf) }
         resolveTransfers(now: now)
-        membership.removed = !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining
+        membership.removed = !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining && !staticBootstrap.probing
         if membership.removed {
             if !membership.announcedRemoval {
                 membership.announcedRemoval = true
@@ -147,7 +148,7 @@ extension NodeDriver {
         let id = nextForwardID
         nextForwardID += 1
         let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = (promise, now + .seconds(3))
+        forwarded[id] = ForwardedRequest(promise: promise, deadline: now + .seconds(3), leader: nil)
         membership.joinInFlight = true
         membership.joinLink?.send(.forwardRequest(ForwardRequest(requestID: id, kind: .write, args: request.map { Array($0.utf8) })))
         membership.joinLink?.flush()

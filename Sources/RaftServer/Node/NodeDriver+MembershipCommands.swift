@@ -7,18 +7,13 @@ import RaftShell
 // it from followers; every change is one RaftCore single-server change (dissertation §4.1).
 
 extension NodeDriver {
-    /// Answers a membership command, or returns nil when `arguments` is not one. Changes run on
+    /// Answers a membership command (the table resolved `arguments` to one). Changes run on
     /// the leader: a follower relays them (once: a request relayed by a member is not relayed
     /// again, but one from a joining non-member is, so a join may go through any member).
-    /// A node that knows it was removed answers every data command with an error rather than
-    /// serving its frozen state or relaying to a leader that no longer counts it.
-    func membershipCommand(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue>? {
-        // On every request's path: rule data commands out without building a String.
-        guard let first = arguments.first, (8...13).contains(first.count), let c = first.first,
-            [UInt8(ascii: "r"), UInt8(ascii: "a"), UInt8(ascii: "d")].contains(c | 0x20)
-        else { return removedReply() }
-        let name = String(decoding: first, as: UTF8.self).lowercased()
-        guard Self.membershipCommandNames.contains(name) else { return removedReply() }
+    func membershipCommand(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
+        let name = String(decoding: arguments[0], as: UTF8.self).lowercased()
+        // About this node only, never relayed (NodeDriver+StaticBootstrap.swift).
+        if name == "raft.probe" { return loop.makeSucceededFuture(probeReply()) }
         let args = arguments.dropFirst().map { String(decoding: $0, as: UTF8.self) }
         let request: MembershipRequest
         switch MembershipRequest.parse(name: name, args) {
@@ -63,7 +58,9 @@ extension NodeDriver {
         return transfer(to: successor)
     }
 
-    private func removedReply() -> EventLoopFuture<RESPValue>? {
+    /// A node that knows it was removed answers every data command with this error rather than
+    /// serving its frozen state or relaying to a leader that no longer counts it.
+    func removedReply() -> EventLoopFuture<RESPValue>? {
         guard membership.removed else { return nil }
         return loop.makeSucceededFuture(.error("ERR this node was removed from the cluster: send commands to a member (RAFT.STATUS on any member lists them)"))
     }

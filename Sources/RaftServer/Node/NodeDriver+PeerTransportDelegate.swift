@@ -16,5 +16,7 @@ extension NodeDriver: PeerTransportDelegate {
 
     func peerUnreachable(_ peer: NodeID) { reportUnreachable(peer) }
 
+    func peerLinkLost(_ peer: NodeID) { forwardLinkLost(to: peer) }
+
     var commitIndex: LogIndex { raft.commitIndex }
 }

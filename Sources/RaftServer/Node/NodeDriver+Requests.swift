@@ -11,22 +11,34 @@ import RaftShell
 extension NodeDriver {
     static func noLeader() -> RESPValue { .error("CLUSTERDOWN No leader elected yet, try again") }
 
-    /// Runs a data command; called on `loop`. `forwardedFrom` is set when a follower relayed it:
-    /// such a request is never relayed again (no forwarding loops while leadership moves).
-    /// Commands of kind `.admin` belong to the node (NodeCommandHandler) and are never proposed.
+    /// Runs a command that did not come through a client connection (an application's
+    /// `request`, a follower's relay): resolved here, once, from the node's table.
     func submit(_ arguments: [[UInt8]], forwardedFrom: NodeID? = nil) -> EventLoopFuture<RESPValue> {
+        switch commands.resolve(arguments) {
+        case .failure(let error): return loop.makeSucceededFuture(error.reply)
+        case .success(let command): return submit(command, forwardedFrom: forwardedFrom)
+        }
+    }
+
+    /// Runs a resolved data or membership command; called on `loop`. `forwardedFrom` is set when
+    /// a follower relayed it: such a request is never relayed again (no forwarding loops while
+    /// leadership moves). The node's other commands belong to the client port
+    /// (NodeCommandHandler) and are never proposed.
+    func submit(_ command: ResolvedCommand, forwardedFrom: NodeID? = nil) -> EventLoopFuture<RESPValue> {
         loop.preconditionInEventLoop()
         guard !stopped else { return loop.makeSucceededFuture(.error("TRYAGAIN node is shutting down")) }
-        if let reply = membershipCommand(arguments, forwardedFrom: forwardedFrom) { return reply }
-        switch machine.classify(arguments) {
-        case .failure(let error):
-            return loop.makeSucceededFuture(error.reply)
-        case .success(.admin):
-            return loop.makeSucceededFuture(Self.notReplicated(arguments))
-        case .success(.read):
-            return read(arguments)
-        case .success(.write):
-            return write(arguments, forwardedFrom: forwardedFrom)
+        switch command.entry.route {
+        case .node(.membership):
+            return membershipCommand(command.arguments, forwardedFrom: forwardedFrom)
+        case .node:
+            return loop.makeSucceededFuture(Self.notReplicated(command.arguments))
+        case .data(let data):
+            if let removed = removedReply() { return removed }
+            switch data.kind {
+            case .admin: return loop.makeSucceededFuture(Self.notReplicated(command.arguments))
+            case .read: return read(data, command.arguments)
+            case .write: return write(data, command.arguments, forwardedFrom: forwardedFrom)
+            }
         }
     }
 
@@ -43,20 +55,20 @@ extension NodeDriver {
 
     // MARK: writes
 
-    private func write(_ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
+    private func write(_ command: Command, _ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
         guard raft.role == .leader else {
             guard forwardedFrom == nil else { return loop.makeSucceededFuture(.error("TRYAGAIN this node is no longer the leader")) }
             guard let leader = raft.leader, leader != options.id else { return loop.makeSucceededFuture(Self.noLeader()) }
             return forward(arguments, to: leader)
         }
         let entry: [UInt8]
-        switch machine.prepare(arguments, now: readNow()) {
+        switch machine.prepare(command, arguments, now: readNow()) {
         case .entry(let bytes): entry = bytes
         case .reply(let rejection): return loop.makeSucceededFuture(rejection)
         }
         // Proposed at the start of the next Ready with every other write of this loop turn.
         let promise = loop.makePromise(of: RESPValue.self)
-        shell.write(entry, token: register(promise, arguments: arguments, forwardedFrom: forwardedFrom))
+        shell.write(entry, token: register(promise, arguments: arguments, command: command, forwardedFrom: forwardedFrom))
         scheduleReady()
         return promise.futureResult
     }
@@ -70,7 +82,7 @@ extension NodeDriver {
         nextForwardID += 1
         metrics.forwarded.increment()
         let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = (promise, deadline ?? requestDeadline)
+        forwarded[id] = ForwardedRequest(promise: promise, deadline: deadline ?? requestDeadline, leader: leader)
         guard transport.queueForward(ForwardRequest(requestID: id, kind: kind, args: arguments), to: leader) else {
             forwarded[id] = nil
             promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
@@ -96,13 +108,13 @@ extension NodeDriver {
     /// has expired never reappears on a node whose wall clock lags the previous leader's.
     func readNow() -> Int64 { max(Self.nowMillis(), machine.store.clock) }
 
-    private func read(_ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
+    private func read(_ command: Command, _ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
         // --unsafe-fault stale-local-reads forces the local path too (UNSAFE, on purpose only).
         if servesLocalReads {
-            return loop.makeSucceededFuture(machine.read(arguments, now: readNow()))
+            return loop.makeSucceededFuture(machine.read(command, arguments, now: readNow()))
         }
         let promise = loop.makePromise(of: RESPValue.self)
-        let token = register(promise, arguments: arguments, forwardedFrom: nil)
+        let token = register(promise, arguments: arguments, command: command, forwardedFrom: nil)
         perform(shell.read(token: token, now: Self.monotonicMillis()))
         scheduleReady()
         return promise.futureResult

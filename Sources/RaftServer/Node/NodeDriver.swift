@@ -34,6 +34,8 @@ final class NodeDriver: @unchecked Sendable {
     let pubSub = PubSubHub()
     /// Clients waiting in BLPOP and kin on this node (NodeDriver+Blocking.swift).
     let blocked = BlockedClients()
+    /// The node's command table (the client port resolves with the same one).
+    let commands: CommandTable
     let status: StatusBox
     let persistence: any RaftPersistence
     let ioPool: NIOThreadPool
@@ -44,32 +46,47 @@ final class NodeDriver: @unchecked Sendable {
     struct ClientRequest {
         var promise: EventLoopPromise<RESPValue>
         var arguments: [[UInt8]]
+        /// The data command `arguments` resolved to (nil for a membership change awaited).
+        var command: Command?
         var forwardedFrom: NodeID?
     }
     var requests: [RequestToken: ClientRequest] = [:]
     var nextToken: RequestToken = 1
-    var forwarded: [UInt64: (promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = [:]
+    /// Requests relayed to a leader (or, while joining, to any member), by forward id.
+    struct ForwardedRequest {
+        var promise: EventLoopPromise<RESPValue>
+        var deadline: NIODeadline
+        /// The leader it was relayed to; nil for a join request, which is tied to no leader.
+        var leader: NodeID?
+    }
+    var forwarded: [UInt64: ForwardedRequest] = [:]
     var nextForwardID: UInt64 = 1
+    /// The leader as last seen by `forwardsFollowLeader()` (NodeDriver+ForwardLoss.swift).
+    var leaderSeenByForwards: NodeID? = nil
 
     var readyScheduled = false
     /// A Ready is being made durable off the loop; the shell holds the next (group commit).
     var persisting: Bool { shell.persisting != nil }
-    var appliedSinceSnapshot = 0
-    /// A snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a time.
+    /// The snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a
+    /// time (the shell decides when and at which index).
     var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
     var membership = MembershipState()  // NodeDriver+Membership.swift
+    var staticBootstrap = StaticBootstrapState()  // NodeDriver+StaticBootstrap.swift
+    /// The core's configuration, kept to start the core afresh when a static ensemble founds.
+    let coreConfig: RaftConfig
     lazy var metrics = NodeMetrics(node: options.id)
 
     init(
-        loop: any EventLoop, options: RaftServerOptions, registry: CommandRegistry, persistence: any RaftPersistence,
+        loop: any EventLoop, options: RaftServerOptions, commands: CommandTable, persistence: any RaftPersistence,
         recovered: RecoveredNodeState, ioPool: NIOThreadPool, callbacks: RoleCallbacks, status: StatusBox, logger: Logger
     ) throws {
         self.loop = loop
         self.options = options
         self.logger = logger
-        self.machine = KeyValueStateMachine(registry: registry)
+        self.commands = commands
+        self.machine = KeyValueStateMachine(registry: commands.registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
         machine.store.publisher = { [pubSub] channel, message in pubSub.publish(channel: channel, message: message) }
         self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
@@ -79,7 +96,8 @@ final class NodeDriver: @unchecked Sendable {
         // UNSAFE, on purpose only (--unsafe-fault): the core-level bugs are RaftCore's planted faults.
         if options.unsafeFaults.contains(.voteWithoutLogCheck) { config.faults.insert(.voteWithoutLogCheck) }
         if options.unsafeFaults.contains(.forgetTermOnRestart) { config.faults.insert(.forgetTermOnRestart) }
-        var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)))
+        self.coreConfig = config
+        var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)), logMaxEntries: options.logMaxEntries)
         // UNSAFE, on purpose only (--unsafe-fault ack-before-commit): +OK before replication.
         if options.unsafeFaults.contains(.ackBeforeCommit) { shellConfig.unsafeFaults.insert(.ackBeforeCommit) }
         self.shell = NodeShell(
@@ -100,6 +118,7 @@ final class NodeDriver: @unchecked Sendable {
             guard !stopped else { return }
             perform(shell.tick(now: Self.monotonicMillis()))
             expireForwards(now: .now())
+            forwardsFollowLeader()
             scheduleReady()
         }
         publishStatus()
@@ -159,9 +178,9 @@ final class NodeDriver: @unchecked Sendable {
         exit(70)
     }
 
-    /// After a Ready is finished: snapshot if due, show the new state, and go on if more is ready.
+    /// After a Ready is finished: show the new state, and go on if more is ready.
     func readyFinished() {
-        maybeSnapshot()
+        forwardsFollowLeader()
         publishStatus()
         if shell.hasWork { scheduleReady() }
     }
@@ -181,10 +200,8 @@ final class NodeDriver: @unchecked Sendable {
         case .preCandidate:
             logger.debug("\(options.id) is a pre-candidate")
         }
-        if ss.role != .leader {
-            // A write proposed here may still commit under the next leader; it is answered when
-            // applied or when it times out. Reads of rounds this node led are dropped by the core.
-        }
+        // A write proposed here while leading was answered by the shell as this node stepped
+        // down (outcome unknown); reads of rounds it led are dropped by the core.
     }
 
     /// Dials every member of the current configuration (a joined node included), at its
@@ -220,20 +237,16 @@ final class NodeDriver: @unchecked Sendable {
             $0.expiringKeyCount = expiring
         }
     }
-
-    // MARK: snapshots
-
-    private func maybeSnapshot() {
-        guard appliedSinceSnapshot >= options.logMaxEntries, snapshotInFlight == nil else { return }
-        checkpoint()
-    }
 }
 
-/// The application's role callbacks, called on the node's loop.
+/// The application's callbacks: the role ones are called on the node's loop; onStart at the
+/// end of `start()` and onShutdown at the end of a graceful shutdown, on the caller's task.
 struct RoleCallbacks: Sendable {
     var onLeader: (@Sendable () -> Void)?
     var onFollower: (@Sendable () -> Void)?
     var onCandidate: (@Sendable () -> Void)?
+    var onStart: (@Sendable () -> Void)?
+    var onShutdown: (@Sendable () -> Void)?
 
     func fire(_ which: KeyPath<RoleCallbacks, (@Sendable () -> Void)?>) {
         self[keyPath: which]?()

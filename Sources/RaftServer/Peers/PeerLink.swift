@@ -82,11 +82,13 @@ final class PeerLink: @unchecked Sendable {
                         guard channel === ch else { return }
                         channel = nil
                         transport.logger.debug("lost connection to peer \(peer)")
+                        transport.delegate?.peerLinkLost(peer)  // its forwarded requests get no reply now
                         scheduleReconnect()
                     }
                 case .failure(let error):
                     transport.logger.trace("cannot reach peer \(peer) at \(address): \(error)")
                     transport.delegate?.peerUnreachable(peer)
+                    transport.delegate?.peerLinkLost(peer)  // what waited in the backlog is dropped
                     scheduleReconnect()
                 }
             }

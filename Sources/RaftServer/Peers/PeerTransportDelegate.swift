@@ -15,6 +15,9 @@ protocol PeerTransportDelegate: AnyObject {
     func peerAnswered(_ response: ForwardResponse)
     /// A dial to `peer` failed.
     func peerUnreachable(_ peer: NodeID)
+    /// The outbound link to `peer` closed or could not be made: requests relayed over it will
+    /// never be answered (replies come back on the connection a request went out on).
+    func peerLinkLost(_ peer: NodeID)
     /// The core's commit index: an InstallSnapshot at or below it needs no file transfer.
     var commitIndex: LogIndex { get }
 }
