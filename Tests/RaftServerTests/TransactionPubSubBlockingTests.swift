@@ -181,3 +181,24 @@ struct TransactionPubSubBlockingTests {
         #expect(output.contains("all checks passed"), "\(output)")
     }
 }
+
+/// What clients and tools ask at start: several INFO sections at once, Redis's tuning parameters.
+@Suite(.serialized)
+struct InfoAndConfigTests {
+    @Test func infoAnswersEverySectionAskedForAndConfigStoresTuningParameters() throws {
+        let base = NodeProcesses.portBase()
+        let node = NodeProcesses()
+        defer { node.stopAll() }
+        try node.start(id: "1", port: base, arguments: ["-a", "127.0.0.1:\(base)", "-i", "1", "--tick-ms", "50", "--fsync", "never"])
+        _ = try node.waitForLeader()
+        let c = try TestClient(port: base)
+        let info = try c.call("INFO", "server", "CLIENTS").text ?? ""
+        #expect(info.contains("# Server\r\n") && info.contains("redis_version:") && info.contains("# Clients\r\n"), "\(info)")
+        #expect(!info.contains("# Keyspace"))
+        #expect(try c.call("CONFIG", "SET", "hash-max-ziplist-entries", "256", "zset-max-listpack-value", "32") == .ok)
+        #expect(try c.call("CONFIG", "GET", "hash-max-listpack-entries") == .array([.bulk("hash-max-listpack-entries"), .bulk("256")]))
+        #expect(try c.call("CONFIG", "GET", "zset-max-ziplist-value") == .array([.bulk("zset-max-ziplist-value"), .bulk("32")]))
+        #expect(try c.call("CONFIG", "SET", "set-max-intset-entries", "many") == .error("ERR CONFIG SET failed (possibly related to argument 'set-max-intset-entries') - argument couldn't be parsed into an integer"))
+        #expect(try c.call("CONFIG", "SET", "no-such-parameter", "1") == .error("ERR Unknown option or number of arguments for CONFIG SET - 'no-such-parameter'"))
+    }
+}

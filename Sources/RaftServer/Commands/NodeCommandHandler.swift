@@ -17,6 +17,8 @@ struct NodeCommandHandler: Sendable {
     let table: CommandTable
     let policy: CommandPolicy
     let startedAt = clock_gettime_realtime_millis()
+    /// Redis's encoding parameters, as CONFIG SET last set them (they change nothing here).
+    let tuning = TuningParameters()
 
     /// A new connection's session (its ordering runs on `loop`, the connection's).
     func session(on loop: any EventLoop) -> ClientSession {
@@ -89,7 +91,7 @@ struct NodeCommandHandler: Sendable {
         case .client:
             return loop.makeSucceededFuture(client(args, context: context))
         case .info:
-            return loop.makeSucceededFuture(.bulk(info(section: args.first?.lowercased())))
+            return loop.makeSucceededFuture(.bulk(info(sections: args.map { $0.lowercased() })))
         case .auth:
             return loop.makeSucceededFuture(auth(Array(arguments.dropFirst()), session: session))
         case .checkpoint:
@@ -176,7 +178,10 @@ struct NodeCommandHandler: Sendable {
         }
     }
 
-    func info(section: String?) -> String {
+    /// INFO [section [section ...]]: no section, `default`, `all` or `everything` give every
+    /// section; names are matched case-insensitively, unknown ones give nothing (as in Redis).
+    func info(sections wanted: [String]) -> String {
+        let everything = wanted.isEmpty || wanted.contains { ["all", "everything", "default"].contains($0) }
         let s = server.status
         let o = server.options
         var sections: [(String, [(String, String)])] = []
@@ -199,7 +204,7 @@ struct NodeCommandHandler: Sendable {
             ("read_mode", o.readMode.rawValue), ("fsync", o.fsync.rawValue),
         ]))
         var out = ""
-        for (name, fields) in sections where section == nil || section == "all" || section == "everything" || section == name.lowercased() {
+        for (name, fields) in sections where everything || wanted.contains(name.lowercased()) {
             if !out.isEmpty { out += "\r\n" }
             out += "# \(name)\r\n"
             for (k, v) in fields { out += "\(k):\(v)\r\n" }
