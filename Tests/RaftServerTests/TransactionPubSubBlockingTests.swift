@@ -201,4 +201,24 @@ struct InfoAndConfigTests {
         #expect(try c.call("CONFIG", "SET", "set-max-intset-entries", "many") == .error("ERR CONFIG SET failed (possibly related to argument 'set-max-intset-entries') - argument couldn't be parsed into an integer"))
         #expect(try c.call("CONFIG", "SET", "no-such-parameter", "1") == .error("ERR Unknown option or number of arguments for CONFIG SET - 'no-such-parameter'"))
     }
+
+    @Test func roleNamesTheLeaderAsMasterAndTheOthersAsItsReplicas() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        try cluster.startCluster(size: 3, base: NodeProcesses.portBase())
+        let leader = try cluster.waitForLeader()
+        _ = try TestClient(port: leader.port).call("SET", "r", "1")
+        guard case .array(let l?) = try TestClient(port: leader.port).call("ROLE"), l.count == 3, case .array(let replicas?) = l[2] else {
+            Issue.record("leader's ROLE is not [master, offset, replicas]"); return
+        }
+        #expect(l[0] == .bulk("master"))
+        #expect(replicas.count == 2)
+        for node in cluster.nodes where node.id != leader.id {
+            let reply = try TestClient(port: node.port).call("ROLE")
+            guard case .array(let f?) = reply, f.count == 5 else { Issue.record("follower's ROLE: \(reply)"); continue }
+            #expect(f[0] == .bulk("slave"))
+            #expect(f[1] == .bulk("127.0.0.1") && f[2] == .integer(Int64(leader.port)), "\(f)")
+            #expect(f[3] == .bulk("connected"))
+        }
+    }
 }

@@ -12,6 +12,8 @@ enum NodeCommand: Sendable, Hashable {
     /// of the connection, kept in its ClientSession.
     case multi, exec, discard, watch, unwatch
     case subscribe, unsubscribe, psubscribe, punsubscribe, pubsub
+    /// ROLE: the leader as master, the others as replicas of it (NodeDriver+Role.swift).
+    case role
 
     /// One row of the table: what COMMAND INFO and COMMAND DOCS say about it.
     struct Row: Sendable {
@@ -49,6 +51,7 @@ enum NodeCommand: Sendable, Hashable {
         Row(name: "raft.status", command: .membership, arity: -1, flags: [.loading, .stale, .fast], group: "raft", summary: "Returns the members, their roles and replication progress."),
         Row(name: "raft.probe", command: .membership, arity: 1, flags: [.loading, .stale, .fast], group: "raft", summary: "Answers what this node knows of itself (sent between nodes of a static ensemble at start-up)."),
         Row(name: "raft.join", command: .membership, arity: -1, flags: [.admin, .noScript], group: "raft", summary: "Asks the leader to admit the sender (sent by a joining node)."),
+        Row(name: "role", command: .role, arity: 1, flags: [.noScript, .loading, .stale, .fast, .sentinel], group: "server", summary: "Returns the replication role: the Raft leader is the master, the other nodes its replicas."),
         Row(name: "multi", command: .multi, arity: 1, flags: [.noScript, .loading, .stale, .fast, .allowBusy], group: "transactions", summary: "Starts a transaction."),
         Row(name: "exec", command: .exec, arity: 1, flags: [.noScript, .loading, .stale], group: "transactions", summary: "Executes all commands in a transaction, as one Raft log entry."),
         Row(name: "discard", command: .discard, arity: 1, flags: [.noScript, .loading, .stale, .fast, .allowBusy], group: "transactions", summary: "Discards a transaction."),

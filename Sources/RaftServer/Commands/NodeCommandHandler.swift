@@ -106,6 +106,8 @@ struct NodeCommandHandler: Sendable {
             return loop.makeSucceededFuture(subscriptionCommand(command, session: session, context: context))
         case .pubsub:
             return loop.makeSucceededFuture(pubsubCommand(arguments))
+        case .role:
+            return driver.loop.submit { [driver] in driver.roleReply() }
         case .membership:  // RAFT.ADD, RAFT.STATUS, ...
             return driver.loop.flatSubmit { [driver] in driver.submit(command) }
         }
