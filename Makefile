@@ -33,8 +33,11 @@ bench-sim: release
 bench-resp: release
 	.build/release/resp-bench
 
+# PORCUPINE="a.txt b.txt": saved output of Porcupine's own `go test -bench` (see docs/BENCHMARKS.md);
+# with it the side-by-side table docs/CHECKER-VS-PORCUPINE.md is rewritten from this run.
 bench-checker: release
-	.build/release/raft-chaos bench ../shared/corpus/porcupine
+	nice .build/release/raft-chaos bench ../shared/corpus/porcupine --repeats 3 --min-time 0.2 \
+		$(addprefix --porcupine ,$(PORCUPINE)) $(if $(PORCUPINE),--markdown docs/CHECKER-VS-PORCUPINE.md)
 
 # N real nodes behind the relay, DURATION seconds of SCENARIO's faults under client load, then a
 # verdict and runs/latest/report.html: make chaos N=5 [DURATION=60] [SEED=7] [SCENARIO=partitions]

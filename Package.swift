@@ -27,17 +27,29 @@ let package = Package(
         // The node's logic around the core as a value (events in, actions out): NIO node and simulation drive it.
         .target(name: "RaftShell", dependencies: ["RaftCore"], path: "Sources/RaftShell"),
         .target(name: "RaftSimulation", dependencies: ["RaftCore", "RaftShell"], path: "Sources/RaftSimulation"),
-        .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore"], path: "Sources/raft-sim"),
+        .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore", "RaftShell"], path: "Sources/raft-sim"),
         // Byte readers and writers, CRC-32C, the Raft types' encoding: under PeerWire and RaftStorage.
         .target(name: "WireCodec", dependencies: ["RaftCore"], path: "Sources/WireCodec"),
         .target(name: "PeerWire", dependencies: ["RaftCore", "WireCodec"], path: "Sources/PeerWire"),
         .target(name: "RaftStorage", dependencies: ["RaftCore", "WireCodec"], path: "Sources/RaftStorage"),
         .target(name: "RESP", path: "Sources/RESP"),
         .target(name: "KeyValueStore", dependencies: ["RESP"], path: "Sources/KeyValueStore"),
+        // The client port as a protocol server: pipeline, request decoder, limits, ordering of
+        // replies, lingering close, request gate. Knows nothing of Raft or of the commands.
+        .target(
+            name: "ClientProtocol",
+            dependencies: [
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ClientProtocol"
+        ),
         .target(
             name: "RaftServer",
             dependencies: [
-                "RaftCore", "RaftShell", "PeerWire", "RaftStorage", "RESP", "KeyValueStore",
+                "RaftCore", "RaftShell", "PeerWire", "RaftStorage", "RESP", "KeyValueStore", "ClientProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -127,7 +139,7 @@ let package = Package(
         .testTarget(
             name: "ClientProtocolTests",
             dependencies: [
-                "RaftServer", "RESP", "KeyValueStore",
+                "ClientProtocol", "RaftServer", "RESP", "KeyValueStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,7 +2,8 @@
 # Regenerates Fixtures/captures/: small captures of real raft-node clusters made with
 # `raft-chaos capture`, with their expected timeline and audit beside them (tests compare).
 # Needs root (capture), redis-cli, and a build: swift build (or RAFT_NODE / RAFT_CHAOS).
-# Usage: scripts/capture-fixtures.sh [scenario...]   (quiet election pause join; default all)
+# Usage: scripts/capture-fixtures.sh [scenario...]   (quiet election pause join forgotten_term; default all)
+# forgotten_term runs a node broken on purpose: its audit.txt is a FAIL, which the tests expect.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NODE=${RAFT_NODE:-.build/debug/raft-node}
@@ -27,6 +28,14 @@ start_node() {  # id [extra options]
     node_pid[$id]=$!
     pids+=($!)
 }
+start_durable_node() {  # id [extra options]: like start_node, with a data directory kept across restarts
+    local id=$1; shift
+    mkdir -p "$work/data$id"
+    "$NODE" -a "127.0.0.1:$(port "$id")" -i "$id" --data-dir "$work/data$id" --fsync never --log-level warning --log-file "$work/node$id.log" "$@" &
+    node_pid[$id]=$!
+    pids+=($!)
+}
+kill9_node() { kill -9 "${node_pid[$1]}" 2>/dev/null || true; wait "${node_pid[$1]}" 2>/dev/null || true; }
 stop_node() { kill "${node_pid[$1]}" 2>/dev/null || true; wait "${node_pid[$1]}" 2>/dev/null || true; }
 leader() {  # the id of the node that says it is master, or nothing
     for i in "$@"; do
@@ -107,6 +116,27 @@ join() {  # a fourth node joins a cluster whose log was compacted: membership ch
     capture_stop join
 }
 
+forgotten_term() {  # a broken node (--unsafe-fault forget-term-on-restart) the audit must fail:
+    # the leader is kill -9'd (the others go on in term 2), restarted, then every node is kill -9'd
+    # and restarted; starting again from term 0, a candidate asks for votes in term 1 on links where
+    # it had sent term 2 (the cluster may not recover: the capture just runs on for 3 s)
+    local broken=(--unsafe-fault forget-term-on-restart)
+    capture_start forgotten-term "$(peers 3)"
+    for i in 1 2 3; do start_durable_node "$i" -e "$(ensemble)" "${broken[@]}"; done
+    local l; l=$(wait_leader 1 2 3)
+    writes 1 3 "$l"
+    kill9_node "$l"
+    local rest=(); for i in 1 2 3; do [[ $i != "$l" ]] && rest+=("$i"); done
+    local n; n=$(wait_leader "${rest[@]}")
+    writes 4 6 "$n"
+    start_durable_node "$l" -e "$(ensemble)" "${broken[@]}"
+    sleep 1
+    for i in 1 2 3; do kill9_node "$i"; done
+    for i in 1 2 3; do start_durable_node "$i" -e "$(ensemble)" "${broken[@]}"; done
+    sleep 3
+    capture_stop forgotten-term
+}
+
 scenarios=("$@")
-[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(quiet election pause join)
+[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(quiet election pause join forgotten_term)
 for s in "${scenarios[@]}"; do "$s"; done

@@ -14,6 +14,9 @@
 //   others (seen in Fixtures/captures/pause.pcap), which is not a violation.
 // - Log Matching: two entries with the same index and term hold the same data, and have the same
 //   predecessor term (so, by induction, the same prefix).
+// - A log's terms never decrease and never exceed its owner's term: what a leader sends in
+//   term T (prevLogTerm, entries, a snapshot's last term) shows its log, whose terms are at most
+//   T and non-decreasing with the index (entries come from this or earlier leaders).
 // - Leader Completeness, as far as the wire shows: once a leader's leaderCommit covers an entry
 //   it sent (or its prevLogIndex), no later message puts another entry at that index.
 import PeerWire
@@ -38,6 +41,7 @@ public struct SafetyViolation: Sendable, CustomStringConvertible {
         case termWentBackwards = "a term went backwards"
         case logMatching = "log matching broken"
         case committedEntryContradicted = "a committed entry contradicted"
+        case logTermsOutOfOrder = "a log's terms out of order"
     }
     public var property: Property
     public var detail: String
@@ -93,6 +97,7 @@ public enum SafetyAudit {
 
         var reportedLeaders = Set<VoteKey>()  // (second leader, term) already reported
         var reportedVotes = Set<VoteKey>()    // (voter, term, second candidate) already reported
+        var reportedLogs = Set<VoteKey>()     // (sender, term) whose log was out of order
         var campaigns = Set<VoteKey>()  // (candidate, term)
         var termsSeen = Set<Term>()
 
@@ -119,8 +124,11 @@ public enum SafetyAudit {
             }
         }
 
-        func checkAgainstCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen, what: String) {
-            if let c = committed[index], c.term != term {
+        // Leader Completeness binds the leaders of the committing term and later ones only: a
+        // deposed leader of an earlier term (paused, cut off) may still send its old log, whose
+        // uncommitted tail can differ at an index committed since.
+        func checkAgainstCommitted(_ index: LogIndex, _ term: Term, _ seen: Seen, leaderTerm: Term, what: String) {
+            if let c = committed[index], c.term != term, leaderTerm >= timeline.messages[c.seen].message.term {
                 violate(.committedEntryContradicted, "index \(index) was committed with term \(c.term), then \(what) term \(term) at that index", term: term, [c.seen, seen])
             }
         }
@@ -166,10 +174,33 @@ public enum SafetyAudit {
                 break
             }
 
+            // The sender's log as this message shows it: terms in order, none above its own.
+            var disorder: String?
+            switch m.body {
+            case .appendEntries(let b):
+                if b.prevLogTerm > m.term {
+                    disorder = "node \(m.from) leads term \(m.term) with a log holding term \(b.prevLogTerm) at index \(b.prevLogIndex)"
+                }
+                var logTerm = b.prevLogTerm
+                for e in b.entries where disorder == nil {
+                    if e.term < logTerm { disorder = "node \(m.from) sent entry \(e.index)/\(e.term) after an entry of term \(logTerm)" }
+                    if e.term > m.term { disorder = "node \(m.from) sent entry \(e.index)/\(e.term) in term \(m.term)" }
+                    logTerm = e.term
+                }
+            case .installSnapshot(let meta) where meta.term > m.term:
+                disorder = "node \(m.from) sent a snapshot up to \(meta.index)/\(meta.term) in term \(m.term)"
+            default:
+                break
+            }
+            // Once per sender and term: its heartbeats would repeat it.
+            if let disorder, reportedLogs.insert(VoteKey(voter: m.from, term: m.term)).inserted {
+                violate(.logTermsOutOfOrder, disorder, term: m.term, [seen])
+            }
+
             switch m.body {
             case .appendEntries(let b):
                 var previousTerm = b.prevLogTerm
-                checkAgainstCommitted(b.prevLogIndex, b.prevLogTerm, seen, what: "a leader claimed prevLogTerm")
+                checkAgainstCommitted(b.prevLogIndex, b.prevLogTerm, seen, leaderTerm: m.term, what: "a leader claimed prevLogTerm")
                 for e in b.entries {
                     let key = EntryKey(index: e.index, term: e.term)
                     if let known = entries[key] {
@@ -188,7 +219,7 @@ public enum SafetyAudit {
                             predecessors[key] = (previousTerm, seen)
                         }
                     }
-                    checkAgainstCommitted(e.index, e.term, seen, what: "an AppendEntries carried")
+                    checkAgainstCommitted(e.index, e.term, seen, leaderTerm: m.term, what: "an AppendEntries carried")
                     previousTerm = e.term
                 }
                 // What this leader says is committed: every entry of its log up to leaderCommit.
@@ -196,7 +227,7 @@ public enum SafetyAudit {
                 for e in b.entries where e.index <= b.leaderCommit { noteCommitted(e.index, e.term, seen) }
             case .installSnapshot(let meta):
                 // A snapshot holds only committed entries: its last one is committed.
-                checkAgainstCommitted(meta.index, meta.term, seen, what: "a snapshot claimed")
+                checkAgainstCommitted(meta.index, meta.term, seen, leaderTerm: m.term, what: "a snapshot claimed")
                 noteCommitted(meta.index, meta.term, seen)
             default:
                 break

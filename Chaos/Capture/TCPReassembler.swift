@@ -24,8 +24,11 @@ public struct TCPReassembler {
         var nextSequence: UInt32
         var hasData = false
         var finished = false
-        /// Segments that arrived ahead of `nextSequence`, by sequence number.
+        /// Segments that arrived ahead of `nextSequence`, in arrival order.
         var waiting: [(sequence: UInt32, range: Range<Int>, packet: Int, time: Int64)] = []
+        /// The longest waiting segment at each sequence number: a retransmission is found without
+        /// a scan (a gap with tens of thousands of segments behind it would make each one O(n)).
+        var longestWaiting: [UInt32: Int] = [:]
         var waitingBytes = 0
     }
 
@@ -101,18 +104,20 @@ public struct TCPReassembler {
     }
 
     private mutating func close(_ key: FlowKey, packet: Int, time: Int64, emit: (Event) -> Void) {
-        guard var f = flows[key] else { return }
+        // Taken out of the dictionary while it changes, so its arrays are not copied (here and in accept).
+        guard var f = flows.removeValue(forKey: key) else { return }
         while !f.waiting.isEmpty { skipGap(&f, emit: emit) }
         flows[key] = nil
         emit(.closed(stream: f.stream, packet: packet, time: time))
     }
 
     private mutating func accept(_ key: FlowKey, sequence: UInt32, range: Range<Int>, packet: Int, time: Int64, emit: (Event) -> Void) {
-        guard var f = flows[key] else { return }
+        guard var f = flows.removeValue(forKey: key) else { return }
         let ahead = Int(Int32(bitPattern: sequence &- f.nextSequence))
         if ahead > 0 {
-            if !f.waiting.contains(where: { $0.sequence == sequence && $0.range.count >= range.count }) {
+            if (f.longestWaiting[sequence] ?? -1) < range.count {
                 f.waiting.append((sequence, range, packet, time))
+                f.longestWaiting[sequence] = range.count
                 f.waitingBytes += range.count
             } else {
                 retransmittedSegments += 1
@@ -137,23 +142,28 @@ public struct TCPReassembler {
         return true
     }
 
-    /// Delivers waiting segments that the stream has caught up with.
+    /// Delivers waiting segments that the stream has caught up with: in sequence order (arrival
+    /// order among equal sequence numbers), each one's bytes beyond what was delivered, until the
+    /// next gap. One sort, not a scan per delivered segment.
     private func drain(_ f: inout Flow, emit: (Event) -> Void) {
-        var progress = true
-        while progress {
-            progress = false
-            var i = 0
-            while i < f.waiting.count {
-                let w = f.waiting[i]
-                if Int32(bitPattern: w.sequence &- f.nextSequence) <= 0 {
-                    f.waiting.remove(at: i)
-                    f.waitingBytes -= w.range.count
-                    if deliver(&f, sequence: w.sequence, range: w.range, packet: w.packet, time: w.time, emit: emit) { progress = true }
-                } else {
-                    i += 1
-                }
-            }
+        guard !f.waiting.isEmpty else { return }
+        let base = f.nextSequence
+        let order = f.waiting.indices.sorted { a, b in
+            let x = Int32(bitPattern: f.waiting[a].sequence &- base), y = Int32(bitPattern: f.waiting[b].sequence &- base)
+            return x != y ? x < y : a < b
         }
+        var done = Set<Int>()
+        for i in order {
+            let w = f.waiting[i]
+            guard Int32(bitPattern: w.sequence &- f.nextSequence) <= 0 else { break }
+            done.insert(i)
+            f.waitingBytes -= w.range.count
+            _ = deliver(&f, sequence: w.sequence, range: w.range, packet: w.packet, time: w.time, emit: emit)
+        }
+        guard !done.isEmpty else { return }
+        f.waiting = f.waiting.indices.filter { !done.contains($0) }.map { f.waiting[$0] }
+        f.longestWaiting = [:]
+        for w in f.waiting { f.longestWaiting[w.sequence] = max(f.longestWaiting[w.sequence] ?? 0, w.range.count) }
     }
 
     /// Gives up on the bytes before the earliest waiting segment.

@@ -30,23 +30,28 @@ public func validate<M: Model>(history: History, model: M) -> [String] {
 func defaultWorkerCount() -> Int { ProcessInfo.processInfo.activeProcessorCount }
 
 /// The built-in models by their concrete types, so that the compiler specializes the search set-up
-/// and the state interning for them even when the caller holds an `any Model`.
+/// and the state interning for them even when the caller holds an `any Model`. The key-value model
+/// gets its own state space (chains instead of interned strings); every other model's states are
+/// interned values.
 private func specializedSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
-    if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m) }
-    if let m = model as? KeyValueModel { return makeSearches(history: history, model: m) }
-    if let m = model as? RegisterModel { return makeSearches(history: history, model: m) }
-    if let m = model as? MapModel { return makeSearches(history: history, model: m) }
-    return makeSearches(history: history, model: model)
+    if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m, space: InternedStates<CASRegisterModel>.self) }
+    if let m = model as? KeyValueModel { return makeSearches(history: history, model: m, space: TextChainStates.self) }
+    if let m = model as? RegisterModel { return makeSearches(history: history, model: m, space: InternedStates<RegisterModel>.self) }
+    if let m = model as? MapModel { return makeSearches(history: history, model: m, space: InternedStates<MapModel>.self) }
+    return makeSearches(history: history, model: model, space: InternedStates<M>.self)
 }
 
-private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
+private func makeSearches<M, S: StateSpace>(history: History, model: M, space: S.Type) -> [any SearchTask] where S.M == M {
     let ops = history.operations
     // One key (a register log, a single-object history): no grouping at all. On a small history
     // the grouping cost more than the search.
     if let first = ops.first {
         let key = model.partitionKey(of: first)
         if ops.allSatisfy({ model.partitionKey(of: $0) == key }) {
-            return [PartitionSearch(key: key, operations: ops.filter { !model.isIrrelevant($0) }, model: model)]
+            // Copy the operations only when some are dropped: copying them cost more than
+            // checking a short history.
+            let kept = ops.contains(where: model.isIrrelevant) ? ops.filter { !model.isIrrelevant($0) } : ops
+            return [PartitionSearch<S>(key: key, operations: kept, model: model)]
         }
     }
     var groupOf: [String: Int] = [:]
@@ -65,7 +70,7 @@ private func makeSearches<M: Model>(history: History, model: M) -> [any SearchTa
     // Largest partitions first: they are the likeliest to need the most time, and the round robin
     // still lets a small illegal partition finish early.
     let order = groups.indices.sorted { (groups[$0].count, keys[$1]) > (groups[$1].count, keys[$0]) }
-    return order.map { PartitionSearch(key: keys[$0], operations: groups[$0], model: model) }
+    return order.map { PartitionSearch<S>(key: keys[$0], operations: groups[$0], model: model) }
 }
 
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
@@ -106,17 +111,28 @@ private final class Scheduler: @unchecked Sendable {
         let workers = min(options.workers, searches.count)
         if workers <= 1 {
             work()
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in self.work() }
+            return
         }
+        // Most checks are decided in a few thousand steps: they finish on the calling thread, for
+        // more threads cost more than such a check takes, and on a busy machine a second thread
+        // waits for a core while the first waits for it (c10-ok took 7 ms wall for 1 ms of CPU).
+        // Only a check still running after two full slices spreads over the workers.
+        if work(stepLimit: 2 * options.sliceSteps) { return }
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in self.work() }
     }
 
-    private func work() {
-        while let (i, slice) = take() {
+    /// Runs slices until none is left to take (true) or `stepLimit` steps have been granted (false).
+    @discardableResult
+    private func work(stepLimit: Int = .max) -> Bool {
+        var granted = 0
+        while granted < stepLimit {
+            guard let (i, slice) = take() else { return true }
             let search = searches[i]
             let status = search.run(steps: slice)
             finish(i, status: status, memory: search.memoryBytes)
+            granted += slice
         }
+        return false
     }
 
     private func take() -> (Int, Int)? {

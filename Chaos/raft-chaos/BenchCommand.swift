@@ -5,7 +5,9 @@ import Linearizability
 
 /// `raft-chaos bench DIR`: checks every file a MANIFEST.tsv lists (file, format, model, expected
 /// verdict, Porcupine's seconds), in one process, and prints per-file time, verdict and agreement,
-/// then the totals. Exits non-zero on any disagreement or unreadable file.
+/// then the totals. Exits non-zero on any disagreement or unreadable file. With `--porcupine`
+/// Porcupine's figures come from its own benchmark's output instead of the manifest, and
+/// `--markdown` writes the side-by-side table for docs/.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -24,8 +26,17 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("memory-limit"), help: "The search's memory budget in MiB (it ends as unknown beyond).")
     var memoryLimitMiB: Int = 2048
 
-    @Option(help: "Check each file this many times and report the median.")
+    @Option(help: "Check each file at least this many times and report the median.")
     var repeats: Int = 1
+
+    @Option(name: .customLong("min-time"), help: "Keep repeating a file's check until this many seconds have gone into it (as Go's benchmarks do; short checks are otherwise all noise).")
+    var minTime: Double = 0
+
+    @Option(name: .customLong("porcupine"), help: "Output of Porcupine's `go test -bench` (may be given more than once: each file keeps Porcupine's fastest figure).")
+    var porcupineOutputs: [String] = []
+
+    @Option(help: "Write the side-by-side table as Markdown to this file.")
+    var markdown: String?
 
     @Option(help: "Give up with 'unknown' after this many seconds per file.")
     var timeout: Double?
@@ -43,6 +54,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        if !(minTime >= 0 && minTime <= 60) { throw ValidationError("--min-time must be between 0 and 60 seconds") }
         if directory == nil && long == nil { throw ValidationError("give a corpus directory or --long OPERATIONS") }
         if let long, long < 1 { throw ValidationError("--long must be at least 1") }
         if keys < 1 { throw ValidationError("--keys must be at least 1") }
@@ -54,7 +66,15 @@ struct BenchCommand: ParsableCommand {
             try runLong(operations: long)
             return
         }
-        let entries = try readManifest()
+        var entries = try readManifest()
+        if !porcupineOutputs.isEmpty {
+            let figures: PorcupineFigures
+            do { figures = try PorcupineFigures(paths: porcupineOutputs) } catch { throw ValidationError("\(error)") }
+            for line in figures.unreadable { print("porcupine output: cannot read \(line)") }
+            for i in entries.indices { entries[i].porcupineSeconds = figures.seconds[entries[i].file] }
+        }
+        var rows: [BenchRow] = []
+        let startLoad = loadAverage()
         let options = CheckOptions(timeout: timeout, memoryLimitBytes: memoryLimitMiB << 20, workers: workers)
         var totalParse = 0.0
         var disagreements: [String] = []
@@ -81,7 +101,9 @@ struct BenchCommand: ParsableCommand {
             totalParse += parseSeconds
             var times: [Double] = [], cpuTimes: [Double] = []
             var verdict = Verdict.unknown("not run")
-            for _ in 0..<repeats {
+            let fileStart = DispatchTime.now()
+            // At least `repeats` checks and `minTime` seconds, at most 100,000 checks.
+            while times.count < repeats || (seconds(since: fileStart) < minTime && times.count < 100_000) {
                 let t0 = DispatchTime.now()
                 let c0 = processCPUSeconds()
                 let result = check(history: history, model: model, options: options)
@@ -103,6 +125,10 @@ struct BenchCommand: ParsableCommand {
                 if p > 0 { ratio = format3(median / p) }
                 if p > 0.01 && median > p { slower.append(entry.file) }
             }
+            rows.append(
+                BenchRow(
+                    file: entry.file, operations: history.operations.count, checks: times.count, wallSeconds: median,
+                    cpuSeconds: cpu, porcupineSeconds: entry.porcupineSeconds, verdict: verdict.description, agrees: agrees))
             print(
                 pad(entry.file, 18) + pad(String(history.operations.count), 7, right: true)
                     + pad(format3(parseSeconds * 1000), 10, right: true) + pad(format3(median * 1000), 10, right: true) + pad(format3(cpu * 1000), 10, right: true)
@@ -112,12 +138,25 @@ struct BenchCommand: ParsableCommand {
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart.uptimeNanoseconds) / 1e9
         print("files: \(entries.count), agree: \(entries.count - disagreements.count), disagree: \(disagreements.count)")
-        print("check time total: \(format3(totalCheck)) s wall, \(format3(totalCPU)) s CPU (all threads; median of \(repeats) per file); parsing: \(format3(totalParse)) s; whole run: \(format3(wall)) s")
+        print("check time total: \(format3(totalCheck)) s wall, \(format3(totalCPU)) s CPU (all threads; median of at least \(repeats) checks\(minTime > 0 ? " and \(format3(minTime)) s" : "") per file); parsing: \(format3(totalParse)) s; whole run: \(format3(wall)) s")
         print("load average at the end: \(loadAverage()) (wall times on a busy machine are inflated; CPU time is not)")
         if totalPorcupine > 0 {
-            print("porcupine total (MANIFEST): \(format3(totalPorcupine)) s; ratio \(format3(totalCheck / totalPorcupine))")
+            print("porcupine total (\(porcupineOutputs.isEmpty ? "MANIFEST" : "its benchmark output")): \(format3(totalPorcupine)) s; ratio \(format3(totalCheck / totalPorcupine))")
         }
         if !slower.isEmpty { print("slower than porcupine on: \(slower.joined(separator: ", "))") }
+        if let markdown {
+            let table = BenchTable(
+                rows: rows, repeats: repeats, minTime: minTime, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+                loadAtStart: startLoad, loadAtEnd: loadAverage(),
+                porcupineSource: porcupineOutputs.isEmpty ? "MANIFEST.tsv" : porcupineOutputs.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
+            do {
+                try table.markdown().write(toFile: markdown, atomically: true, encoding: .utf8)
+                print("table written to \(markdown)")
+            } catch {
+                print("cannot write \(markdown): \(error)")
+                throw ExitCode(1)
+            }
+        }
         if !disagreements.isEmpty {
             print("DISAGREEMENT: \(disagreements.joined(separator: ", "))")
             throw ExitCode(1)
@@ -151,7 +190,7 @@ struct BenchCommand: ParsableCommand {
     private func readManifest() throws -> [Entry] {
         let path = (directory! as NSString).appendingPathComponent("MANIFEST.tsv")
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationError("no MANIFEST.tsv in \(directory)")
+            throw ValidationError("no MANIFEST.tsv in \(directory ?? "")")
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first else { throw ValidationError("empty MANIFEST.tsv") }

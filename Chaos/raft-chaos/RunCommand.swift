@@ -9,11 +9,12 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Start N raft-node processes behind the relay, inject faults while clients run, check what they saw.",
         discussion: """
-            Writes runs/<timestamp>/ (run.json, faults.jsonl, cluster.jsonl, history.jsonl, verdict.json, \
-            verdict.txt, report.html, nodes/<id>/node.log) and points runs/latest at it. Arguments after `--` \
-            go to every raft-node. Exit status: 0 linearizable and recovered, 1 a violation (not linearizable, \
-            a lost acknowledged write, no recovery, a node crashed), 2 unknown (the checker ran out of budget), \
-            3 the harness itself failed. See docs/CHAOS.md.
+            Writes runs/<timestamp>/ (run.json, faults.jsonl, cluster.jsonl, history.jsonl, peers.pcap as root, \
+            verdict.json, verdict.txt, report.html, nodes/<id>/node.log) and points runs/latest at it. Arguments \
+            after `--` go to every raft-node. Exit status: 0 linearizable and recovered, 1 a violation (not \
+            linearizable, a lost acknowledged write, no recovery, a node crashed, a safety violation in the \
+            captured peer traffic), 2 unknown (the checker ran out of budget), 3 the harness itself failed. \
+            See docs/CHAOS.md and docs/CAPTURE.md.
             """
     )
 

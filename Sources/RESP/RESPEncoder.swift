@@ -14,6 +14,9 @@ public enum RESPEncoder {
         return out
     }
 
+    /// Inlinable so that the client port's call specialises for its ByteBuffer: called across
+    /// modules unspecialised, every reply paid for generic metadata lookups (leader profile).
+    @inlinable
     public static func encode<Sink: RESPByteSink>(_ value: RESPValue, version: RESPVersion, into out: inout Sink) {
         let v3 = version == .resp3
         switch value {
@@ -86,14 +89,16 @@ public enum RESPEncoder {
 
     // MARK: pieces
 
-    private static func writeAggregate<Sink: RESPByteSink>(
+    @inlinable
+    static func writeAggregate<Sink: RESPByteSink>(
         _ type: UInt8, _ elements: [RESPValue], version: RESPVersion, into out: inout Sink
     ) {
         writeHeader(type, Int64(elements.count), into: &out)
         for element in elements { encode(element, version: version, into: &out) }
     }
 
-    private static func writeNull<Sink: RESPByteSink>(_ v3: Bool, aggregate: Bool, into out: inout Sink) {
+    @inlinable
+    static func writeNull<Sink: RESPByteSink>(_ v3: Bool, aggregate: Bool, into out: inout Sink) {
         if v3 {
             writeRaw("_\r\n", into: &out)
         } else {
@@ -101,23 +106,31 @@ public enum RESPEncoder {
         }
     }
 
-    private static func writeRaw<Sink: RESPByteSink>(_ s: StaticString, into out: inout Sink) {
+    @inlinable
+    static func writeRaw<Sink: RESPByteSink>(_ s: StaticString, into out: inout Sink) {
         out.appendRESPBytes(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    private static func writeLine<Sink: RESPByteSink>(_ type: UInt8, _ text: String, into out: inout Sink) {
+    @inlinable
+    static func writeLine<Sink: RESPByteSink>(_ type: UInt8, _ text: String, into out: inout Sink) {
         out.appendRESPByte(type)
-        var text = text
-        let needsCleaning = text.utf8.contains { $0 == 0x0D || $0 == 0x0A }
-        if needsCleaning {
-            text = String(decoding: text.utf8.map { $0 == 0x0D || $0 == 0x0A ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        // A native string's bytes are written in place (no copy of the string, as `withUTF8` on
+        // a `var` made); CR and LF become spaces on the slow path.
+        let clean = text.utf8.withContiguousStorageIfAvailable { u -> Bool in
+            guard !u.contains(where: { $0 == 0x0D || $0 == 0x0A }) else { return false }
+            out.appendRESPBytes(UnsafeRawBufferPointer(u))
+            return true
+        } ?? false
+        if !clean {
+            let cleaned = text.utf8.map { $0 == 0x0D || $0 == 0x0A ? UInt8(ascii: " ") : $0 }
+            cleaned.withUnsafeBytes { out.appendRESPBytes($0) }
         }
-        text.withUTF8 { out.appendRESPBytes(UnsafeRawBufferPointer($0)) }
         out.appendRESPByte(0x0D)
         out.appendRESPByte(0x0A)
     }
 
-    private static func writeBlob<Sink: RESPByteSink>(_ type: UInt8, _ bytes: [UInt8], into out: inout Sink) {
+    @inlinable
+    static func writeBlob<Sink: RESPByteSink>(_ type: UInt8, _ bytes: [UInt8], into out: inout Sink) {
         writeHeader(type, Int64(bytes.count), into: &out)
         bytes.withUnsafeBytes { out.appendRESPBytes($0) }
         out.appendRESPByte(0x0D)
@@ -125,7 +138,8 @@ public enum RESPEncoder {
     }
 
     /// `type`, the decimal `n`, CRLF — without allocating.
-    private static func writeHeader<Sink: RESPByteSink>(_ type: UInt8, _ n: Int64, into out: inout Sink) {
+    @inlinable
+    static func writeHeader<Sink: RESPByteSink>(_ type: UInt8, _ n: Int64, into out: inout Sink) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
             var i = 24
             buf[i - 1] = 0x0A

@@ -162,6 +162,19 @@ public struct RaftNode: Sendable {
         return rd
     }
 
+    /// Whether messages that depend on nothing unpersisted are waiting (Ready step 1).
+    public var hasMessages: Bool { !msgs.isEmpty }
+
+    /// Hands out the messages that depend on nothing unpersisted while an earlier Ready is still
+    /// being made durable, so AppendEntries of entries proposed meanwhile go on the wire during
+    /// the leader's own fsync (dissertation §10.2.1): the leader counts itself only in `advance`.
+    /// Acknowledgements and vote requests stay in `messagesAfterPersist` of the next Ready.
+    public mutating func takeMessages() -> [Message] {
+        let out = msgs
+        msgs = []
+        return out
+    }
+
     /// The shell made `rd` durable, sent its messages and applied its committed entries.
     public mutating func advance(_ rd: Ready) {
         if let s = rd.snapshot, s.index > raftLog.persisted, raftLog.snapshotIndex >= s.index {

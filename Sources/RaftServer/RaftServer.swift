@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ClientProtocol
 import KeyValueStore
 import Logging
 import NIOConcurrencyHelpers
@@ -112,7 +113,6 @@ public final class RaftServer: Sendable {
             loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger)
         transport.delegate = driver
         driver.transport = transport
-        transport.snapshots.latest = recovered.snapshot  // what a lagging follower will be sent (§7)
         state.withLockedValue { $0.driver = driver }
 
         let peerAddress = options.clientAddress.peerAddress
@@ -121,7 +121,8 @@ public final class RaftServer: Sendable {
         } catch {
             throw NodeOptionError("cannot listen for peers on \(peerAddress): \(error)")
         }
-        let policy = CommandPolicy(password: options.security.requirePass.map { Array($0.utf8) }, operations: operations)
+        var policy = CommandPolicy(password: options.security.requirePass.map { Array($0.utf8) }, operations: operations)
+        policy.adminPassword = options.security.adminPass.map { Array($0.utf8) }
         let handler = NodeCommandHandler(server: self, driver: driver, table: driver.commands, policy: policy)
         let client: any Channel
         do {
@@ -155,9 +156,10 @@ public final class RaftServer: Sendable {
                 // The connection's session (AUTH, ordering) lives and dies with its handler.
                 let connection = NodeClientConnection(node: handler, session: handler.session(on: channel.eventLoop))
                 return channel.eventLoop.makeCompletedFuture {
+                    if options.protectsClientPort { try channel.pipeline.syncOperations.addHandler(ProtectedModeHandler()) }
                     try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(
-                        commandHandler: connection, connectionID: id, logger: logger)
+                        commandHandler: connection, configuration: .raftNode, connectionID: id, logger: logger)
                 }
             }
             .bind(host: address.host, port: address.port).get()
@@ -180,13 +182,19 @@ public final class RaftServer: Sendable {
     }
 
     public func shutdown() async {
+        await shutdown(skippingHandover: false)
+    }
+
+    /// `skippingHandover`: SHUTDOWN NOW, which neither waits for in-flight requests nor hands
+    /// leadership over (the log is still made durable).
+    func shutdown(skippingHandover: Bool) async {
         let (driver, listeners, already) = state.withLockedValue { s -> (NodeDriver?, [any Channel], Bool) in
             defer { s.shutDown = true }
             return (s.driver, [s.clientListener].compactMap { $0 } + s.extraListeners, s.shutDown)
         }
         guard !already else { return }
         for l in listeners { try? await l.close() }
-        if let driver { await drainAndHandOver(driver) }  // Operations/GracefulShutdown.swift
+        if let driver { await drainAndHandOver(driver, skippingHandover: skippingHandover) }  // Operations/GracefulShutdown.swift
         if let driver {
             _ = try? await driver.loop.flatSubmit {
                 driver.stop()

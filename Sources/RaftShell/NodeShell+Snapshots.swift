@@ -17,6 +17,10 @@ struct ShellSnapshots: Sendable {
     /// snapshot in flight began (what it covers).
     var appliedSince = 0
     var appliedAtStart = 0
+    /// An InstallSnapshot held until its file is in (NodeShell+InstallSnapshot.swift), and the
+    /// snapshots whose files are in, not yet installed.
+    var held: Message? = nil
+    var filesIn: [SnapshotMetadata] = []
 }
 
 extension NodeShell {
@@ -74,5 +78,6 @@ extension NodeShell {
     mutating func snapshotInstalled(_ s: SnapshotMetadata) {
         snapshots.machineIndex = s.index
         snapshots.appliedSince = 0
+        snapshots.filesIn.removeAll { $0.index <= s.index }
     }
 }

@@ -4,10 +4,7 @@ import RaftCore
 extension NodeShell {
     mutating func expireRequests(now: UInt64) -> [ShellAction] {
         var actions: [ShellAction] = []
-        for (i, w) in pendingWrites where w.deadline <= now {
-            pendingWrites[i] = nil
-            actions.append(.refuse(w.token, .writeTimedOut))
-        }
+        for w in pendingWrites.removeExpired(now: now) { actions.append(.refuse(w.token, .writeTimedOut)) }
         for r in readQueue where r.deadline <= now { actions.append(.refuse(r.token, .readTimedOut)) }
         readQueue.removeAll { $0.deadline <= now }
         for (id, round) in readRounds where round.reads.allSatisfy({ $0.deadline <= now }) {
@@ -26,9 +23,6 @@ extension NodeShell {
     /// This node stopped leading: every write it proposed and still waits on is answered
     /// `.leadershipLost` (its outcome is unknown), instead of waiting out the request timeout.
     mutating func leadershipLost(after committed: LogIndex?, into actions: inout [ShellAction]) {
-        for (i, w) in pendingWrites.sorted(by: { $0.key < $1.key }) where committed.map({ i > $0 }) ?? true {
-            pendingWrites[i] = nil
-            actions.append(.refuse(w.token, .leadershipLost))
-        }
+        for w in pendingWrites.removeAll(after: committed) { actions.append(.refuse(w.token, .leadershipLost)) }
     }
 }

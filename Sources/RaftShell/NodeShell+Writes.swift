@@ -12,8 +12,19 @@ extension NodeShell {
 
     /// Answers `token` when the entry the performer proposed itself at `index` (in the current
     /// term) is applied, as for a write (membership changes use this).
-    public mutating func awaitEntry(at index: LogIndex, token: RequestToken, now: UInt64, timeout: UInt64? = nil) {
-        pendingWrites[index] = PendingWrite(token: token, term: core.term, deadline: now + (timeout ?? config.requestTimeout))
+    /// Returns the refusals of requests this entry displaced (see `awaitWrite`).
+    public mutating func awaitEntry(at index: LogIndex, token: RequestToken, now: UInt64, timeout: UInt64? = nil) -> [ShellAction] {
+        var actions: [ShellAction] = []
+        awaitWrite(PendingWrite(token: token, term: core.term, deadline: now + (timeout ?? config.requestTimeout)), at: index, into: &actions)
+        return actions
+    }
+
+    /// A write proposed at `index` waits there. Requests this node proposed at `index` or later in
+    /// an earlier term lost their entries to a truncation (its log now ends before `index`); they
+    /// get a retryable answer that does not claim the write failed, since only the log can say.
+    /// (Before the ring, a dictionary overwrote such a request and it was never answered.)
+    mutating func awaitWrite(_ w: PendingWrite, at index: LogIndex, into actions: inout [ShellAction]) {
+        for lost in pendingWrites.insert(w, at: index) { actions.append(.refuse(lost.token, .writeTimedOut)) }
     }
 
     mutating func proposeQueued(now: UInt64) -> [ShellAction] {
@@ -26,6 +37,7 @@ extension NodeShell {
             actions.append(.proposed(first: first, count: batch.count))
             var index = first
             let deadline = now + config.requestTimeout
+            let term = core.term
             // Read once per batch, not per write: this loop is the proposal hot path.
             let ackBeforeCommit = config.unsafeFaults.contains(.ackBeforeCommit)
             for w in batch {
@@ -33,7 +45,7 @@ extension NodeShell {
                     // UNSAFE, on purpose only: acknowledged before replication.
                     actions.append(.acknowledgeUnsafely(w.token))
                 } else {
-                    pendingWrites[index] = PendingWrite(token: w.token, term: core.term, deadline: deadline)
+                    awaitWrite(PendingWrite(token: w.token, term: term, deadline: deadline), at: index, into: &actions)
                 }
                 index = index.next
             }

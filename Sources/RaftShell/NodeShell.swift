@@ -15,11 +15,7 @@ public struct NodeShell: Sendable {
         var token: RequestToken
         var entry: [UInt8]
     }
-    struct PendingWrite: Sendable {
-        var token: RequestToken
-        var term: Term
-        var deadline: UInt64
-    }
+    typealias PendingWrite = PendingWriteRing.Slot
     struct QueuedRead: Sendable {
         var token: RequestToken
         var deadline: UInt64
@@ -31,8 +27,8 @@ public struct NodeShell: Sendable {
 
     /// Writes waiting for the next Ready, which proposes them together (one append, one sync).
     var proposalQueue: [QueuedWrite] = []
-    /// Proposed entries whose requests wait for them to be applied.
-    var pendingWrites: [LogIndex: PendingWrite] = [:]
+    /// Proposed entries whose requests wait for them to be applied, by log index.
+    var pendingWrites = PendingWriteRing()
     /// Reads waiting for the next ReadIndex round (one round serves every read queued before it).
     var readQueue: [QueuedRead] = []
     var readRounds: [UInt64: ReadRound] = [:]
@@ -73,7 +69,7 @@ public struct NodeShell: Sendable {
 
     /// Whether `ready(now:)` has something to do.
     public var hasWork: Bool {
-        !stopped && (!proposalQueue.isEmpty || (persisting == nil && core.hasReady))
+        !stopped && (!proposalQueue.isEmpty || (persisting == nil ? core.hasReady : core.hasMessages))
     }
 
     /// The Ready loop's turn: proposes the queued writes, then hands out the core's Ready in the
@@ -82,7 +78,14 @@ public struct NodeShell: Sendable {
     public mutating func ready(now: UInt64) -> [ShellAction] {
         guard !stopped else { return [] }
         var actions = proposeQueued(now: now)
-        guard persisting == nil, core.hasReady else { return actions }
+        if persisting != nil {
+            // Group commit holds the next Ready until this one is durable, but not its messages:
+            // what was proposed meanwhile is already on the wire to the followers while this
+            // node's fsync runs (the leader counts itself only once durable, in `advance`).
+            if core.hasMessages { actions.append(.send(core.takeMessages())) }
+            return actions
+        }
+        guard core.hasReady else { return actions }
         let rd = core.ready()
         if let ss = rd.softState, ss.role != lastRole {
             // A deposed leader's proposals may still commit under the next leader, or be
@@ -122,7 +125,7 @@ public struct NodeShell: Sendable {
         if !rd.committedEntries.isEmpty {
             var replyTo: [LogIndex: RequestToken] = [:]
             for e in rd.committedEntries {
-                guard let w = pendingWrites.removeValue(forKey: e.index) else { continue }
+                guard let w = pendingWrites.remove(at: e.index) else { continue }
                 // Same index, other term: another leader's entry overwrote our proposal.
                 if w.term == e.term {
                     replyTo[e.index] = w.token
@@ -152,11 +155,10 @@ public struct NodeShell: Sendable {
     /// Ends every request with `.shuttingDown`; the shell takes no events after this.
     public mutating func stop() -> [ShellAction] {
         stopped = true
-        var tokens = proposalQueue.map(\.token) + pendingWrites.values.map(\.token) + readQueue.map(\.token)
+        var tokens = proposalQueue.map(\.token) + pendingWrites.removeAll().map(\.token) + readQueue.map(\.token)
         tokens += readRounds.values.flatMap { $0.reads.map(\.token) }
         tokens += readsAwaitingApply.flatMap { $0.reads.map(\.token) }
         proposalQueue = []
-        pendingWrites = [:]
         readQueue = []
         readRounds = [:]
         readsAwaitingApply = []

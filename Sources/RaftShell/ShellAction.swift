@@ -35,6 +35,10 @@ public enum ShellAction: Sendable, Equatable {
     /// exactly `metadata.index`. Write it durably (off the loop is fine: freeze a copy here),
     /// then report with `NodeShell.snapshotWritten(_:recorded:)` (or `snapshotFailed`).
     case takeSnapshot(SnapshotMetadata)
+    /// Receive the file of the leader's snapshot `metadata` (its InstallSnapshot is held until
+    /// then); report with `NodeShell.snapshotReceived(_:)` once it is validated and durable, or
+    /// `snapshotReceiveFailed(_:)`.
+    case receiveSnapshot(SnapshotMetadata)
 }
 
 /// What a Ready asks to persist.

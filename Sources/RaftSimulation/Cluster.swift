@@ -62,8 +62,10 @@ final class SimNode {
     /// The state machine: everything up to here is applied, and its digest (StateDigest.swift).
     var applied: LogIndex = .zero
     var state = StateDigest.empty
-    /// Snapshots received from leaders (their files), by what they cover.
+    /// Snapshots received from leaders (their files), by what they cover; and the files of
+    /// InstallSnapshots delivered, which the shell may ask to receive.
     var receivedSnapshots: [SnapshotMetadata: UInt64] = [:]
+    var arrivingSnapshots: [SnapshotMetadata: UInt64] = [:]
     var lastCommit: LogIndex = .zero
     var lastSoftState: SoftState? = nil
     init(id: NodeID, core: RaftNode) {
@@ -145,6 +147,7 @@ public final class Cluster {
         nodes[i].applied = nodes[i].disk.snapshot?.index ?? .zero
         nodes[i].state = nodes[i].disk.snapshotState
         nodes[i].receivedSnapshots = [:]
+        nodes[i].arrivingSnapshots = [:]
         try agreement.observe(node: nodes[i].id, index: nodes[i].applied, digest: nodes[i].state, how: "restarted from its snapshot")
         nodes[i].lastCommit = core.commitIndex
         nodes[i].lastSoftState = nil
@@ -266,6 +269,8 @@ public final class Cluster {
                 writeOwners[token] = nil
             case .takeSnapshot(let meta):
                 takeSnapshot(meta, on: i)
+            case .receiveSnapshot(let meta):
+                receiveSnapshot(meta, on: i)
             }
         }
     }
@@ -347,7 +352,9 @@ public final class Cluster {
         }
         transcript.record(.deliver(time: now, env.message))
         if case .installSnapshot(let s) = env.message.body, let state = env.snapshotState {
-            nodes[env.to].receivedSnapshots[s] = state
+            nodes[env.to].arrivingSnapshots[s] = state  // its file follows the message
+            try drive(env.to) { (shell: inout NodeShell) in shell.installSnapshotArrived(env.message) }
+            return
         }
         try drive(env.to) { (shell: inout NodeShell) in
             shell.step(env.message)

@@ -22,6 +22,8 @@ enum EventKind {
     case restart(node: Int, incarnation: Int)
     /// A snapshot the shell asked for is written and recorded (unless the node crashed meanwhile).
     case snapshotWritten(node: Int, incarnation: Int, SnapshotMetadata, state: UInt64)
+    /// The file of a leader's snapshot is in (`state`), or its transfer broke (nil).
+    case snapshotReceived(node: Int, incarnation: Int, SnapshotMetadata, state: UInt64?)
 }
 
 struct EventQueue {

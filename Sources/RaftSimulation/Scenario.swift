@@ -149,6 +149,8 @@ extension Cluster {
                 if !nodes[node].isRunning, nodes[node].incarnation == incarnation { try restart(node) }
             case .snapshotWritten(let node, let incarnation, let meta, let state):
                 try snapshotWritten(node, incarnation: incarnation, meta, state: state)
+            case .snapshotReceived(let node, let incarnation, let meta, let state):
+                try snapshotReceived(node, incarnation: incarnation, meta, state: state)
             }
         }
     }

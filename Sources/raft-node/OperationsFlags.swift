@@ -18,6 +18,12 @@ struct OperationsFlags: ParsableArguments {
     @Option(name: .customLong("requirepass-file"), help: ArgumentHelp("Read the client password from this file.", valueName: "FILE"))
     var requirePassFile: String?
 
+    @Option(name: .customLong("admin-pass-file"), help: ArgumentHelp("Configure the user 'admin' with the password in this file: admin commands (RAFT.ADD/REMOVE/TRANSFER, SHUTDOWN, CHECKPOINT, CONFIG, FLUSHALL...) then need AUTH admin PASSWORD (others get NOPERM).", valueName: "FILE"))
+    var adminPassFile: String?
+
+    @Option(name: .customLong("protected-mode"), help: ArgumentHelp("yes (default): with no client password and a client port bound beyond loopback, refuse clients that are not on loopback (Redis's DENIED); no: serve everyone.", valueName: "yes|no"))
+    var protectedMode: String = "yes"
+
     @Option(name: .customLong("bind"), help: ArgumentHelp("IP the client port listens on (default: the IP of -a; 0.0.0.0 for all).", valueName: "IP"))
     var bind: String?
 
@@ -39,6 +45,16 @@ struct OperationsFlags: ParsableArguments {
             let bytes = try SecurityOptions.readSecretFile(requirePassFile, what: "--requirepass-file")
             guard let text = String(validating: bytes, as: UTF8.self) else { throw NodeOptionError("--requirepass-file '\(requirePassFile)' is not UTF-8 text") }
             options.security.requirePass = text
+        }
+        if let adminPassFile {
+            let bytes = try SecurityOptions.readSecretFile(adminPassFile, what: "--admin-pass-file")
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw NodeOptionError("--admin-pass-file '\(adminPassFile)' is not UTF-8 text") }
+            options.security.adminPass = text
+        }
+        switch protectedMode.lowercased() {
+        case "yes": options.security.protectedMode = true
+        case "no": options.security.protectedMode = false
+        default: throw NodeOptionError("--protected-mode '\(protectedMode)' must be yes or no")
         }
         if let bind {
             // Same rules as -a's IP (a numeric IPv4 or localhost); 0.0.0.0 listens everywhere.

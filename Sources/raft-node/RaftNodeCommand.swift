@@ -68,10 +68,10 @@ struct RaftNodeCommand: AsyncParsableCommand {
     var logMax: Int = 100_000
 
     @Option(name: .customLong("tick-ms"), help: ArgumentHelp("Length of one Raft tick in milliseconds.", valueName: "MS"))
-    var tickMilliseconds: Int = 100
+    var tickMilliseconds: Int = RaftServerOptions.defaultTickMilliseconds
 
     @Option(name: .customLong("election-ticks"), help: ArgumentHelp("Election timeout in ticks (randomized up to twice that).", valueName: "N"))
-    var electionTicks: Int = 10
+    var electionTicks: Int = RaftServerOptions.defaultElectionTicks
 
     // pyraft spells these with one dash (-loglevel, -logfile); both spellings are accepted.
     @Option(name: [.customLong("log-level"), .customLong("loglevel", withSingleDash: true)], help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (pyraft's fatal = critical).", valueName: "LEVEL"))

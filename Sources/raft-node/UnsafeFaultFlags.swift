@@ -10,7 +10,7 @@ struct UnsafeFaultFlags: ParsableArguments {
 
     /// Refuses anything but a known name spelled out in full.
     func apply(to options: inout RaftServerOptions) throws(NodeOptionError) {
-        for name in names { options.unsafeFaults.insert(try UnsafeFault(named: name)) }
+        for name in names { options.unsafelyEnable(try UnsafeFault(named: name)) }
     }
 
     /// One loud line per fault, so nobody mistakes a sabotaged node's log for a real one's.

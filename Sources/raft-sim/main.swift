@@ -1,11 +1,12 @@
 // raft-sim: the deterministic cluster simulation from the command line.
 //   raft-sim soak --seconds N [--from SEED]   run seeds until time is up; stop at the first failure
 //   raft-sim bench [--seeds N]                simulated steps per second over a fixed seed set
-//   raft-sim replay SEED [--fault NAME]       run one seed and print its report
+//   raft-sim replay SEED [--fault NAME] [--shell-fault NAME]   run one seed and print its report
 // No ArgumentParser on purpose: three subcommands do not justify the dependency here.
 
 import Foundation
 import RaftCore
+import RaftShell
 import RaftSimulation
 
 func usage() -> Never {
@@ -13,6 +14,7 @@ func usage() -> Never {
         usage: raft-sim soak --seconds N [--from SEED]
                raft-sim bench [--seeds N] [--fault NAME]
                raft-sim replay SEED [--fault voteWithoutLogCheck|commitOldTermByCounting|forgetVoteOnRestart]
+                                    [--shell-fault ackBeforeCommit|snapshotAheadOfState]
 
         """.utf8))
     exit(2)
@@ -28,6 +30,14 @@ func fault(named name: String) -> PlantedFaults? {
     case "voteWithoutLogCheck": return .voteWithoutLogCheck
     case "commitOldTermByCounting": return .commitOldTermByCounting
     case "forgetVoteOnRestart": return .forgetVoteOnRestart
+    default: return nil
+    }
+}
+
+func shellFault(named name: String) -> ShellUnsafeFaults? {
+    switch name {
+    case "ackBeforeCommit": return .ackBeforeCommit
+    case "snapshotAheadOfState": return .snapshotAheadOfState
     default: return nil
     }
 }
@@ -90,7 +100,12 @@ case "replay":
         faults = parsed
     }
     let lines = option("--trace", in: args).flatMap(Int.init) ?? 0
-    let r = Simulation.run(.derived(seed: seed, faults: faults), transcriptLines: lines)
+    var options = SimulationOptions.derived(seed: seed, faults: faults)
+    if let f = option("--shell-fault", in: args) {
+        guard let parsed = shellFault(named: f) else { usage() }
+        options.shellFaults = parsed
+    }
+    let r = Simulation.run(options, transcriptLines: lines)
     print(r.report)
     if r.passed && lines > 0 { print(r.transcript.joined(separator: "\n")) }
     exit(r.passed ? 0 : 1)

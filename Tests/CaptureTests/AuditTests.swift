@@ -77,6 +77,24 @@ private func healthyRun() -> Cluster {
     #expect(r.violations.map(\.detail) == ["term 2 has leaders 1 and 2", "term 2 has leaders 1 and 3"])
 }
 
+@Test func aLeaderWhoseLogHoldsALaterTermThanItsOwnFailsOncePerTerm() throws {
+    var c = healthyRun()
+    // Node 2 forgot its term: it leads term 1 with the term-2 entries it got from 1.
+    c.send(Wire.appendEntries("2", "3", term: 1, prev: (2, 2), commit: 0))
+    c.send(Wire.appendEntries("2", "3", term: 1, prev: (2, 2), commit: 0))
+    let r = try c.audit()
+    #expect(r.violations.map(\.property) == [.logTermsOutOfOrder])
+    #expect(r.violations.first?.detail == "node 2 leads term 1 with a log holding term 2 at index 2")
+    #expect(r.violations.first?.frames.map(\.packet) == [c.packets[c.packets.count - 2]])
+}
+
+@Test func anEntryOfAnEarlierTermAfterALaterOneFails() throws {
+    var c = healthyRun()
+    c.send(Wire.appendEntries("1", "2", term: 2, prev: (2, 2), commit: 2, entries: [(3, 1, "x")]))
+    let r = try c.audit()
+    #expect(r.violations.map(\.detail) == ["node 1 sent entry 3/1 after an entry of term 2"])
+}
+
 @Test func theAuditCountsElectionsAndTerms() throws {
     var c = healthyRun()
     c.send(Wire.requestVote("2", "1", term: 3))
@@ -143,6 +161,18 @@ private func healthyRun() -> Cluster {
     let v = try #require(r.violations.first { $0.property == .committedEntryContradicted })
     #expect(v.frames.last?.packet == c.packets.last!)
     #expect(!r.violations.contains { $0.property == .electionSafety })
+}
+
+@Test func aDeposedLeaderOfAnEarlierTermSendingItsOldLogIsFine() throws {
+    // Seen live: leader 3 of term 2 was paused; 1 led term 3 and committed index 2 with term 3;
+    // resumed, 3 flushed its queued term-2 AppendEntries, whose index 2 holds its own term-2 entry.
+    var c = Cluster()
+    c.send(Wire.appendEntries("3", "2", term: 2, prev: (0, 0), commit: 0, entries: [(1, 2, "a")]))
+    c.send(Wire.appendEntries("1", "2", term: 3, prev: (1, 2), commit: 2, entries: [(2, 3, "won")]))
+    c.send(Wire.appendEntries("3", "1", term: 2, prev: (1, 2), commit: 1, entries: [(2, 2, "stale")]))
+    c.send(Wire.appendEntries("3", "1", term: 2, prev: (2, 2), commit: 1))
+    let r = try c.audit()
+    #expect(r.passed, "\(r.report)")
 }
 
 @Test func aLaterLeaderRewritingUncommittedEntriesIsFine() throws {

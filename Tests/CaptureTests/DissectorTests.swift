@@ -51,7 +51,7 @@ private func runTshark(_ capture: String, fields: [String]) throws -> String {
 }
 
 @Test(.enabled(if: tshark != nil, "tshark is not installed (apt-get install tshark): the Wireshark dissector is not checked"),
-      arguments: ["quiet", "election", "pause", "join"])
+      arguments: ["quiet", "election", "pause", "join", "forgotten-term"])
 func theWiresharkDissectorDecodesEveryMessageOfAFixture(name: String) throws {
     let path = Fixtures.path(name, "pcap")
     let d = try CaptureDecoder().decode(path: path)

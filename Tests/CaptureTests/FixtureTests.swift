@@ -19,7 +19,11 @@ enum Fixtures {
         return URL(fileURLWithPath: "Fixtures/captures")
     }()
 
+    /// Captures of the correct node: they pass the audit.
     static let names = ["quiet", "election", "pause", "join"]
+    /// Captures of a node broken on purpose (`--unsafe-fault`): they fail it.
+    static let broken = ["forgotten-term"]
+    static let all = names + broken
 
     static func path(_ name: String, _ ext: String) -> String { directory.appendingPathComponent("\(name).\(ext)").path }
 
@@ -28,7 +32,7 @@ enum Fixtures {
     }
 }
 
-@Test(arguments: Fixtures.names)
+@Test(arguments: Fixtures.all)
 func aFixtureDecodesCompletely(name: String) throws {
     let d = try CaptureDecoder().decode(path: Fixtures.path(name, "pcap"))
     #expect(d.problems.filter(\.isDamage).isEmpty, "\(d.problems)")
@@ -40,7 +44,7 @@ func aFixtureDecodesCompletely(name: String) throws {
     }
 }
 
-@Test(arguments: Fixtures.names)
+@Test(arguments: Fixtures.all)
 func aFixturesTimelineIsItsCommittedText(name: String) throws {
     let d = try CaptureDecoder().decode(path: Fixtures.path(name, "pcap"))
     let actual = TimelineText.render(Timeline(d), capture: d)
@@ -54,6 +58,25 @@ func aFixturePassesTheAudit(name: String) throws {
     let result = SafetyAudit.audit(Timeline(d), start: d.startTime)
     #expect(result.passed, "\(result.report)")
     #expect(result.report == (try Fixtures.text(name, "audit.txt")))
+}
+
+/// Every node forgot its term on a restart of the whole cluster after a term change: the audit
+/// fails, naming the frames where a node went back to term 1 on a link where it had sent term 2,
+/// and the term-1 leader whose log holds term 2.
+@Test func aBrokenNodesFixtureFailsTheAuditWithItsFramesNamed() throws {
+    let d = try CaptureDecoder().decode(path: Fixtures.path("forgotten-term", "pcap"))
+    let result = SafetyAudit.audit(Timeline(d), start: d.startTime)
+    #expect(!result.passed)
+    #expect(result.report == (try Fixtures.text("forgotten-term", "audit.txt")))
+    let backwards = result.violations.filter { $0.property == .termWentBackwards }
+    #expect(!backwards.isEmpty)
+    for v in backwards {
+        #expect(v.term == 1)
+        #expect(v.frames.count == 2)
+        #expect(v.frames.map(\.term) == [2, 1], "first the term-2 message, then the term-1 one on the same link")
+        #expect(v.frames[0].from == v.frames[1].from && v.frames[0].to == v.frames[1].to)
+    }
+    #expect(result.violations.contains { $0.property == .logTermsOutOfOrder && $0.term == 1 })
 }
 
 @Test func theElectionFixtureShowsANewLeaderInAHigherTerm() throws {

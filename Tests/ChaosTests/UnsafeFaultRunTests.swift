@@ -34,9 +34,19 @@ import Testing
 
     @Test(.enabled(if: NodeBinary.exists, "raft-node is not built (swift build --build-tests builds it)"))
     func ackBeforeCommitIsCaught() async throws {
-        let v = try await run(switch: "ack-before-commit", seed: 22)
-        #expect(v.outcome == .violation, "\(v.summary)")
-        #expect(v.outcome.exitCode == 1)
+        // Whether an 8 s run shows the lost write depends on a read landing on its key after the
+        // new leader overwrote it; with fast failover (CheckQuorum steps the isolated leader down
+        // within 250-500 ms) one seed in a few misses it. Up to three seeds: one must catch it.
+        var summaries: [String] = []
+        for seed: UInt64 in [22, 23, 24] {
+            let v = try await run(switch: "ack-before-commit", seed: seed)
+            if v.outcome == .violation {
+                #expect(v.outcome.exitCode == 1)
+                return
+            }
+            summaries.append("seed \(seed): \(v.summary)")
+        }
+        Issue.record("no run of three caught ack-before-commit: \(summaries)")
     }
 
     @Test(.enabled(if: NodeBinary.exists, "raft-node is not built (swift build --build-tests builds it)"))

@@ -29,6 +29,7 @@ import Testing
         let cluster = try ClusterProcesses(size: 3, root: root)
         defer { cluster.stopAll() }
         let leader = try #require(cluster.waitForLeader(), "no leader")
+        let termBefore = cluster.observe(leader).term
         let driver = try WorkloadDriver(endpoints: cluster.endpoints, seed: 3, options: WorkloadOptions(clientsPerNode: 2), historyURL: cluster.layout.history)
         let started = Date()
         try driver.start()
@@ -40,7 +41,13 @@ import Testing
         // No faults, so nearly everything succeeds; on a saturated machine (other test processes
         // share its 2 cores) a client timeout (1 s) can turn a few operations into info, and a
         // starved heartbeat can start an election whose CLUSTERDOWN replies are fails.
-        #expect((counts.fail + counts.info) * 50 <= counts.ok, "\(counts)")
+        // With one leader throughout, at most 2% may fail or be uncertain. When the machine was
+        // so starved that an election happened (the term moved), that election's CLUSTERDOWN
+        // and TRYAGAIN replies are expected: then at most 10%.
+        let termAfter = cluster.observe(leader).term
+        let electionHappened = termBefore == nil || termAfter != termBefore
+        let allowedPercent = electionHappened ? 10 : 2
+        #expect((counts.fail + counts.info) * 100 <= counts.ok * allowedPercent, "\(counts), term \(String(describing: termBefore)) -> \(String(describing: termAfter))")
         let verdict = try HistoryVerdict.check(historyURL: cluster.layout.history, budget: 60)
         #expect(verdict.outcome == .linearizable, "\(verdict.explanation ?? "")")
         print("checked \(verdict.operationsChecked) operations over \(verdict.partitions) keys in \(String(format: "%.2f", verdict.seconds)) s")

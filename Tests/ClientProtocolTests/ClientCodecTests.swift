@@ -2,7 +2,7 @@ import NIOCore
 import NIOEmbedded
 import RESP
 import Testing
-@testable import RaftServer
+@testable import ClientProtocol
 
 @Suite("Client-side codec and ByteBuffer encoding")
 struct ClientCodecTests {

@@ -85,4 +85,15 @@ struct CommandTableTests {
         #expect(policy.refusal(for: try resolved("PING"), authenticated: false) == .error("TRYAGAIN node is shutting down"))
         #expect(policy.refusal(for: try resolved("QUIT"), authenticated: false) == nil)
     }
+
+    @Test func anApplicationCannotRegisterUnderANodeCommandsName() async throws {
+        let server = RaftServer(options: RaftServerOptions(clientAddress: NodeAddress(host: "127.0.0.1", port: 1)), eventLoopThreads: 1)
+        for name in ["ping", "INFO", "Raft.Add", "checkpoint"] {
+            #expect(throws: NodeOptionError.self, "\(name) was registered") {
+                try server.register(name, kind: .read, arity: 1) { _ throws(CommandError) in .ok }
+            }
+        }
+        try server.register("app.ping", kind: .read, arity: 1) { _ throws(CommandError) in .ok }
+        await server.shutdown()
+    }
 }

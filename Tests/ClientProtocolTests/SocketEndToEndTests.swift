@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import RESP
 import Testing
-@testable import RaftServer
+@testable import ClientProtocol
 
 /// Collects replies on the client side and reports when the server closed the connection.
 final class ReplyCollector: ChannelInboundHandler, @unchecked Sendable {

@@ -2,7 +2,7 @@ import Logging
 import NIOCore
 import NIOEmbedded
 import RESP
-@testable import RaftServer
+@testable import ClientProtocol
 
 func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
 func text(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }

@@ -119,4 +119,57 @@ struct ShellSnapshotTests {
         shell.snapshotFailed(again)
         #expect(shell.snapshotInFlight == nil)
     }
+
+    /// A follower "b" of leader "a" in term 1 with an empty log.
+    func follower() -> NodeShell {
+        let core = RaftNode(config: RaftConfig(id: "b", randomSeed: 2), restored: RaftRestoredState(), initialConfiguration: Configuration(voters: ["a", "b", "c"]))
+        return NodeShell(core: core)
+    }
+
+    static func installSnapshot(_ index: UInt64) -> (Message, SnapshotMetadata) {
+        let s = SnapshotMetadata(index: LogIndex(index), term: Term(1), configuration: Configuration(voters: ["a", "b", "c"]))
+        return (Message(from: "a", to: "b", term: Term(1), body: .installSnapshot(s)), s)
+    }
+
+    @Test("An InstallSnapshot is held from the core until its file is in, then installed and the state machine counted at its index")
+    func installSnapshotWaitsForItsFile() throws {
+        var shell = follower()
+        let (m, s) = Self.installSnapshot(50)
+        let asked = shell.installSnapshotArrived(m)
+        #expect(asked == [.receiveSnapshot(s)])
+        #expect(shell.core.snapshot == nil, "the core saw the snapshot before its file was in")
+        #expect(shell.snapshotAwaitingFile == s)
+        shell.snapshotReceived(s)
+        #expect(shell.snapshotAwaitingFile == nil)
+        #expect(shell.core.snapshot == s)
+        let actions = shell.ready(now: 0)
+        let persist = try #require(actions.compactMap { if case .persist(let p) = $0 { p } else { nil } }.first)
+        #expect(persist.snapshot == s)
+        #expect(shell.stateMachineIndex == s.index)
+        // A snapshot asked for now covers nothing new: the state machine holds exactly the installed one.
+        _ = shell.persisted(now: 0)
+        let again = shell.beginSnapshot()
+        #expect(again == nil)
+    }
+
+    @Test("A transfer that breaks drops the held message; the same InstallSnapshot sent again asks for the file again")
+    func brokenTransferIsAskedAgain() {
+        var shell = follower()
+        let (m, s) = Self.installSnapshot(50)
+        _ = shell.installSnapshotArrived(m)
+        shell.snapshotReceiveFailed(s)
+        #expect(shell.snapshotAwaitingFile == nil)
+        shell.snapshotReceived(SnapshotMetadata(index: LogIndex(40), term: Term(1), configuration: s.configuration))
+        #expect(shell.core.snapshot == nil, "a file for another snapshot does not release anything")
+        #expect(shell.installSnapshotArrived(m) == [.receiveSnapshot(s)])
+    }
+
+    @Test("An InstallSnapshot the core can answer without a file (nothing beyond its commit index) goes to it at once")
+    func installSnapshotAtOrBelowCommitIsSteppedAtOnce() {
+        var shell = follower()
+        let (m, _) = Self.installSnapshot(0)
+        #expect(shell.installSnapshotArrived(m).isEmpty)
+        #expect(shell.snapshotAwaitingFile == nil)
+        #expect(shell.core.leader == "a", "the core saw the message (it learned its leader from it)")
+    }
 }

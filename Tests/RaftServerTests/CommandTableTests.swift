@@ -62,6 +62,12 @@ struct CommandTableTests {
                 Issue.record("COMMAND DOCS is not a RESP2 map"); return
             }
             #expect(flat.enumerated().filter { $0.offset % 2 == 0 }.compactMap(\.element.stringValue) == ["ping", "set"])
+            // Redis documents three fields as always present.
+            for case .array(let doc?) in flat {
+                let keys = doc.enumerated().filter { $0.offset % 2 == 0 }.compactMap(\.element.stringValue)
+                #expect(keys == ["summary", "since", "group"])
+            }
+            #expect(flat.count == 4)
         }
     }
 

@@ -122,6 +122,15 @@ final class WriteLoad: @unchecked Sendable {
     private func record(_ k: String, _ v: String) { lock.withLock { acked[k] = v } }
     var count: Int { lock.withLock { acked.count } }
 
+    /// Waits until at least `count` writes are acknowledged, or `seconds` pass (a loaded machine
+    /// is slow, not wrong: the tests ask for a number of writes, not for a rate).
+    @discardableResult
+    func waitUntil(count wanted: Int, seconds: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while count < wanted && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return count >= wanted
+    }
+
     /// Stops the clients (each finishes or times out its current request) and returns what was acknowledged.
     func stop() -> [String: String] {
         lock.withLock { running = false }

@@ -9,18 +9,20 @@ struct DurabilityTests {
     /// Kills one follower, then the leader, then all three at once, restarting each time, while
     /// several connections write; then checks every acknowledged write on every node.
     private func killSequence(_ cluster: DurableCluster, load: WriteLoad) throws {
-        Thread.sleep(forTimeInterval: 0.8)
+        // Each step waits for the load to make progress (a number of new acknowledged writes,
+        // bounded in time) rather than for a fixed time: a loaded machine is slow, not wrong.
+        load.waitUntil(count: load.count + 40)
         let leader1 = try cluster.leader()
         let follower = cluster.ids.first { $0 != leader1 }!
         cluster.kill(follower)
-        Thread.sleep(forTimeInterval: 0.6)
+        load.waitUntil(count: load.count + 20)
         try cluster.start(follower)
-        Thread.sleep(forTimeInterval: 0.8)
+        load.waitUntil(count: load.count + 30)
         let leader2 = try cluster.leader()
         cluster.kill(leader2)
-        Thread.sleep(forTimeInterval: 0.6)
+        load.waitUntil(count: load.count + 20)
         try cluster.start(leader2)
-        Thread.sleep(forTimeInterval: 1.0)
+        load.waitUntil(count: load.count + 40)
         cluster.killAll()  // the whole cluster at once, writes in flight
     }
 
@@ -56,8 +58,9 @@ struct DurabilityTests {
         let stale = cluster.ids.first { $0 != leader }!
         cluster.kill(stale)
         let load = WriteLoad(ports: cluster.ids.filter { $0 != stale }.map(cluster.port), clients: 4, label: "b")
-        Thread.sleep(forTimeInterval: 1.5)
+        load.waitUntil(count: 150)
         #expect(try TestClient(port: cluster.port(leader)).call("CHECKPOINT").isError == false)
+        load.waitUntil(count: 250)
         #expect(load.count > 100, "the log did not outgrow --log-max: \(load.count) writes")
         try cluster.start(stale)
         // It comes back behind the leader's compacted log: only a snapshot can catch it up.
@@ -90,7 +93,7 @@ struct DurabilityTests {
         try cluster.start("2")
         let leader = try cluster.leader(among: ["1", "2"])
         let load = WriteLoad(ports: [cluster.port(leader)], clients: 3, label: "c")
-        Thread.sleep(forTimeInterval: 1.0)
+        load.waitUntil(count: 150)
         let acked = load.stop()
         #expect(acked.count > 50)
         try cluster.start("3", more: ["--read-mode", "local"])
@@ -107,7 +110,7 @@ struct DurabilityTests {
         try cluster.startAll()
         let leader = try cluster.leader()
         let load = WriteLoad(ports: [cluster.port(leader)], clients: 3, label: "j")
-        Thread.sleep(forTimeInterval: 1.0)
+        load.waitUntil(count: 150)
         let acked = load.stop()
         #expect(acked.count > 50)
         // Node 4 is in no ensemble: `-e` names the members, so it joins (pyraft's flow) with an

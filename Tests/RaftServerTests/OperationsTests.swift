@@ -105,7 +105,8 @@ struct OperationsTests {
             shared.finish()
         }
         writer.start()
-        Thread.sleep(forTimeInterval: 0.5)
+        // Some writes acknowledged before the SIGTERM (a count, bounded in time, not a sleep).
+        for _ in 0..<1500 where shared.acknowledged.count < 20 { Thread.sleep(forTimeInterval: 0.02) }
         let leaderProcess = cluster.nodes.first { $0.id == leader.id }!.process
         kill(leaderProcess.processIdentifier, SIGTERM)
         let status = exitStatus(of: leaderProcess, seconds: 8)

@@ -23,7 +23,7 @@ extension ReportPage {
         }
         s += "<p class=\"note\">Every Raft message between the nodes, captured into \(Self.link(a.file)) and decoded with the node's own codec "
         s += "(the relay's two legs of each message paired), checked against Raft's safety properties: one leader per term, one vote per voter per term, "
-        s += "terms never going backwards on a link, Log Matching, no committed entry contradicted (docs/CAPTURE.md).</p>"
+        s += "terms never going backwards on a link, Log Matching, a log's terms in order, no committed entry contradicted (docs/CAPTURE.md).</p>"
         let facts: [[String]] = [
             ["captured", "\(a.packets) packets (dropped by the kernel: \(a.droppedByKernel)), \(a.frames) frames, \(a.messages) Raft messages"],
             ["decoded", a.damaged == 0 ? "completely" : "\(a.damaged) damaged stretch(es): see harness.log"],

@@ -175,10 +175,10 @@ public final class ChaosRun: @unchecked Sendable {
         if let l = verdict.linearizability { text += "linearizability: \(l)\n" }
         if let r = verdict.recovered { text += "recovered after the heal: \(r ? "yes" : "no")\n" }
         text += "operations: ok \(verdict.ok), fail \(verdict.fail), info \(verdict.info)\n"
-        if !verdict.lostWrites.isEmpty { text += "lost acknowledged writes:\n" + verdict.lostWrites.map { "  " + $0 }.joined(separator: "\n") + "\n" }
-        if let x = verdict.explanation { text += "\n" + x + "\n" }
         if let a = verdict.peerTraffic { text += "peer-traffic audit: \(a.headline)\n" }
         if let n = verdict.peerTrafficNote { text += "peer-traffic audit: none (\(n))\n" }
+        if !verdict.lostWrites.isEmpty { text += "lost acknowledged writes:\n" + verdict.lostWrites.map { "  " + $0 }.joined(separator: "\n") + "\n" }
+        if let x = verdict.explanation { text += "\n" + x + "\n" }
         if let c = captureReport { text += "\npeer traffic (\(layout.capture.lastPathComponent)):\n" + c }
         try? text.write(to: layout.verdictText, atomically: true, encoding: .utf8)
     }

@@ -24,6 +24,46 @@ public struct CASRegisterModel: Model {
         }
     }
 
+    /// A register operation as the search needs it: a few values, not a whole `Operation` (whose
+    /// copying was the largest fixed cost of checking a short history).
+    public enum Prepared: Sendable {
+        /// A read that saw this value; nil: its result is unknown and it matches anything.
+        case read(Value?)
+        case write(Value)
+        /// `failed`: the client saw the compare fail (output false), a definite observation.
+        case cas(expected: Value, new: Value, indeterminate: Bool, failed: Bool)
+        case invalid
+    }
+
+    public func prepare(_ op: Operation) -> Prepared {
+        switch op.function {
+        case "write": return .write(op.input)
+        case "read": return .read(op.outcome == .indeterminate ? nil : op.output)
+        case "cas":
+            guard case .list(let args) = op.input, args.count == 2 else { return .invalid }
+            return .cas(
+                expected: args[0], new: args[1], indeterminate: op.outcome == .indeterminate,
+                failed: op.outcome != .indeterminate && op.output == .bool(false))
+        default: return .invalid
+        }
+    }
+
+    /// `step` on a prepared operation: the same rules.
+    @inline(__always)
+    public func step(_ state: Value, prepared: Prepared) -> Value? {
+        switch prepared {
+        case .write(let v): return v
+        case .read(nil): return state
+        case .read(let seen?): return seen == state ? state : nil
+        case .cas(let expected, let new, let indeterminate, let failed):
+            let matches = state == expected
+            if indeterminate { return matches ? new : state }
+            if failed { return matches ? nil : state }
+            return matches ? new : nil
+        case .invalid: return nil
+        }
+    }
+
     public func isIrrelevant(_ op: Operation) -> Bool { op.function == "read" && op.outcome == .indeterminate }
     public func isReadOnly(_ op: Operation) -> Bool {
         op.function == "read" || (op.function == "cas" && op.outcome == .ok && op.output == .bool(false))

@@ -28,18 +28,18 @@ protocol SearchTask: AnyObject, Sendable {
 /// met an operation that had to be linearized already, so it backtracks. The list empties exactly
 /// when every operation is linearized.
 ///
-/// Model states are interned to small integers (the memo key is then a bitset plus one Int32) and
-/// transitions are cached, so the model's `step` runs once per (state, operation) pair. The class
-/// is generic over the model so that the whole loop, interning included, is specialized.
-final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
+/// Model states are small integers named by a `StateSpace` (the memo key is then a bitset plus one
+/// Int32) and transitions are cached, so the space's `step` runs once per (state, operation) pair.
+/// The class is generic over the space (and through it the model) so that the whole loop is
+/// specialized.
+final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
+    typealias M = S.M
     let key: String
     /// The partition's operations; the search names them by index into this array.
     let operations: [Operation]
     private let model: M
-    /// The operations as the model prepared them for `step` (`Model.prepare`).
-    private let prepared: [M.Prepared]
-    private var states: [M.State] = []
-    private var ids: [M.State: Int32] = [:]
+    /// The states reached so far; nil once the search is decided (its memory freed).
+    private var space: S?
     private let n: Int
 
     // The entry list. Index 0 is the head sentinel; entries are 1...2n; -1 ends the list.
@@ -89,10 +89,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         self.key = key
         self.operations = operations
         self.model = model
-        prepared = operations.map(model.prepare)
-        states = [model.initialState]
-        ids = [model.initialState: 0]
-        ids.reserveCapacity(4 * operations.count)
+        space = S(model: model, operations: operations)
         n = operations.count
 
         // Calls before returns at equal times: operations that touch at an instant overlap, the
@@ -133,9 +130,11 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         memo = MemoTable(words: words, initialCapacity: min(1 << 16, max(64, 4 * count)))
         var lastTwin: [TwinKey: Int32] = [:]
         var twinBefore = [Int32](repeating: -1, count: count)
-        for i in operations.indices.sorted(by: { operations[$0].callTime < operations[$1].callTime }) {
+        // Only the indeterminate operations, and nothing at all without them: on a short history
+        // sorting and copying every operation here cost as much as the search.
+        let indeterminate = operations.indices.filter { operations[$0].outcome == .indeterminate }
+        for i in indeterminate.sorted(by: { operations[$0].callTime < operations[$1].callTime }) {
             let op = operations[i]
-            guard op.outcome == .indeterminate else { continue }
             let k = TwinKey(function: op.function, key: op.key, input: op.input)
             twinBefore[i] = lastTwin[k] ?? -1
             lastTwin[k] = Int32(i)
@@ -148,9 +147,9 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
     }
 
     /// Bytes held by the memo, transition cache and entry list, for the memory budget.
-    var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + stack.capacity * 16 + 32 * n }
+    var memoryBytes: Int { memo.memoryBytes + trans.memoryBytes + (space?.memoryBytes ?? 0) + stack.capacity * 16 + 32 * n }
     var memoEntries: Int { status == .running ? memo.count : finalMemoEntries }
-    var stateCount: Int { status == .running ? states.count : finalStateCount }
+    var stateCount: Int { status == .running ? (space?.count ?? 1) : finalStateCount }
     private var finalMemoEntries = 0
     private var finalStateCount = 1
 
@@ -166,10 +165,10 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
 
     /// Runs at most `budget` steps; returns the status reached. Specialized for the built-in
     /// models (a generic class's methods are otherwise compiled once, generically).
-    @_specialize(where M == KeyValueModel)
-    @_specialize(where M == CASRegisterModel)
-    @_specialize(where M == RegisterModel)
-    @_specialize(where M == MapModel)
+    @_specialize(where S == TextChainStates)
+    @_specialize(where S == InternedStates<CASRegisterModel>)
+    @_specialize(where S == InternedStates<RegisterModel>)
+    @_specialize(where S == InternedStates<MapModel>)
     func run(steps budget: Int) -> SearchStatus {
         guard status == .running else { return status }
         // Work on locals: no exclusivity checks or reference counting in the loop.
@@ -178,9 +177,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
         var trans = self.trans; self.trans = TransitionCache(capacity: 1)
         let entryOp = self.entryOp, entryIsCall = self.entryIsCall, match = self.match
         let zobrist = self.zobrist, twinBefore = self.twinBefore, readOnly = self.readOnly
-        let model = self.model, prepared = self.prepared
-        var states = self.states; self.states = []
-        var ids = self.ids; self.ids = [:]
+        var space = self.space!; self.space = nil
         var bestPrefix = self.bestPrefix, bestBlocked = self.bestBlocked, atBest = self.atBest
         var memo = self.memo; self.memo = MemoTable(words: 1, initialCapacity: 16)
         var bits = self.bits; self.bits = []
@@ -206,19 +203,7 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
                 }
                 var t = trans.lookup(state, op)
                 if t == TransitionCache.absent {
-                    if let after = model.step(states[Int(state)], prepared: prepared[Int(op)]) {
-                        if readOnly[Int(op)] {
-                            t = state  // legal and read-only: the same state, no interning
-                        } else if let id = ids[after] {
-                            t = id
-                        } else {
-                            t = Int32(states.count)
-                            states.append(after)
-                            ids[after] = t
-                        }
-                    } else {
-                        t = -1
-                    }
+                    t = space.step(state, op)
                     trans.store(state, op, t)
                 }
                 if t < 0 {
@@ -276,15 +261,13 @@ final class PartitionSearch<M: Model>: SearchTask, @unchecked Sendable {
             // Decided: the memo, cache and interned states are no longer needed. Free them, so
             // that a history of many partitions holds only the undecided ones' memory.
             finalMemoEntries = memo.count
-            finalStateCount = states.count
+            finalStateCount = space.count
             memo = MemoTable(words: 1, initialCapacity: 16)
             trans = TransitionCache(capacity: 1)
-            states = []
-            ids = [:]
             stack = []
+        } else {
+            self.space = space
         }
-        self.states = states
-        self.ids = ids
         self.bestPrefix = bestPrefix
         self.bestBlocked = bestBlocked
         self.atBest = atBest

@@ -1,4 +1,5 @@
 import KeyValueStore
+import ClientProtocol
 import NIOCore
 import RESP
 
@@ -12,6 +13,8 @@ final class ClientSession: @unchecked Sendable {
     let ordering: ConnectionOrdering
     /// AUTH (or HELLO ... AUTH) succeeded on this connection.
     var authenticated = false
+    /// ... as the `admin` user (CommandPolicy lets it run admin commands).
+    var admin = false
     /// Run once when the connection closes: a command that leaves state elsewhere for this
     /// connection (a subscription, a blocked pop) registers its release here.
     private var onClose: [() -> Void] = []

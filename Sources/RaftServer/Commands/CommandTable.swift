@@ -27,18 +27,22 @@ struct CommandTable: Sendable {
             case .admin: [.admin]
             }
             add(Entry(
-                name: c.name, arity: c.arity, flags: flags, route: .data(c), group: "keyvalue",
+                name: c.name, arity: c.arity, flags: flags, route: .data(c), group: "generic", since: Self.dataCommandsSince,
                 summary: c.kind == .write ? "A replicated write (applied on every replica in log order)." : "A read of the replicated state."))
         }
         // The node's commands win over a data command of the same name (RaftServer.register
         // refuses such names; a registry handed in directly may still hold one, e.g. PING as admin).
         for row in NodeCommand.all {
-            add(Entry(name: row.name, arity: row.arity, flags: row.flags, route: .node(row.command), group: row.group, summary: row.summary))
+            add(Entry(name: row.name, arity: row.arity, flags: row.flags, route: .node(row.command), group: row.group, since: row.since, summary: row.summary))
         }
         self.byName = byName
         var seen = Set<String>()
         self.entries = byName.values.filter { seen.insert($0.name).inserted }.sorted { $0.name < $1.name }
     }
+
+    /// COMMAND DOCS' `since` of a data command: the registry does not record when a command came
+    /// to be, so it is this node's first version (the one INFO reports as raft_node_version).
+    static let dataCommandsSince = "raft-node 0.1.0"
 
     /// True when `name` (any case) is one of the node's own commands.
     static func isNodeCommand(_ name: String) -> Bool {

@@ -10,7 +10,8 @@ extension NodeCommandHandler {
     static let noPasswordConfigured = RESPValue.error(
         "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
 
-    /// AUTH password | AUTH username password. Only the `default` user exists.
+    /// AUTH password | AUTH username password. Users: `default` (the --requirepass password, or
+    /// none) and, when configured, `admin` (--admin-pass-file), who may run admin commands.
     func auth(_ args: [[UInt8]], session: ClientSession) -> RESPValue {
         switch args.count {
         case 1:
@@ -24,11 +25,18 @@ extension NodeCommandHandler {
     }
 
     private func check(user: [UInt8], _ given: [UInt8], session: ClientSession) -> RESPValue {
+        if user == Array("admin".utf8), let adminPassword = policy.adminPassword {
+            guard Self.constantTimeMatch(given, adminPassword) else { return Self.wrongPass }
+            session.authenticated = true
+            session.admin = true
+            return .ok
+        }
         guard user == Array("default".utf8) else { return Self.wrongPass }
         if let password = policy.password {
             guard Self.constantTimeMatch(given, password) else { return Self.wrongPass }
         }
         session.authenticated = true
+        session.admin = false  // AUTH switches user, as in Redis
         return .ok
     }
 

@@ -64,7 +64,7 @@ extension NodeCommandHandler {
     }
 
     static func docs(_ e: CommandTable.Entry) -> RESPValue {
-        .map([.init(.bulk("summary"), .bulk(e.summary)), .init(.bulk("group"), .bulk(e.group))])
+        .map([.init(.bulk("summary"), .bulk(e.summary)), .init(.bulk("since"), .bulk(e.since)), .init(.bulk("group"), .bulk(e.group))])
     }
 
     static let help = [

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import KeyValueStore
+import ClientProtocol
 import NIOCore
 import RESP
 import RaftCore
@@ -34,7 +35,7 @@ struct NodeCommandHandler: Sendable {
             return loop.makeSucceededFuture(error.reply)
         case .success(let c): command = c
         }
-        if let refusal = policy.refusal(for: command, authenticated: session.authenticated) { return loop.makeSucceededFuture(refusal) }
+        if let refusal = policy.refusal(for: command, authenticated: session.authenticated, admin: session.admin) { return loop.makeSucceededFuture(refusal) }
         // Inside MULTI commands are queued; a RESP2 subscriber may only (un)subscribe, PING, QUIT.
         if session.queued != nil || session.subscriptionCount > 0, let reply = modeReply(command, session: session, context: context) {
             return loop.makeSucceededFuture(reply)
@@ -95,7 +96,9 @@ struct NodeCommandHandler: Sendable {
         case .auth:
             return loop.makeSucceededFuture(auth(Array(arguments.dropFirst()), session: session))
         case .checkpoint:
-            return driver.loop.flatSubmit { driver.checkpoint().map { .integer(Int64($0.rawValue)) } }
+            return checkpoint(args)  // NodeCommandHandler+Shutdown.swift
+        case .shutdown:
+            return shutdown(args, context: context)  // NodeCommandHandler+Shutdown.swift
         case .getdump:
             return driver.loop.submit { .bulk(driver.dump()) }
         case .getlog:

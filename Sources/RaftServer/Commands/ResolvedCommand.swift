@@ -31,15 +31,18 @@ extension CommandTable {
         let arity: Int
         let flags: CommandFlags
         let route: Route
+        /// COMMAND DOCS' three fields that are always present.
         let group: String
+        let since: String
         let summary: String
 
-        init(name: String, arity: Int, flags: CommandFlags, route: Route, group: String, summary: String) {
+        init(name: String, arity: Int, flags: CommandFlags, route: Route, group: String, since: String, summary: String) {
             self.name = name
             self.arity = arity
             self.flags = flags
             self.route = route
             self.group = group
+            self.since = since
             self.summary = summary
         }
 

@@ -13,6 +13,13 @@ public struct SecurityOptions: Sendable {
     public var requirePass: String?
     /// The IP the client port listens on (Redis's `bind`); nil: the host of the client address.
     public var bindHost: String?
+    /// The `admin` user's password (`AUTH admin password`): when set, admin commands (RAFT.ADD,
+    /// REMOVE, TRANSFER, JOIN, SHUTDOWN, CHECKPOINT, CONFIG, GETDUMP, GETLOG, FLUSHALL, FLUSHDB)
+    /// are refused with NOPERM to every other connection.
+    public var adminPass: String?
+    /// Redis's protected mode (on by default): with no `requirePass` and a client port bound
+    /// beyond loopback, clients that are not on loopback get DENIED (Sources/ClientProtocol/ProtectedMode.swift).
+    public var protectedMode = true
 
     public init(clusterSecret: [UInt8]? = nil, requirePass: String? = nil, bindHost: String? = nil) {
         self.clusterSecret = clusterSecret
@@ -66,5 +73,12 @@ extension RaftServerOptions {
     /// Where the client port binds: --bind's IP (if given) and the client port.
     var clientListenAddress: NodeAddress {
         NodeAddress(host: security.bindHost ?? clientAddress.host, port: clientAddress.port)
+    }
+}
+
+extension RaftServerOptions {
+    /// Protected mode applies: switched on, no client password, and listening beyond loopback.
+    var protectsClientPort: Bool {
+        security.protectedMode && security.requirePass == nil && !clientListenAddress.host.hasPrefix("127.")
     }
 }

@@ -31,6 +31,8 @@ public struct RaftServerOptions: Sendable {
     /// Take a snapshot and compact the log once this many entries were applied since the last.
     public var logMaxEntries: Int
     /// The tick of the Raft clock; the election timeout is `electionTicks` ticks (randomized up to twice that).
+    /// Defaults (50 ms, 5 ticks, heartbeat every tick: a dead leader is noticed after 250-500 ms)
+    /// are `RaftServerOptions.defaultTickMilliseconds` and `defaultElectionTicks`.
     public var tickMilliseconds: Int
     public var electionTicks: Int
     public var heartbeatTicks: Int
@@ -52,13 +54,14 @@ public struct RaftServerOptions: Sendable {
     public var security = SecurityOptions()
     public var operations = OperationsOptions()
     /// Correctness bugs switched on deliberately, for proving chaos tests can fail (UnsafeFault.swift).
-    public var unsafeFaults: Set<UnsafeFault> = []
+    /// Set only through `unsafelyEnable(_:)`, so no configuration turns one on by accident.
+    public internal(set) var unsafeFaults: Set<UnsafeFault> = []
 
     public init(
         id: NodeID? = nil, clientAddress: NodeAddress, ensemble: [NodeID: NodeAddress] = [:],
         peerVia: [NodeID: NodeAddress] = [:], readMode: ReadMode = .linearizable, fsync: FsyncPolicy = .always,
-        dataDirectory: String? = nil, logMaxEntries: Int = 100_000, tickMilliseconds: Int = 100,
-        electionTicks: Int = 10, heartbeatTicks: Int = 1, requestTimeoutMilliseconds: Int = 5000,
+        dataDirectory: String? = nil, logMaxEntries: Int = 100_000, tickMilliseconds: Int = RaftServerOptions.defaultTickMilliseconds,
+        electionTicks: Int = RaftServerOptions.defaultElectionTicks, heartbeatTicks: Int = 1, requestTimeoutMilliseconds: Int = 5000,
         randomSeed: UInt64 = UInt64.random(in: 1...UInt64.max)
     ) {
         self.id = id ?? NodeID(clientAddress.description)

@@ -46,7 +46,7 @@ extension NodeDriver {
             case .roleChanged(let ss):
                 softStateChanged(ss)
             case .send(let messages):
-                transport.send(messages)
+                transport.send(messages, latestSnapshot: latestSnapshot)
                 transport.flush()
             case .persist(let p):
                 continuation = persist(p)
@@ -74,6 +74,8 @@ extension NodeDriver {
                 requests.removeValue(forKey: token)?.promise.succeed(.ok)
             case .takeSnapshot(let meta):
                 takeSnapshot(meta)
+            case .receiveSnapshot(let meta):
+                transport.snapshots.receive(meta, from: raft.leader, delegate: self)
             }
         }
         return continuation
@@ -94,7 +96,17 @@ extension NodeDriver {
         let persistence = self.persistence
         let batch = write
         ioPool.runIfActive(eventLoop: loop) { [fsync = metrics.fsyncLatency] in try fsync.measure { try persistence.persist(batch) } }.whenComplete { [self] result in
-            if case .failure(let error) = result { fatalStorage(error) }
+            if case .failure(let error) = result {
+                // Stopping shuts the I/O pool down, and a write still queued there is cancelled
+                // (ThreadPoolInactive). Nothing was acknowledged on its strength (what follows a
+                // persist is held until it completes), so a stopped node may drop it; a running
+                // node that cannot persist must stop at once.
+                guard !stopped else {
+                    logger.warning("shutdown: a log write still queued was cut short (\(error)); nothing depended on it")
+                    return
+                }
+                fatalStorage(error)
+            }
             guard !stopped else { return }
             let before = shell.readiesFinished
             perform(shell.persisted(now: Self.monotonicMillis()), finishedBefore: before)

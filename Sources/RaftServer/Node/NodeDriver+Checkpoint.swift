@@ -36,7 +36,7 @@ extension NodeDriver {
                 logger.info("snapshot at index \(meta.index) discarded: a newer one was installed meanwhile")
                 return raft.snapshot?.index ?? .zero
             }
-            if (transport.snapshots.latest?.metadata.index ?? .zero) < meta.index { transport.snapshots.latest = stored }
+            if (latestSnapshot?.metadata.index ?? .zero) < meta.index { latestSnapshot = stored }
             metrics.snapshotTaken(bytes: size)
             logger.info("snapshot taken at index \(meta.index)")
             scheduleReady()

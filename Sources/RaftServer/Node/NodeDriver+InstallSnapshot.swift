@@ -17,6 +17,7 @@ extension NodeDriver {
             fatalStorage(error)
         }
         if case .file(let path, _) = stored { write.snapshotFile = path }
+        latestSnapshot = stored
         logger.info("installed a snapshot at index \(s.index) from the leader")
         wakeBlockedClients()
     }

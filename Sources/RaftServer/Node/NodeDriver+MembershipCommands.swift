@@ -137,7 +137,7 @@ extension NodeDriver {
         }
         logger.info("membership: proposed \(change.kind) \(change.node) \(change.address) at index \(index)")
         let applied = loop.makePromise(of: RESPValue.self)
-        shell.awaitEntry(at: index, token: register(applied, arguments: [], forwardedFrom: nil), now: Self.monotonicMillis())
+        perform(shell.awaitEntry(at: index, token: register(applied, arguments: [], forwardedFrom: nil), now: Self.monotonicMillis()))
         applied.futureResult.whenSuccess { promise.succeed($0 == .ok ? then() : $0) }
         scheduleReady()
         return true

@@ -42,7 +42,7 @@ extension NodeDriver {
             .init(bulk("term"), int(raft.term.rawValue)),
             .init(bulk("leader"), bulk(raft.leader?.rawValue ?? "")),
             .init(bulk("commit_index"), int(raft.commitIndex.rawValue)),
-            .init(bulk("applied_index"), int(raft.appliedIndex.rawValue)),
+            .init(bulk("applied_index"), int(shell.stateMachineIndex.rawValue)),
             .init(bulk("last_index"), int(last.rawValue)),
             .init(bulk("joining"), .integer(membership.joining ? 1 : 0)),
             .init(bulk("transfer_target"), bulk(raft.leadershipTransferTarget?.rawValue ?? "")),

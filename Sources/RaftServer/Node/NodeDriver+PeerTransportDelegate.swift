@@ -16,7 +16,13 @@ extension NodeDriver: PeerTransportDelegate {
 
     func peerUnreachable(_ peer: NodeID) { reportUnreachable(peer) }
 
-    func peerLinkLost(_ peer: NodeID) { forwardLinkLost(to: peer) }
+    func snapshotFileReceived(_ metadata: SnapshotMetadata) {
+        guard !stopped else { return }
+        shell.snapshotReceived(metadata)
+        scheduleReady()
+    }
 
-    var commitIndex: LogIndex { raft.commitIndex }
+    func snapshotFileFailed(_ metadata: SnapshotMetadata) { shell.snapshotReceiveFailed(metadata) }
+
+    func peerLinkLost(_ peer: NodeID) { forwardLinkLost(to: peer) }
 }

@@ -70,6 +70,9 @@ final class NodeDriver: @unchecked Sendable {
     /// The snapshot being written off the loop (NodeDriver+Checkpoint.swift); at most one at a
     /// time (the shell decides when and at which index).
     var snapshotInFlight: EventLoopFuture<LogIndex>? = nil
+    /// The newest snapshot this node took, received or loaded: what a laggard is sent (§7).
+    /// Its metadata is the core's `snapshot`; this is its file, and the only reference to it.
+    var latestSnapshot: StoredSnapshot? = nil
     var ticker: RepeatedTask? = nil
     var stopped = false
     var membership = MembershipState()  // NodeDriver+Membership.swift
@@ -88,6 +91,7 @@ final class NodeDriver: @unchecked Sendable {
         self.commands = commands
         self.machine = KeyValueStateMachine(registry: commands.registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
+        self.latestSnapshot = recovered.snapshot  // what a lagging follower will be sent (§7)
         machine.store.publisher = { [pubSub] channel, message in pubSub.publish(channel: channel, message: message) }
         self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
@@ -146,7 +150,11 @@ final class NodeDriver: @unchecked Sendable {
             logger.debug("dropping a message addressed to \(m.to)")
             return
         }
-        shell.step(m)
+        if case .installSnapshot = m.body {
+            perform(shell.installSnapshotArrived(m))  // held until its file is in
+        } else {
+            shell.step(m)
+        }
         scheduleReady()
     }
 
@@ -230,7 +238,7 @@ final class NodeDriver: @unchecked Sendable {
             $0.term = r.term
             $0.leader = r.leader
             $0.commitIndex = r.commitIndex
-            $0.appliedIndex = r.appliedIndex
+            $0.appliedIndex = shell.stateMachineIndex  // what reads see (the core's runs ahead while a Ready persists)
             $0.lastIndex = r.lastIndex
             $0.members = r.configuration.members.sorted()
             $0.keyCount = keys

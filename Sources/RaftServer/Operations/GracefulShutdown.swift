@@ -10,11 +10,15 @@ import RaftCore
 // the most up-to-date voter (dissertation §3.10, TimeoutNow) so the cluster does not wait an
 // election timeout, and what is in the log is made durable.
 extension RaftServer {
-    func drainAndHandOver(_ driver: NodeDriver) async {
+    func drainAndHandOver(_ driver: NodeDriver, skippingHandover: Bool = false) async {
         let ops = options.operations
         operations.beginDraining()
         if let metrics = operations.metricsListener.withLockedValue({ $0 }) { try? await metrics.close() }
+        if !skippingHandover { await drainThenHandOver(driver, ops) }
+        await makeDurable(driver)
+    }
 
+    private func drainThenHandOver(_ driver: NodeDriver, _ ops: OperationsOptions) async {
         // 1. In-flight client requests (bounded): those at the client handlers and those the
         //    driver holds for Raft (writes awaiting commit, reads awaiting ReadIndex, forwards).
         let drained = await waitUntil(milliseconds: ops.drainMilliseconds) {
@@ -46,7 +50,9 @@ extension RaftServer {
                 logger.warning("shutdown: \(target) did not take over within \(ops.handoverMilliseconds) ms; the cluster will elect a leader after its timeout")
             }
         }
+    }
 
+    private func makeDurable(_ driver: NodeDriver) async {
         // 3. Durability: let the batch being written finish (with --fsync always every
         //    acknowledged entry is then on disk), and with --fsync never sync the log files now.
         _ = await waitUntil(milliseconds: 2000) {

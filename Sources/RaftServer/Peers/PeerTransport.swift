@@ -59,14 +59,15 @@ final class PeerTransport: @unchecked Sendable {
         }
     }
 
-    func send(_ messages: [Message]) {
+    /// Sends `messages`; an InstallSnapshot is followed by the file of `latestSnapshot`.
+    func send(_ messages: [Message], latestSnapshot: StoredSnapshot? = nil) {
         for m in messages {
             guard let link = links[m.to] else {
                 logger.debug("no link to \(m.to), dropping \(m.body)")
                 continue
             }
             if case .installSnapshot(let meta) = m.body {
-                snapshots.start(m, meta, on: link)  // the message, then the file in chunks
+                snapshots.start(m, meta, latest: latestSnapshot, on: link)  // the message, then the file in chunks
                 continue
             }
             link.send(.message(m))
@@ -131,11 +132,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         case .handshake:
             break
         case .message(let m):
-            if case .installSnapshot(let meta) = m.body {
-                transport.snapshots.installSnapshotArrived(m, meta, delegate: delegate)  // held until its file is in
-            } else {
-                delegate.peerReceived(m)
-            }
+            delegate.peerReceived(m)  // an InstallSnapshot is held by the shell until its file is in
         case .forwardRequest(let r):
             answerForwarded(r, on: context.channel)
         case .forwardResponse(let r):

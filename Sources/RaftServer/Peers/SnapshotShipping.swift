@@ -13,11 +13,13 @@ import RaftStorage
 /// A transfer dies with its connection; the core's stall timer then asks again and the file is
 /// sent again from offset 0 (a repeated request while a transfer runs is ignored).
 ///
-/// Follower: the InstallSnapshot message is held back from the core while its file arrives in a
-/// receiver (a temporary file, or memory without --data-dir); once the last chunk is in, the file
-/// is validated and made durable off the event loop, and only then is the message stepped into
+/// Follower: the shell holds the InstallSnapshot message back from the core and asks for its file
+/// (`.receiveSnapshot`, NodeShell+InstallSnapshot.swift); the file arrives in a receiver (a
+/// temporary file, or memory without --data-dir); once the last chunk is in, it is validated and
+/// made durable off the event loop, and only then told to the shell, which steps the message into
 /// the core, whose Ready then tells the driver to restore the state machine from that file.
-/// Lives on the transport's loop.
+/// Lives on the transport's loop. The snapshot a laggard is sent is the node's (the driver owns
+/// the latest snapshot and hands it to `start`).
 final class SnapshotShipping: @unchecked Sendable {
     let myID: NodeID
     let persistence: any RaftPersistence
@@ -25,9 +27,6 @@ final class SnapshotShipping: @unchecked Sendable {
     let loop: any EventLoop
     let logger: Logger
     static let window = 2
-
-    /// The newest snapshot this node took, received or loaded: what laggards are sent.
-    var latest: StoredSnapshot? = nil
 
     /// One transfer; touched only on the transport's loop.
     final class Outgoing: @unchecked Sendable {
@@ -54,7 +53,6 @@ final class SnapshotShipping: @unchecked Sendable {
 
     // Follower side.
     var receiver: (any SnapshotChunkReceiver)? = nil
-    var held: Message? = nil
     var finishing: SnapshotMetadata? = nil
     /// Files received and installed, waiting for the core's Ready to ask for them.
     var installed: [StoredSnapshot] = []
@@ -69,7 +67,8 @@ final class SnapshotShipping: @unchecked Sendable {
 
     // MARK: leader
 
-    func start(_ m: Message, _ meta: SnapshotMetadata, on link: PeerLink) {
+    /// Sends the InstallSnapshot `m` for `meta`, then the file of `latest` (the node's newest).
+    func start(_ m: Message, _ meta: SnapshotMetadata, latest: StoredSnapshot?, on link: PeerLink) {
         if let t = outgoing[m.to], !t.failed, t.metadata == meta, t.channel === link.channel {
             return  // already on its way; the core asked again because it took longer than a timeout
         }
@@ -144,30 +143,20 @@ final class SnapshotShipping: @unchecked Sendable {
 
     // MARK: follower
 
-    /// An InstallSnapshot message arrived: hold it until its file is in, unless the core can
-    /// answer it without the file (it covers nothing new, or the file is already installed).
-    func installSnapshotArrived(_ m: Message, _ meta: SnapshotMetadata, delegate: any PeerTransportDelegate) {
-        if m.to != myID || meta.index <= delegate.commitIndex || installed.contains(where: { $0.metadata == meta }) {
-            delegate.peerReceived(m)
-            return
-        }
-        if finishing == meta {
-            held = m
-            return
-        }
-        if let r = receiver, r.metadata == meta, r.receivedBytes == 0 {
-            held = m
-            return
-        }
+    /// The shell holds an InstallSnapshot for `meta` and asks for its file: a transfer of the
+    /// same snapshot that has not started (or is being finished) goes on; any other starts over,
+    /// as the leader sends the file from offset 0 after each InstallSnapshot.
+    func receive(_ meta: SnapshotMetadata, from leader: NodeID?, delegate: any PeerTransportDelegate) {
+        if finishing == meta { return }
+        if let r = receiver, r.metadata == meta, r.receivedBytes == 0 { return }
         receiver?.abort()
         receiver = nil
-        held = nil
         do {
             receiver = try persistence.beginReceive(meta)
-            held = m
-            logger.info("receiving snapshot at index \(meta.index) from \(m.from)")
+            logger.info("receiving snapshot at index \(meta.index) from \(leader?.description ?? "the leader")")
         } catch {
             logger.error("cannot receive snapshot at index \(meta.index): \(error)")
+            delegate.snapshotFileFailed(meta)
         }
     }
 
@@ -182,7 +171,7 @@ final class SnapshotShipping: @unchecked Sendable {
             logger.warning("snapshot chunk from \(peer?.description ?? "?") refused (\(error)); waiting for the leader to start over")
             r.abort()
             receiver = nil
-            held = nil
+            delegate.snapshotFileFailed(r.metadata)
             return
         }
         guard r.isComplete else { return }
@@ -198,13 +187,10 @@ final class SnapshotShipping: @unchecked Sendable {
                 logger.info("received snapshot at index \(stored.metadata.index) (\(size) bytes), validated: \(stored.location)")
                 installed.removeAll { $0.metadata.index <= stored.metadata.index }
                 installed.append(stored)
-                if let m = held, case .installSnapshot(let m2) = m.body, m2 == stored.metadata {
-                    held = nil
-                    delegate.peerReceived(m)
-                }
+                delegate.snapshotFileReceived(stored.metadata)
             case .failure(let error):
                 logger.error("received snapshot at index \(meta.index) is invalid, discarded: \(error)")
-                if let m = held, case .installSnapshot(let m2) = m.body, m2 == meta { held = nil }
+                delegate.snapshotFileFailed(meta)
             }
         }
     }
@@ -212,9 +198,7 @@ final class SnapshotShipping: @unchecked Sendable {
     /// The core's Ready installs `meta`: the file the driver restores from and records.
     func takeInstalled(_ meta: SnapshotMetadata) -> StoredSnapshot? {
         guard let i = installed.firstIndex(where: { $0.metadata == meta }) else { return nil }
-        let s = installed.remove(at: i)
-        latest = s
-        return s
+        return installed.remove(at: i)
     }
 
     func close() {

@@ -28,6 +28,9 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         /// Written right after `value`: a request that answers with several replies
         /// (SUBSCRIBE a b c confirms each channel separately).
         var extra: [RESPValue] = []
+        /// SHUTDOWN: the connection closes where this reply would go, and it is never written
+        /// (Redis's server quits without answering; clients read the close as success).
+        var silent = false
     }
 
     private let commandHandler: any ClientCommandHandler
@@ -238,10 +241,11 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         scheduleSend()
     }
 
-    func closeAfterReply(sequence: Int) {
+    func closeAfterReply(sequence: Int, silently: Bool = false) {
         let index = sequence - firstOwedSequence
         guard index >= 0, index < owed.count else { return }
         owed[owed.index(owed.startIndex, offsetBy: index)].closeAfter = true
+        owed[owed.index(owed.startIndex, offsetBy: index)].silent = silently
         acceptingRequests = false
     }
 
@@ -266,8 +270,10 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             owed.removeFirst()
             firstOwedSequence += 1
             if let version = head.switchToVersion { replyVersion = version }
-            RESPEncoder.encode(value, version: replyVersion, into: &buffer)
-            for v in head.extra { RESPEncoder.encode(v, version: replyVersion, into: &buffer) }
+            if !head.silent {
+                RESPEncoder.encode(value, version: replyVersion, into: &buffer)
+                for v in head.extra { RESPEncoder.encode(v, version: replyVersion, into: &buffer) }
+            }
             if head.closeAfter {
                 closeAfter = true
                 break

@@ -1,3 +1,4 @@
+import ClientProtocol
 import PeerWire
 import RESP
 
@@ -12,4 +13,9 @@ extension RESPRequestLimits {
         maxBulkLength: PeerWire.defaultMaxFrameBody / 2,
         maxRequestBytes: PeerWire.defaultMaxFrameBody / 2
     )
+}
+
+extension ClientProtocolConfiguration {
+    /// The node's client port: the protocol server's defaults with the node's request limits.
+    public static var raftNode: ClientProtocolConfiguration { ClientProtocolConfiguration(limits: .raftNode) }
 }

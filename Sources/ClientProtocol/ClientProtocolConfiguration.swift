@@ -3,7 +3,8 @@ import RESP
 
 /// Limits and policies of one client connection.
 public struct ClientProtocolConfiguration: Sendable {
-    /// Request size limits (Redis's, with a whole request capped to fit a peer frame).
+    /// Request size limits: Redis's by default; the node passes its own (`.raftNode`, a whole
+    /// request capped to fit a peer frame).
     public var limits: RESPRequestLimits
     /// Reply bytes written but not yet taken by the socket beyond which the client is deemed
     /// never to read its replies: the connection is logged and closed rather than let grow.
@@ -22,7 +23,7 @@ public struct ClientProtocolConfiguration: Sendable {
     public var connectionLimit: ClientConnectionLimit?
 
     public init(
-        limits: RESPRequestLimits = .raftNode,
+        limits: RESPRequestLimits = RESPRequestLimits(),
         maxUnsentReplyBytes: Int = 64 * 1024 * 1024,
         pauseReadingAboveUnsentBytes: Int = 1024 * 1024,
         maxInFlightCommands: Int = 256,
