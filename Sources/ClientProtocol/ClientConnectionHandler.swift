@@ -25,6 +25,9 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         /// Set by HELLO: from this reply on, replies use this protocol.
         var switchToVersion: RESPVersion?
         var closeAfter = false
+        /// Written right after `value`: a request that answers with several replies
+        /// (SUBSCRIBE a b c confirms each channel separately).
+        var extra: [RESPValue] = []
         /// SHUTDOWN: the connection closes where this reply would go, and it is never written
         /// (Redis's server quits without answering; clients read the close as success).
         var silent = false
@@ -222,6 +225,22 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         owed[owed.index(owed.startIndex, offsetBy: index)].switchToVersion = version
     }
 
+    func addReplies(_ values: [RESPValue], sequence: Int) {
+        let index = sequence - firstOwedSequence
+        guard index >= 0, index < owed.count else { return }
+        owed[owed.index(owed.startIndex, offsetBy: index)].extra.append(contentsOf: values)
+    }
+
+    /// Writes an out-of-band message (a Pub/Sub message) after everything already written,
+    /// in the protocol replies are now written in; RESP3 clients get it as a push type.
+    func push(_ value: RESPValue) {
+        guard !isClosed, let context else { return }
+        var buffer = outgoing ?? context.channel.allocator.buffer(capacity: 64)
+        RESPEncoder.encode(value, version: replyVersion, into: &buffer)
+        outgoing = buffer
+        scheduleSend()
+    }
+
     func closeAfterReply(sequence: Int, silently: Bool = false) {
         let index = sequence - firstOwedSequence
         guard index >= 0, index < owed.count else { return }
@@ -251,7 +270,10 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             owed.removeFirst()
             firstOwedSequence += 1
             if let version = head.switchToVersion { replyVersion = version }
-            if !head.silent { RESPEncoder.encode(value, version: replyVersion, into: &buffer) }
+            if !head.silent {
+                RESPEncoder.encode(value, version: replyVersion, into: &buffer)
+                for v in head.extra { RESPEncoder.encode(v, version: replyVersion, into: &buffer) }
+            }
             if head.closeAfter {
                 closeAfter = true
                 break
@@ -265,6 +287,11 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         }
         // Large replies go out at once even mid-burst, so the unsent-bytes cap is checked
         // before a burst of big replies piles up here.
+        scheduleSend()
+    }
+
+    private func scheduleSend() {
+        guard let context, let buffer = outgoing else { return }
         if buffer.readableBytes >= 64 * 1024 {
             sendOutgoing()
         } else if !inReadBurst && !flushScheduled {

@@ -28,6 +28,21 @@ public final class ClientRequestContext {
         handler.setProtocolVersion(version, fromSequence: sequence)
     }
 
+    /// Further replies written right after this request's own (SUBSCRIBE a b: one
+    /// confirmation per channel). Call before this request's future completes.
+    public func addReplies(_ values: [RESPValue]) {
+        connection.eventLoop.preconditionInEventLoop()
+        handler.addReplies(values, sequence: sequence)
+    }
+
+    /// A function that sends out-of-band messages (Pub/Sub) to this connection from any
+    /// thread; they are written after whatever was written before them.
+    public var pushSink: @Sendable (RESPValue) -> Void {
+        let bound = NIOLoopBound(handler, eventLoop: connection.eventLoop)
+        let loop = connection.eventLoop
+        return { value in loop.execute { bound.value.push(value) } }
+    }
+
     /// Closes the connection once this request's reply is written (QUIT).
     public func closeAfterReply() {
         connection.eventLoop.preconditionInEventLoop()

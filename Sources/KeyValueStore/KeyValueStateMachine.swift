@@ -12,7 +12,9 @@ import RESP
 
 public final class KeyValueStateMachine {
     public var registry: CommandRegistry
-    public var store: KeyValueStore
+    public var store: KeyValueStore {
+        didSet { if store !== oldValue, store.publisher == nil { store.publisher = oldValue.publisher } }
+    }
 
     public init(registry: CommandRegistry = .builtin(), store: KeyValueStore = KeyValueStore()) {
         self.registry = registry
@@ -43,6 +45,7 @@ public final class KeyValueStateMachine {
     /// Turns a resolved write into a log entry on the leader at wall-clock `now` (ms): no second
     /// lookup by name, `command` is what the caller resolved `args` to.
     public func prepare(_ command: Command, _ args: [[UInt8]], now: Int64) -> Prepared {
+        if TransactionEntry.isTransaction(args) { return prepareTransaction(args, now: now) }
         guard command.kind == .write else {
             return .reply(.error("ERR '\(command.name)' is not a write command"))
         }
@@ -65,6 +68,7 @@ public final class KeyValueStateMachine {
     public func apply(_ e: LogEntry) -> RESPValue {
         store.advanceClock(to: e.timestamp)
         if e.args.isEmpty { return .ok }  // a clock-only entry: advances time, sweeps expiry
+        if TransactionEntry.isTransaction(e.args) { return applyTransaction(e.args) }
         switch registry.lookup(e.args) {
         case .failure(let err): return err.reply
         case .success(let c):

@@ -19,6 +19,10 @@ public final class KeyValueStore {
     /// How many records carry a deadline, kept by every write path (INFO's `expires=`), so
     /// counting never scans the keyspace.
     public internal(set) var expiringCount = 0
+    /// Where an applied PUBLISH hands its message (the node's Pub/Sub hub), returning how many
+    /// subscribers received it. Not replicated state: nil in a bare store, not copied by
+    /// `frozenCopy`, carried over by `KeyValueStateMachine` when a snapshot replaces the store.
+    public var publisher: (([UInt8], [UInt8]) -> Int)?
 
     public init() {}
 

@@ -20,5 +20,8 @@ extension CommandRegistry {
         ZSetCommands.register(in: &self)
         CASCommand.register(in: &self)
         TreeCommands.register(in: &self)
+        PubSubCommands.register(in: &self)
+        BlockingCommands.register(in: &self)
+        TransactionCommands.register(in: &self)
     }
 }

@@ -14,10 +14,37 @@ import RESP
 /// (a pipeline of 16 SETs costs one cross-thread hop, and the node proposes them in one Ready).
 /// Used on the connection's event loop only; one per connection, in its `ClientSession`.
 final class ConnectionOrdering: @unchecked Sendable {
-    struct Submission: Sendable {
+    struct Submission {
         var kind: CommandKind
         var command: ResolvedCommand
         var promise: EventLoopPromise<RESPValue>
+        /// Builds the command when its turn comes rather than when it arrives (EXEC: the
+        /// fingerprints of an earlier pipelined WATCH are known only once that read is
+        /// answered), or answers without reaching the node.
+        var late: (() -> Late)? = nil
+        /// Runs with the node's reply before the next command starts (WATCH records what it saw).
+        var onAnswer: ((RESPValue) -> Void)? = nil
+        /// A blocking command (BLPOP...) of connection `blocking.connection`: it runs alone, and
+        /// nothing of this connection starts until it is answered, as a blocked Redis client
+        /// processes nothing else.
+        var blocking: Blocking? = nil
+    }
+
+    enum Late {
+        case run(ResolvedCommand)
+        case reply(RESPValue)
+    }
+
+    struct Blocking: Sendable {
+        var spec: BlockingCommands.Spec
+        var connection: UInt64
+    }
+
+    /// What crosses to the node's loop: only Sendable parts.
+    struct Outgoing: Sendable {
+        var command: ResolvedCommand
+        var promise: EventLoopPromise<RESPValue>
+        var blocking: Blocking?
     }
 
     private let loop: any EventLoop
@@ -25,10 +52,12 @@ final class ConnectionOrdering: @unchecked Sendable {
     /// The kind of the commands now at the node, and how many are unanswered.
     private var runningKind: CommandKind? = nil
     private var running = 0
+    /// The running command is a blocking one: nothing joins it.
+    private var runningExclusive = false
     /// Commands that must wait for the running ones (the other kind), in request order.
     private var held = CircularBuffer<Submission>()
     /// Commands to hand to the node at the end of this loop turn.
-    private var outbox: [Submission] = []
+    private var outbox: [Outgoing] = []
 
     init(loop: any EventLoop, driver: NodeDriver) {
         self.loop = loop
@@ -36,10 +65,15 @@ final class ConnectionOrdering: @unchecked Sendable {
     }
 
     /// Runs a resolved data command (`kind` is its read or write) in this connection's order.
-    func schedule(_ kind: CommandKind, _ command: ResolvedCommand) -> EventLoopFuture<RESPValue> {
+    func schedule(
+        _ kind: CommandKind, _ command: ResolvedCommand,
+        late: (() -> Late)? = nil, onAnswer: ((RESPValue) -> Void)? = nil, blocking: Blocking? = nil
+    ) -> EventLoopFuture<RESPValue> {
         loop.assertInEventLoop()
-        let submission = Submission(kind: kind, command: command, promise: loop.makePromise(of: RESPValue.self))
-        if held.isEmpty && (runningKind == nil || runningKind == kind) {
+        let submission = Submission(
+            kind: kind, command: command, promise: loop.makePromise(of: RESPValue.self), late: late, onAnswer: onAnswer,
+            blocking: blocking)
+        if held.isEmpty && canJoin(submission) {
             start(submission)
         } else {
             held.append(submission)
@@ -47,20 +81,40 @@ final class ConnectionOrdering: @unchecked Sendable {
         return submission.promise.futureResult
     }
 
+    /// Whether `s` may start beside the commands now running.
+    private func canJoin(_ s: Submission) -> Bool {
+        runningKind == nil || (runningKind == s.kind && !runningExclusive && s.blocking == nil)
+    }
+
     private func start(_ s: Submission) {
         runningKind = s.kind
+        runningExclusive = s.blocking != nil
         running += 1
-        outbox.append(s)
+        let onAnswer = s.onAnswer
+        s.promise.futureResult.assumeIsolated().whenComplete { result in
+            if let onAnswer, case .success(let reply) = result { onAnswer(reply) }
+            self.answered()
+        }
+        var command = s.command
+        if let late = s.late {
+            switch late() {
+            case .run(let c): command = c
+            case .reply(let reply):
+                s.promise.succeed(reply)
+                return
+            }
+        }
+        outbox.append(Outgoing(command: command, promise: s.promise, blocking: s.blocking))
         if outbox.count == 1 { loop.execute { self.sendOutbox() } }
-        s.promise.futureResult.whenComplete { _ in self.answered() }
     }
 
     private func answered() {
         running -= 1
         guard running == 0 else { return }
         runningKind = nil
+        runningExclusive = false
         // Release the next run of same-kind commands.
-        while let next = held.first, runningKind == nil || runningKind == next.kind {
+        while let next = held.first, canJoin(next) {
             held.removeFirst()
             start(next)
         }
@@ -76,7 +130,13 @@ final class ConnectionOrdering: @unchecked Sendable {
         let loop = self.loop
         driver.loop.execute {
             guard batch.count > 1 else {
-                for s in batch { driver.submit(s.command).cascade(to: s.promise) }
+                for s in batch {
+                    if let b = s.blocking {
+                        driver.blockingCommand(s.command, spec: b.spec, connection: b.connection).cascade(to: s.promise)
+                    } else {
+                        driver.submit(s.command).cascade(to: s.promise)
+                    }
+                }
                 return
             }
             let replies = batch.map { driver.submit($0.command) }

@@ -10,6 +10,12 @@ enum NodeCommand: Sendable, Hashable {
     /// RAFT.ADD/add_node, RAFT.REMOVE/del_node, RAFT.TRANSFER, RAFT.STATUS, RAFT.JOIN: run by
     /// the driver on the leader (relayed from followers like writes).
     case membership
+    /// Transactions (NodeCommandHandler+Transactions.swift) and Pub/Sub (+PubSub.swift): state
+    /// of the connection, kept in its ClientSession.
+    case multi, exec, discard, watch, unwatch
+    case subscribe, unsubscribe, psubscribe, punsubscribe, pubsub
+    /// ROLE: the leader as master, the others as replicas of it (NodeDriver+Role.swift).
+    case role
 
     /// One row of the table: what COMMAND INFO and COMMAND DOCS say about it.
     struct Row: Sendable {
@@ -51,5 +57,16 @@ enum NodeCommand: Sendable, Hashable {
         Row(name: "raft.status", command: .membership, arity: -1, flags: [.loading, .stale, .fast], group: "cluster", since: "raft-node 0.1.0", summary: "Returns the members, their roles and replication progress."),
         Row(name: "raft.probe", command: .membership, arity: 1, flags: [.loading, .stale, .fast], group: "cluster", since: "raft-node 0.1.0", summary: "Answers what this node knows of itself (sent between nodes of a static ensemble at start-up)."),
         Row(name: "raft.join", command: .membership, arity: -1, flags: [.admin, .noScript], group: "cluster", since: "raft-node 0.1.0", summary: "Asks the leader to admit the sender (sent by a joining node)."),
+        Row(name: "role", command: .role, arity: 1, flags: [.noScript, .loading, .stale, .fast, .sentinel], group: "server", since: "2.8.12", summary: "Returns the replication role: the Raft leader is the master, the other nodes its replicas."),
+        Row(name: "multi", command: .multi, arity: 1, flags: [.noScript, .loading, .stale, .fast, .allowBusy], group: "transactions", since: "1.2.0", summary: "Starts a transaction."),
+        Row(name: "exec", command: .exec, arity: 1, flags: [.noScript, .loading, .stale], group: "transactions", since: "1.2.0", summary: "Executes all commands in a transaction, as one Raft log entry."),
+        Row(name: "discard", command: .discard, arity: 1, flags: [.noScript, .loading, .stale, .fast, .allowBusy], group: "transactions", since: "2.0.0", summary: "Discards a transaction."),
+        Row(name: "watch", command: .watch, arity: -2, flags: [.noScript, .loading, .stale, .fast, .allowBusy], group: "transactions", since: "2.2.0", summary: "Monitors changes to keys to determine the execution of a transaction."),
+        Row(name: "unwatch", command: .unwatch, arity: 1, flags: [.noScript, .loading, .stale, .fast, .allowBusy], group: "transactions", since: "2.2.0", summary: "Forgets about watched keys of a transaction."),
+        Row(name: "subscribe", command: .subscribe, arity: -2, flags: [.pubsub, .noScript, .loading, .stale], group: "pubsub", since: "2.0.0", summary: "Listens for messages published to channels (of every node: PUBLISH goes through the log)."),
+        Row(name: "unsubscribe", command: .unsubscribe, arity: -1, flags: [.pubsub, .noScript, .loading, .stale], group: "pubsub", since: "2.0.0", summary: "Stops listening to messages posted to channels."),
+        Row(name: "psubscribe", command: .psubscribe, arity: -2, flags: [.pubsub, .noScript, .loading, .stale], group: "pubsub", since: "2.0.0", summary: "Listens for messages published to channels that match one or more patterns."),
+        Row(name: "punsubscribe", command: .punsubscribe, arity: -1, flags: [.pubsub, .noScript, .loading, .stale], group: "pubsub", since: "2.0.0", summary: "Stops listening to messages published to channels that match one or more patterns."),
+        Row(name: "pubsub", command: .pubsub, arity: -2, flags: [.pubsub, .loading, .stale], group: "pubsub", since: "2.8.0", summary: "Inspects this node's Pub/Sub state (CHANNELS, NUMSUB, NUMPAT)."),
     ]
 }

@@ -18,6 +18,8 @@ struct NodeCommandHandler: Sendable {
     let table: CommandTable
     let policy: CommandPolicy
     let startedAt = clock_gettime_realtime_millis()
+    /// Redis's encoding parameters, as CONFIG SET last set them (they change nothing here).
+    let tuning = TuningParameters()
 
     /// A new connection's session (its ordering runs on `loop`, the connection's).
     func session(on loop: any EventLoop) -> ClientSession {
@@ -28,10 +30,16 @@ struct NodeCommandHandler: Sendable {
         let loop = context.connection.eventLoop
         let command: ResolvedCommand
         switch table.resolve(arguments) {
-        case .failure(let error): return loop.makeSucceededFuture(error.reply)
+        case .failure(let error):
+            if session.queued != nil { session.queueFailed = true }  // Redis flags the transaction
+            return loop.makeSucceededFuture(error.reply)
         case .success(let c): command = c
         }
         if let refusal = policy.refusal(for: command, authenticated: session.authenticated, admin: session.admin) { return loop.makeSucceededFuture(refusal) }
+        // Inside MULTI commands are queued; a RESP2 subscriber may only (un)subscribe, PING, QUIT.
+        if session.queued != nil || session.subscriptionCount > 0, let reply = modeReply(command, session: session, context: context) {
+            return loop.makeSucceededFuture(reply)
+        }
         // Counted while in flight, so a graceful shutdown waits for the accepted ones.
         let operations = policy.operations
         operations.requestStarted()
@@ -40,7 +48,11 @@ struct NodeCommandHandler: Sendable {
         case .data(let data):
             // A data command of kind admin (a registry handed in directly) is never proposed.
             guard data.kind != .admin else { future = loop.makeSucceededFuture(NodeDriver.notReplicated(arguments)); break }
-            future = session.ordering.schedule(data.kind, command)
+            if data.kind == .write, data.name.utf8.first == UInt8(ascii: "b"), BlockingCommands.isBlocking(data.name) {
+                future = blockingCommand(command, session: session, context: context)
+            } else {
+                future = session.ordering.schedule(data.kind, command)
+            }
         case .node(let node):
             future = run(node, command, session: session, context: context)
         }
@@ -80,7 +92,7 @@ struct NodeCommandHandler: Sendable {
         case .client:
             return loop.makeSucceededFuture(client(args, context: context))
         case .info:
-            return loop.makeSucceededFuture(.bulk(info(section: args.first?.lowercased())))
+            return loop.makeSucceededFuture(.bulk(info(sections: args.map { $0.lowercased() })))
         case .auth:
             return loop.makeSucceededFuture(auth(Array(arguments.dropFirst()), session: session))
         case .checkpoint:
@@ -91,6 +103,14 @@ struct NodeCommandHandler: Sendable {
             return driver.loop.submit { .bulk(driver.dump()) }
         case .getlog:
             return driver.loop.submit { .array(driver.logLines(limit: args.first.flatMap { Int($0) } ?? 1000).map { .bulk($0) }) }
+        case .multi, .exec, .discard, .watch, .unwatch:
+            return transactionCommand(node, command, session: session, context: context)
+        case .subscribe, .unsubscribe, .psubscribe, .punsubscribe:
+            return loop.makeSucceededFuture(subscriptionCommand(command, session: session, context: context))
+        case .pubsub:
+            return loop.makeSucceededFuture(pubsubCommand(arguments))
+        case .role:
+            return driver.loop.submit { [driver] in driver.roleReply() }
         case .membership:  // RAFT.ADD, RAFT.STATUS, ...
             return driver.loop.flatSubmit { [driver] in driver.submit(command) }
         }
@@ -163,7 +183,10 @@ struct NodeCommandHandler: Sendable {
         }
     }
 
-    func info(section: String?) -> String {
+    /// INFO [section [section ...]]: no section, `default`, `all` or `everything` give every
+    /// section; names are matched case-insensitively, unknown ones give nothing (as in Redis).
+    func info(sections wanted: [String]) -> String {
+        let everything = wanted.isEmpty || wanted.contains { ["all", "everything", "default"].contains($0) }
         let s = server.status
         let o = server.options
         var sections: [(String, [(String, String)])] = []
@@ -186,7 +209,7 @@ struct NodeCommandHandler: Sendable {
             ("read_mode", o.readMode.rawValue), ("fsync", o.fsync.rawValue),
         ]))
         var out = ""
-        for (name, fields) in sections where section == nil || section == "all" || section == "everything" || section == name.lowercased() {
+        for (name, fields) in sections where everything || wanted.contains(name.lowercased()) {
             if !out.isEmpty { out += "\r\n" }
             out += "# \(name)\r\n"
             for (k, v) in fields { out += "\(k):\(v)\r\n" }

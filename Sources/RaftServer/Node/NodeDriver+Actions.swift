@@ -132,6 +132,7 @@ extension NodeDriver {
             }
             if let token = replyTo[e.index] { requests.removeValue(forKey: token)?.promise.succeed(reply) }
         }
+        wakeBlockedClients()
     }
 
     /// The words clients see for each refusal (unchanged from before the shell existed).

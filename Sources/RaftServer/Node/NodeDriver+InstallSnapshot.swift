@@ -19,5 +19,6 @@ extension NodeDriver {
         if case .file(let path, _) = stored { write.snapshotFile = path }
         latestSnapshot = stored
         logger.info("installed a snapshot at index \(s.index) from the leader")
+        wakeBlockedClients()
     }
 }

@@ -30,6 +30,10 @@ final class NodeDriver: @unchecked Sendable {
     /// The replicated key-value state (KeyValueStore): writes are applied in log order, reads
     /// are served after ReadIndex. Touched on `loop` only.
     let machine: KeyValueStateMachine
+    /// This node's Pub/Sub subscribers; applied PUBLISH entries are delivered to them.
+    let pubSub = PubSubHub()
+    /// Clients waiting in BLPOP and kin on this node (NodeDriver+Blocking.swift).
+    let blocked = BlockedClients()
     /// The node's command table (the client port resolves with the same one).
     let commands: CommandTable
     let status: StatusBox
@@ -88,6 +92,7 @@ final class NodeDriver: @unchecked Sendable {
         self.machine = KeyValueStateMachine(registry: commands.registry)
         if let s = recovered.snapshot { try machine.restoreSnapshot(from: s.reader()) }
         self.latestSnapshot = recovered.snapshot  // what a lagging follower will be sent (§7)
+        machine.store.publisher = { [pubSub] channel, message in pubSub.publish(channel: channel, message: message) }
         self.servesLocalReads = options.readMode == .local || options.unsafeFaults.contains(.staleLocalReads)
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
