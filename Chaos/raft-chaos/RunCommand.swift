@@ -39,9 +39,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("check-budget"), help: "Seconds the linearizability check may take before the verdict is unknown.")
     var checkBudget = 120.0
 
-    @Option(help: """
-        What the clients do: mixed (registers, map keys and set adds, checked for linearizability and lost adds;         the default) or list-append (MULTI / RPUSH / LRANGE / EXEC transactions over a few keys, checked for         serializability, naming any anomaly such as G-single or G2 with its cycle).
-        """)
+    @Option(help: ArgumentHelp(
+        "What the clients do: mixed or list-append.",
+        discussion: "mixed (the default): registers, map keys and set adds, checked for linearizability and lost adds. "
+            + "list-append: MULTI / RPUSH / LRANGE / EXEC transactions over a few keys, checked for serializability, "
+            + "naming any anomaly (G-single, G2, ...) with its cycle."))
     var workload = WorkloadKind.mixed.rawValue
 
     @Argument(parsing: .postTerminator, help: "Extra raft-node arguments, after --.")

@@ -120,7 +120,7 @@ public final class ChaosRun: @unchecked Sendable {
         note(recovery.recovered ? "recovered in \(String(format: "%.1f", recovery.seconds)) s" : "NOT RECOVERED: \(recovery.problem)")
         await workload.stop()
         let finalRead = await workload.finalRead()
-        note("final set read: \(finalRead.summary)")
+        note((workload.checksLostWrites ? "final set read: " : "final read: ") + finalRead.summary)
         let crashed = cluster.crashed
         cluster.stop()
         finishCapture()
