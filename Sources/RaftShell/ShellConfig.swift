@@ -28,4 +28,6 @@ public struct ShellUnsafeFaults: OptionSet, Sendable {
     /// Ready is being made durable: the snapshot's metadata claims writes its state lacks (the
     /// bug the NIO node had until its snapshots were taken through the shell).
     public static let snapshotAheadOfState = ShellUnsafeFaults(rawValue: 1 << 1)
+    /// Answer a write relayed to the leader OK as soon as it is sent, before the leader replied.
+    public static let ackForwardBeforeReply = ShellUnsafeFaults(rawValue: 1 << 2)
 }

@@ -145,14 +145,12 @@ extension NodeDriver {
         }
         var request = ["RAFT.JOIN", options.id.rawValue, options.clientAddress.description]
         if options.overwritePeer { request.append("OVERWRITE") }
-        let id = nextForwardID
-        nextForwardID += 1
-        let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = ForwardedRequest(promise: promise, deadline: now + .seconds(3), leader: nil)
+        let args = request.map { Array($0.utf8) }
+        let (id, answer) = awaitRelayReply(args, timeout: .seconds(3))
         membership.joinInFlight = true
-        membership.joinLink?.send(.forwardRequest(ForwardRequest(requestID: id, kind: .write, args: request.map { Array($0.utf8) })))
+        membership.joinLink?.send(.forwardRequest(ForwardRequest(requestID: id, kind: .write, args: args)))
         membership.joinLink?.flush()
-        promise.futureResult.whenSuccess { [self] reply in
+        answer.whenSuccess { [self] reply in
             membership.joinInFlight = false
             joinAnswered(reply, via: target)
         }

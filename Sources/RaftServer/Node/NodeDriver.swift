@@ -12,7 +12,7 @@ import RaftShell
 /// The NIO performer around `NodeShell` (RaftShell): the shell decides, in the documented Ready
 /// order, what to send, persist, apply and answer; the driver carries its actions out with
 /// sockets, files, threads and the clock (NodeDriver+Actions.swift), and keeps what only a
-/// performer can: client promises, forwarded requests, membership duties, snapshots taken.
+/// performer can: client promises, membership duties, snapshots taken.
 /// Every stored property is touched on `loop` only.
 final class NodeDriver: @unchecked Sendable {
     let loop: any EventLoop
@@ -52,18 +52,6 @@ final class NodeDriver: @unchecked Sendable {
     }
     var requests: [RequestToken: ClientRequest] = [:]
     var nextToken: RequestToken = 1
-    /// Requests relayed to a leader (or, while joining, to any member), by forward id.
-    struct ForwardedRequest {
-        var promise: EventLoopPromise<RESPValue>
-        var deadline: NIODeadline
-        /// The leader it was relayed to; nil for a join request, which is tied to no leader.
-        var leader: NodeID?
-    }
-    var forwarded: [UInt64: ForwardedRequest] = [:]
-    var nextForwardID: UInt64 = 1
-    /// The leader as last seen by `forwardsFollowLeader()` (NodeDriver+ForwardLoss.swift).
-    var leaderSeenByForwards: NodeID? = nil
-
     var readyScheduled = false
     /// A Ready is being made durable off the loop; the shell holds the next (group commit).
     var persisting: Bool { shell.persisting != nil }
@@ -120,9 +108,7 @@ final class NodeDriver: @unchecked Sendable {
         if raft.configuration.voters == [options.id] { raft.campaign() }
         ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(options.tickMilliseconds)), delay: .milliseconds(Int64(options.tickMilliseconds))) { [self] _ in
             guard !stopped else { return }
-            perform(shell.tick(now: Self.monotonicMillis()))
-            expireForwards(now: .now())
-            forwardsFollowLeader()
+            perform(shell.tick(now: Self.monotonicMillis()))  // relayed requests too
             scheduleReady()
         }
         publishStatus()
@@ -138,8 +124,6 @@ final class NodeDriver: @unchecked Sendable {
         _ = perform(shell.stop())
         for (_, r) in requests { r.promise.succeed(e) }  // none should be left; never a hang
         requests = [:]
-        for (_, f) in forwarded { f.promise.succeed(e) }
-        forwarded = [:]
     }
 
     // MARK: inputs
@@ -188,7 +172,6 @@ final class NodeDriver: @unchecked Sendable {
 
     /// After a Ready is finished: show the new state, and go on if more is ready.
     func readyFinished() {
-        forwardsFollowLeader()
         publishStatus()
         if shell.hasWork { scheduleReady() }
     }
