@@ -55,7 +55,7 @@ public struct NodeShell: Sendable {
     public init(core: RaftNode, config: ShellConfig = ShellConfig()) {
         self.core = core
         self.config = config
-        self.snapshots = ShellSnapshots(machineIndex: core.appliedIndex)
+        self.snapshots = ShellSnapshots(machineIndex: core.handedOutIndex)
     }
 
     // MARK: events from the outside world

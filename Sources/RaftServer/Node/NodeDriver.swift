@@ -106,9 +106,12 @@ final class NodeDriver: @unchecked Sendable {
         loop.preconditionInEventLoop()
         // A one-node cluster needs no election timeout to elect itself.
         if raft.configuration.voters == [options.id] { raft.campaign() }
+        // The node's one timer: the shell's tick (elections, heartbeats, request and relay
+        // deadlines), then the membership duties (join and transfer retries, promotions).
         ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(options.tickMilliseconds)), delay: .milliseconds(Int64(options.tickMilliseconds))) { [self] _ in
             guard !stopped else { return }
-            perform(shell.tick(now: Self.monotonicMillis()))  // relayed requests too
+            perform(shell.tick(now: Self.monotonicMillis()))
+            membershipTick(now: .now())
             scheduleReady()
         }
         publishStatus()
@@ -215,7 +218,7 @@ final class NodeDriver: @unchecked Sendable {
         let r = raft
         let now = max(Int64(clock_gettime_realtime_millis()), machine.store.clock)  // as reads see it
         let keys = machine.store.liveCount(now: now), expiring = machine.store.liveExpiringCount(now: now)
-        metrics.observe(r)
+        metrics.observe(r, applied: shell.stateMachineIndex)
         status.update {
             $0.role = r.role
             $0.term = r.term
