@@ -62,12 +62,17 @@ extension NodeDriver {
                 // The command resolved when the read arrived (a read always registers it).
                 r.promise.succeed(r.command.map { machine.read($0, r.arguments, now: readNow()) } ?? machine.read(r.arguments, now: readNow()))
             case .redirect(let token, let leader):
-                guard let r = requests.removeValue(forKey: token) else { continue }
+                guard let r = requests[token] else { continue }
                 if r.forwardedFrom == nil, leader != options.id {
-                    r.promise.completeWith(forward(r.arguments, to: leader))
+                    perform(shell.forward(token, to: leader, now: Self.monotonicMillis()))
                 } else {
+                    requests[token] = nil
                     r.promise.succeed(Self.noLeader())
                 }
+            case .forward(let token, let id, let leader):
+                sendForward(token, id: id, to: leader)
+            case .forwardedReply(let token, let bytes):
+                requests.removeValue(forKey: token)?.promise.succeed(Self.decodeForwardedReply(bytes))
             case .refuse(let token, let why):
                 requests.removeValue(forKey: token)?.promise.succeed(Self.reply(for: why))
             case .acknowledgeUnsafely(let token):
@@ -147,6 +152,7 @@ extension NodeDriver {
         case .leadershipLost: leaderLost()
         case .readTimedOut: .error("TRYAGAIN read timed out")
         case .shuttingDown: .error("TRYAGAIN node is shutting down")
+        case .leaderUnreachable(let leader): .error("TRYAGAIN leader \(leader) is unreachable")
         }
     }
 }
