@@ -101,9 +101,11 @@ final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
         var match = [Int32](repeating: -1, count: 2 * n + 1)
         for (k, ev) in events.enumerated() {
             let e = k + 1
-            entryOp[e] = ev.op
-            isCall[e] = !ev.isReturn
-            if ev.isReturn { match[Int(callEntry[Int(ev.op)])] = Int32(e) } else { callEntry[Int(ev.op)] = Int32(e) }
+            let isReturn = ev < 0
+            let op = isReturn ? ~ev : ev
+            entryOp[e] = op
+            isCall[e] = !isReturn
+            if isReturn { match[Int(callEntry[Int(op)])] = Int32(e) } else { callEntry[Int(op)] = Int32(e) }
         }
         self.entryOp = entryOp
         self.entryIsCall = isCall
@@ -289,8 +291,10 @@ extension PartitionSearch {
     /// operation. When the times span less than 2^30 (line numbers, a run of a few seconds in
     /// microseconds...), each event is packed into one UInt64 (time, return bit, operation) and
     /// sorted as plain integers, which cost a fraction of sorting tuples with a closure on a short
-    /// history; otherwise the tuples are sorted.
-    static func eventOrder(_ operations: [Operation]) -> [(op: Int32, isReturn: Bool)] {
+    /// history; otherwise the tuples are sorted. An event is its operation's index for the call,
+    /// the index's complement (`~op`, negative) for the return: an array of tuples would make the
+    /// runtime look up the tuple's generic metadata on every check.
+    static func eventOrder(_ operations: [Operation]) -> [Int32] {
         let n = operations.count
         var low = Int64.max, high = Int64.min
         for i in operations.indices {
@@ -308,7 +312,10 @@ extension PartitionSearch {
                 keys[2 * i + 1] = r << 33 | 1 << 32 | UInt64(i)
             }
             keys.sort()
-            return keys.map { (Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF), $0 & (1 << 32) != 0) }
+            return keys.map { k in
+                let op = Int32(truncatingIfNeeded: k & 0xFFFF_FFFF)
+                return k & (1 << 32) != 0 ? ~op : op
+            }
         }
         var events: [(time: Int64, isReturn: Bool, op: Int32)] = []
         events.reserveCapacity(2 * n)
@@ -322,7 +329,7 @@ extension PartitionSearch {
             if a.isReturn != b.isReturn { return !a.isReturn }
             return a.op < b.op
         }
-        return events.map { ($0.op, $0.isReturn) }
+        return events.map { $0.isReturn ? ~$0.op : $0.op }
     }
 
     /// Takes a call entry and its return out of the list (static, on inout arrays: no closure
