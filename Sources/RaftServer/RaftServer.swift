@@ -113,7 +113,8 @@ public final class RaftServer: Sendable {
             loop: loop, options: options, commands: CommandTable(registry: registry), persistence: persistence, recovered: recovered,
             ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)
         let transport = PeerTransport(
-            loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger)
+            loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger,
+            limits: options.security.peerLimits, metrics: driver.metrics)
         transport.delegate = driver
         driver.transport = transport
         state.withLockedValue { $0.driver = driver }

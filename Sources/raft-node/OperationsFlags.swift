@@ -24,6 +24,12 @@ struct OperationsFlags: ParsableArguments {
     @Option(name: .customLong("protected-mode"), help: ArgumentHelp("yes (default): with no client password and a client port bound beyond loopback, refuse clients that are not on loopback (Redis's DENIED); no: serve everyone.", valueName: "yes|no"))
     var protectedMode: String = "yes"
 
+    @Option(name: .customLong("peer-max-connections"), help: ArgumentHelp("Inbound peer connections open at once; more are closed at accept (default 64).", valueName: "N"))
+    var peerMaxConnections: Int?
+
+    @Option(name: .customLong("peer-max-handshakes"), help: ArgumentHelp("Inbound peer connections still in their handshake at once (default 16); each has 5 s to finish it.", valueName: "N"))
+    var peerMaxHandshakes: Int?
+
     @Option(name: .customLong("bind"), help: ArgumentHelp("IP the client port listens on (default: the IP of -a; 0.0.0.0 for all).", valueName: "IP"))
     var bind: String?
 
@@ -55,6 +61,14 @@ struct OperationsFlags: ParsableArguments {
         case "yes": options.security.protectedMode = true
         case "no": options.security.protectedMode = false
         default: throw NodeOptionError("--protected-mode '\(protectedMode)' must be yes or no")
+        }
+        if let peerMaxConnections {
+            guard peerMaxConnections >= 1 else { throw NodeOptionError("--peer-max-connections must be at least 1, not \(peerMaxConnections)") }
+            options.security.peerLimits.maxConnections = peerMaxConnections
+        }
+        if let peerMaxHandshakes {
+            guard peerMaxHandshakes >= 1 else { throw NodeOptionError("--peer-max-handshakes must be at least 1, not \(peerMaxHandshakes)") }
+            options.security.peerLimits.maxUnauthenticated = peerMaxHandshakes
         }
         if let bind {
             // Same rules as -a's IP (a numeric IPv4 or localhost); 0.0.0.0 listens everywhere.

@@ -97,20 +97,29 @@ public final class Nemesis: @unchecked Sendable {
             let victim = ids[0]
             targets = [victim]
             let others = cluster.ids.filter { $0 != victim }
-            let answer = removeMember(victim, asking: [leader].compactMap { $0 }.filter { $0 != victim } + others)
-            if answer == "OK" {
-                cluster.kill(victim)
-                text = "RAFT.REMOVE \(victim) (then killed; rejoins fresh at the end)"
-                undo = {
-                    do {
-                        try cluster.rejoinFresh(victim, through: others)
-                        return "\(victim) wiped and joining afresh"
-                    } catch {
-                        return "\(victim) could not rejoin: \(error)"
-                    }
+            let removal = memberRemoval
+            let rejoin: @Sendable () -> String = {
+                do {
+                    try cluster.rejoinFresh(victim, through: others)
+                    return "\(victim) wiped and joining afresh"
+                } catch {
+                    return "\(victim) could not rejoin: \(error)"
                 }
-            } else {
+            }
+            switch removal.remove(victim, asking: [leader].compactMap { $0 }.filter { $0 != victim } + others) {
+            case .removed(let answer):
+                cluster.kill(victim)
+                text = "RAFT.REMOVE \(victim)\(answer == "OK" ? "" : " (answered '\(answer)', yet the leader's configuration no longer has it)") (then killed; rejoins fresh at the end)"
+                undo = rejoin
+            case .notRemoved(let answer):
                 text = "RAFT.REMOVE \(victim) refused: \(answer)"
+                // A "maybe" may still be applied after we stopped watching: a node found out of
+                // the configuration at the end is brought back like one removed at the start.
+                undo = {
+                    guard removal.isGone(victim) else { return nil }
+                    cluster.kill(victim)
+                    return "\(victim) was removed after all (late); " + rejoin()
+                }
             }
         case .transferStorm(let every):
             let storm = TransferStorm(cluster: cluster, everyMs: every, seed: choice, log: log)
@@ -128,18 +137,23 @@ public final class Nemesis: @unchecked Sendable {
         log.end(active.id, kind: active.fault.kind, targets: active.targets, description: what ?? "end of \(active.description)")
     }
 
-    /// Asks nodes in turn to remove `id`; the first definite answer ("OK" or the error).
-    private func removeMember(_ id: String, asking: [String]) -> String {
-        var last = "no node answered"
-        for node in asking {
-            guard let port = cluster.spec(node)?.clientPort, cluster.isRunning(node), !cluster.isPaused(node) else { continue }
-            switch try? NodeClient.call(port: port, ["RAFT.REMOVE", id], timeoutMs: 3000) {
-            case .simpleString(let s)?: return s
-            case .error(let e)?: last = e
-            default: continue
-            }
-        }
-        return last
+    /// RAFT.REMOVE through the running nodes, its outcome read from the leader's configuration.
+    private var memberRemoval: MemberRemoval {
+        let cluster = self.cluster
+        return MemberRemoval(
+            ask: { node, id in
+                guard let port = cluster.spec(node)?.clientPort, cluster.isRunning(node), !cluster.isPaused(node) else { return nil }
+                return try? NodeClient.call(port: port, ["RAFT.REMOVE", id], timeoutMs: 3000)
+            },
+            leaderMembers: {
+                var best: RaftInfo?
+                for spec in cluster.nodes where cluster.isRunning(spec.id) && !cluster.isPaused(spec.id) {
+                    if let info = RaftInfo.ask(port: spec.clientPort, timeoutMs: 300), info.role == "leader", (info.term ?? 0) >= (best?.term ?? 0) {
+                        best = info
+                    }
+                }
+                return best?.members
+            })
     }
 }
 

@@ -20,6 +20,8 @@ public struct SecurityOptions: Sendable {
     /// Redis's protected mode (on by default): with no `requirePass` and a client port bound
     /// beyond loopback, clients that are not on loopback get DENIED (Sources/ClientProtocol/ProtectedMode.swift).
     public var protectedMode = true
+    /// Caps on the peer port's inbound connections and its handshake deadline (PeerPortLimits).
+    public var peerLimits = PeerPortLimits()
 
     public init(clusterSecret: [UInt8]? = nil, requirePass: String? = nil, bindHost: String? = nil) {
         self.clusterSecret = clusterSecret

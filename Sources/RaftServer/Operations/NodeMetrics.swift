@@ -24,6 +24,14 @@ final class NodeMetrics: @unchecked Sendable {
     let appendLatency: Metrics.Timer
     /// One batch made durable: WAL append plus fsync (group commit: one per batch).
     let fsyncLatency: Metrics.Timer
+    /// The peer port's defences (PeerAdmission, PeerAuthHandler): inbound connections closed at
+    /// accept for being over a cap, handshakes refused, handshakes that ran out of time, frames
+    /// over the size limit; and the inbound peer connections open now.
+    let peerConnectionsRefused: Counter
+    let peerHandshakeFailures: Counter
+    let peerHandshakeTimeouts: Counter
+    let peerOversizedFrames: Counter
+    let peerInboundConnections: Gauge
 
     private var proposedAt: [LogIndex: NIODeadline] = [:]
     private var lastRole: Role? = nil
@@ -47,6 +55,11 @@ final class NodeMetrics: @unchecked Sendable {
         lastIndex = Gauge(label: "raft_last_index", dimensions: d)
         appendLatency = Metrics.Timer(label: "raft_append_latency_seconds", dimensions: d, preferredDisplayUnit: .seconds)
         fsyncLatency = Metrics.Timer(label: "raft_fsync_latency_seconds", dimensions: d, preferredDisplayUnit: .seconds)
+        peerConnectionsRefused = Counter(label: "raft_peer_connections_refused_total", dimensions: d)
+        peerHandshakeFailures = Counter(label: "raft_peer_handshake_failures_total", dimensions: d)
+        peerHandshakeTimeouts = Counter(label: "raft_peer_handshake_timeouts_total", dimensions: d)
+        peerOversizedFrames = Counter(label: "raft_peer_oversized_frames_total", dimensions: d)
+        peerInboundConnections = Gauge(label: "raft_peer_inbound_connections", dimensions: d)
     }
 
     /// raft_role's values: follower 0, pre-candidate 1, candidate 2, leader 3, learner 4.

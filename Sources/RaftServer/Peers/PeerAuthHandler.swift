@@ -12,6 +12,11 @@ import RaftCore
 ///
 /// Once authenticated it passes bytes through unchanged; the connection's own `hello` (sent by
 /// PeerLink) then arrives as the first frame, as without authentication.
+///
+/// On the accepting side it also enforces the peer port's limits (PeerAdmission): a connection
+/// over a cap is closed at once, and one that has not proved itself (the handshake with a
+/// secret, its first hello frame without) within the handshake deadline is closed then, however
+/// slowly it dribbles bytes meanwhile. Refusals, failures and timeouts are counted in the metrics.
 final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -22,7 +27,6 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
     static let replayCache = NIOLockedValueBox(NonceReplayCache())
     /// Handshake frames are small; an unauthenticated peer may not make us buffer more.
     static let maxHandshakeBytes = 4096
-    static let handshakeTimeout = TimeAmount.seconds(5)
 
     private enum State {
         case handshaking(PeerHandshakeState)
@@ -41,13 +45,25 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
     private var heldWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     private var flushHeld = false
     private var timeout: Scheduled<Void>? = nil
+    private let handshakeTimeout: TimeAmount
+    /// Accepting side only: the port's connection counts (nil: no limits, as in unit tests).
+    private let admission: PeerAdmission?
+    private let metrics: NodeMetrics?
+    /// Counted by `admission` as an open connection.
+    private var admitted = false
+    /// Still has to prove itself before the deadline (and, accepted, holds a handshake slot).
+    private var awaitingIdentity = false
 
     /// `dialing`: the peer this side connected to (nil on the accepting side).
-    init(me: NodeID, secret: [UInt8]?, dialing: NodeID?, logger: Logger) {
+    init(me: NodeID, secret: [UInt8]?, dialing: NodeID?, logger: Logger,
+         handshakeTimeout: TimeAmount = PeerPortLimits().handshakeTimeout, admission: PeerAdmission? = nil, metrics: NodeMetrics? = nil) {
         self.me = me
         self.secret = secret
         self.dialing = dialing
         self.logger = logger
+        self.handshakeTimeout = handshakeTimeout
+        self.admission = dialing == nil ? admission : nil
+        self.metrics = metrics
         if let secret {
             // A link whose peer id holds "@" (the membership code's "join@ADDR") dials an
             // address, not a known node: accept whichever node proves the secret there.
@@ -59,19 +75,48 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        if let admission {
+            if admission.admit(from: context.channel.remoteAddress.map { "\($0)" } ?? "?") != nil {
+                state = .failed
+                context.close(promise: nil)
+                return
+            }
+            admitted = true
+        }
         if case .handshaking(var hs) = state {
             let first = hs.start()
             state = .handshaking(hs)
             if let first { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: FrameCodec.encode(.handshake(first)))), promise: nil) }
-            timeout = context.eventLoop.assumeIsolated().scheduleTask(in: Self.handshakeTimeout) { [self] in
-                if case .handshaking = state { fail(context: context, "peer handshake did not finish within 5 s") }
+        }
+        // Every accepted connection, and a dialed one that must authenticate, has a deadline.
+        if dialing == nil || !isOpen {
+            awaitingIdentity = true
+            let limit = handshakeTimeout
+            timeout = context.eventLoop.assumeIsolated().scheduleTask(in: limit) { [self] in
+                guard awaitingIdentity else { return }
+                metrics?.peerHandshakeTimeouts.increment()
+                fail(context: context, "peer handshake did not finish within \(Self.describe(limit))", counted: true, closeNow: true)
             }
         }
         context.fireChannelActive()
     }
 
+    /// The peer proved itself: the deadline no longer applies and the handshake slot is free.
+    private func identified() {
+        guard awaitingIdentity else { return }
+        awaitingIdentity = false
+        timeout?.cancel()
+        admission?.leftHandshake()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         timeout?.cancel()
+        if admitted {
+            admitted = false
+            // A connection closed mid-handshake frees its slot here (not through `identified`).
+            admission?.closed(inHandshake: awaitingIdentity)
+            awaitingIdentity = false
+        }
         let held = heldWrites
         heldWrites = []
         for (_, p) in held { p?.fail(ChannelError.ioOnClosedChannel) }
@@ -113,11 +158,15 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
             switch state {
             case .inspectingFirstFrame:
                 if case .handshake(let h) = frame, !h.nonce.isEmpty {
+                    metrics?.peerHandshakeFailures.increment()
                     // The peer wants to authenticate and we have no secret: say so, then refuse.
                     let reply = Handshake(sender: me, clusterID: PeerTransport.clusterID)
                     context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: FrameCodec.encode(.handshake(reply)))), promise: nil)
                     return fail(context: context, "peer \(h.sender) asks for a cluster secret and this node has none (--cluster-secret-file)")
                 }
+                // A hello proves nothing without a secret, but it is the handshake's end; any other
+                // first frame goes on to the connection handler, which refuses it.
+                if case .handshake = frame { identified() }
                 return becomeOpen(context: context)
             case .handshaking(var hs):
                 guard case .handshake(let h) = frame else { return fail(context: context, "sent \(frame.kind) before authenticating") }
@@ -134,6 +183,7 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
                     return fail(context: context, reason)
                 case .authenticated(let peer):
                     logger.debug("peer \(peer) authenticated (\(dialing == nil ? "inbound" : "outbound"))")
+                    identified()
                     return becomeOpen(context: context)
                 }
             case .open, .failed:
@@ -145,7 +195,6 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
     /// From now on bytes pass unchanged: release what was held both ways.
     private func becomeOpen(context: ChannelHandlerContext) {
         state = .open
-        timeout?.cancel()
         let held = heldWrites
         heldWrites = []
         for (b, p) in held { context.write(wrapOutboundOut(b), promise: p) }
@@ -158,10 +207,18 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
         }
     }
 
-    private func fail(context: ChannelHandlerContext, _ reason: String) {
+    /// `counted`: the caller already counted it (a timeout); `closeNow`: skip the refusal delay
+    /// (a stranger that stalled gets no second of our resources).
+    private func fail(context: ChannelHandlerContext, _ reason: String, counted: Bool = false, closeNow: Bool = false) {
         guard !isFailed else { return }
         state = .failed
-        timeout?.cancel()
+        if !counted { metrics?.peerHandshakeFailures.increment() }
+        if awaitingIdentity {
+            // Still open for the refusal delay, but no longer holding a handshake slot.
+            awaitingIdentity = false
+            timeout?.cancel()
+            admission?.leftHandshake()
+        }
         let remote = context.channel.remoteAddress.map { "\($0)" } ?? "?"
         let side = dialing.map { "to peer \($0) at \(remote)" } ?? "from \(remote)"
         // A misconfigured peer retries for ever: one warning per reason every 30 s, the rest at debug.
@@ -173,7 +230,15 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
         // Hold the refused connection a moment before closing, so the peer's reconnect loop
         // (which restarts its backoff on every successful TCP connect) retries about once a second.
         let channel = context.channel
-        context.eventLoop.scheduleTask(in: Self.refusalDelay) { channel.close(promise: nil) }
+        if closeNow {
+            channel.close(promise: nil)
+        } else {
+            context.eventLoop.scheduleTask(in: Self.refusalDelay) { channel.close(promise: nil) }
+        }
+    }
+
+    private static func describe(_ t: TimeAmount) -> String {
+        t.nanoseconds % 1_000_000_000 == 0 ? "\(t.nanoseconds / 1_000_000_000) s" : "\(t.nanoseconds / 1_000_000) ms"
     }
 
     static let refusalDelay = TimeAmount.seconds(1)
@@ -190,6 +255,7 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
     }
 
     private var isFailed: Bool { if case .failed = state { true } else { false } }
+    private var isOpen: Bool { if case .open = state { true } else { false } }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch state {
@@ -206,6 +272,7 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
 
 extension PeerAuthHandler {
     convenience init(transport: PeerTransport, dialing: NodeID?) {
-        self.init(me: transport.myID, secret: transport.clusterSecret, dialing: dialing, logger: transport.logger)
+        self.init(me: transport.myID, secret: transport.clusterSecret, dialing: dialing, logger: transport.logger,
+                  handshakeTimeout: transport.admission.limits.handshakeTimeout, admission: transport.admission, metrics: transport.metrics)
     }
 }

@@ -20,12 +20,18 @@ final class PeerTransport: @unchecked Sendable {
     var inbound: [ObjectIdentifier: any Channel] = [:]
     /// Snapshot transfers, both directions (SnapshotShipping.swift).
     let snapshots: SnapshotShipping
+    /// The caps on inbound connections (PeerAdmission.swift) and the counters they feed.
+    let admission: PeerAdmission
+    let metrics: NodeMetrics?
     static let clusterID = "raft-node"
     /// The first frame on every connection we dial (PeerAuthHandler may add a MAC first).
     var hello: Handshake { Handshake(sender: myID, clusterID: Self.clusterID) }
 
-    init(loop: any EventLoop, myID: NodeID, clusterSecret: [UInt8]?, persistence: any RaftPersistence, ioPool: NIOThreadPool, logger: Logger) {
+    init(loop: any EventLoop, myID: NodeID, clusterSecret: [UInt8]?, persistence: any RaftPersistence, ioPool: NIOThreadPool, logger: Logger,
+         limits: PeerPortLimits = PeerPortLimits(), metrics: NodeMetrics? = nil) {
         self.loop = loop
+        self.metrics = metrics
+        self.admission = PeerAdmission(limits: limits, metrics: metrics, logger: logger)
         self.myID = myID
         self.clusterSecret = clusterSecret
         self.logger = logger
@@ -121,6 +127,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         guard let delegate = transport.delegate else { return }
         if remote == nil {
             guard case .handshake(let hello) = frame else {
+                transport.metrics?.peerHandshakeFailures.increment()
                 transport.logger.warning("peer connection from \(context.channel.remoteAddress.map { "\($0)" } ?? "?") did not start with a hello, disconnecting")
                 context.close(promise: nil)
                 return
@@ -148,6 +155,7 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let wire = error as? WireError, case .frameTooLarge = wire { transport.metrics?.peerOversizedFrames.increment() }
         if error is WireError || error is ByteToMessageDecoderError {
             transport.logger.warning("peer \(remote?.description ?? "?") at \(context.channel.remoteAddress.map { "\($0)" } ?? "?") sent bad bytes (\(error)), disconnecting")
         } else {
