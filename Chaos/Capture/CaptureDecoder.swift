@@ -78,6 +78,33 @@ public struct CaptureDecoder {
         }
         reassembler.finish(packet: lastPacket, time: lastTime, emit: handle)
         out.retransmittedSegments = reassembler.retransmittedSegments
+        out.frames = Self.inWireOrder(out.frames)
         return out
+    }
+
+    /// The frames in the order their last bytes reached the wire. A stream that lost bytes to
+    /// the capture (the kernel drops packets under load) holds what follows the gap until it
+    /// gives up waiting or the stream ends, so its later frames are emitted after other streams'
+    /// newer ones; left so, an audit reading them in that order saw "a term went backwards" on a
+    /// correct node. Within a stream the stream's own order is kept (a running maximum of packet
+    /// numbers, so a segment that arrived out of order never swaps two frames).
+    static func inWireOrder(_ frames: [CapturedFrame]) -> [CapturedFrame] {
+        var latest: [Int: Int] = [:]
+        var keys: [Int] = []
+        keys.reserveCapacity(frames.count)
+        var ordered = true
+        for f in frames {
+            let key = max(latest[f.stream] ?? 0, f.packet)
+            latest[f.stream] = key
+            if let last = keys.last, key < last { ordered = false }
+            keys.append(key)
+        }
+        if ordered { return frames }
+        let order = frames.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : $0 < $1 }
+        return order.enumerated().map { position, i in
+            var f = frames[i]
+            f.index = position
+            return f
+        }
     }
 }

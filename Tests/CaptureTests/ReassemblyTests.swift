@@ -125,3 +125,23 @@ private func decode(_ c: SyntheticCapture) throws -> DecodedCapture {
     #expect(Set(d.streams.map(\.connection)).count == 1)
     #expect(d.frames.count == 3)
 }
+
+@Test func framesAfterACaptureGapKeepTheirPlaceAmongOtherStreams() throws {
+    // Node 1 talks to 2 (a stream that loses a segment to the capture) and to 3. The frame after
+    // the gap was sent before node 1's frames to 3, and must be listed before them, although
+    // the reassembler only gives it up when the stream ends.
+    let other = SyntheticCapture.local(50002), third = SyntheticCapture.local(7382)
+    var c = SyntheticCapture()
+    let lostFrame = FrameCodec.encode(Wire.appendEntries("1", "2", term: 4, prev: (0, 0), commit: 0))
+    let before = FrameCodec.encode(Wire.hello("1")) + FrameCodec.encode(Wire.appendEntries("1", "2", term: 4, prev: (0, 0), commit: 0))
+    let after = FrameCodec.encode(Wire.appendEntries("1", "2", term: 5, prev: (0, 0), commit: 0))
+    let isn = c.sequence(from: dialer, to: acceptor)
+    c.segment(from: dialer, to: acceptor, sequence: isn, payload: before[...])
+    // `lostFrame` was on the wire here, but not in the capture.
+    c.segment(from: dialer, to: acceptor, sequence: isn &+ UInt32(before.count + lostFrame.count), payload: after[...])
+    c.send([Wire.hello("1"), Wire.appendEntries("1", "3", term: 6, prev: (0, 0), commit: 0)], from: other, to: third)
+    let d = try decode(c)
+    #expect(d.frames.compactMap(\.message).map(\.term) == [4, 5, 6])
+    #expect(d.frames.map(\.packet) == d.frames.map(\.packet).sorted())
+    #expect(d.frames.map(\.index) == Array(0..<d.frames.count))
+}
