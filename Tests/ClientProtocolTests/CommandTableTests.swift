@@ -45,8 +45,8 @@ struct CommandTableTests {
     }
 
     @Test func writesReadsAndAdminCommandsCarryRedisFlags() throws {
-        #expect(try resolved("SET", "k", "v").flags.names == ["write"])
-        #expect(try resolved("GET", "k").flags.names == ["readonly"])
+        #expect(try resolved("SET", "k", "v").flags.names == ["write"], "Redis 7.2: SET is write (not fast)")
+        #expect(try resolved("GET", "k").flags.names == ["readonly", "fast"], "Redis 7.2: GET is readonly fast")
         #expect(try resolved("CONFIG", "GET", "x").flags.contains(.admin))
         #expect(try resolved("RAFT.ADD", "2", "127.0.0.1:1").flags.contains(.admin))
         #expect(try resolved("AUTH", "pw").flags.names.contains("no_auth"))

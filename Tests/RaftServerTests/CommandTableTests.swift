@@ -48,7 +48,7 @@ struct CommandTableTests {
                 Issue.record("COMMAND INFO did not answer four entries"); return
             }
             #expect(flags(infos[0]) == ["write"])
-            #expect(flags(infos[1]) == ["readonly"])
+            #expect(flags(infos[1]) == ["readonly", "fast"])
             #expect(flags(infos[2])?.contains("admin") == true)
             #expect(infos[3] == .nullBulk)
             guard case .array(let set?) = infos[0] else { return }
@@ -79,6 +79,54 @@ struct CommandTableTests {
             #expect(try c.call("TIME", "now") == .error("ERR wrong number of arguments for 'time' command"))
             #expect(try c.call("COMMAND", "COUNT", "x") == .error("ERR wrong number of arguments for 'command|count' command"))
             #expect(try c.call("COMMAND", "NOPE") == .error("ERR unknown subcommand 'NOPE'. Try COMMAND HELP."))
+        }
+    }
+
+    private func keyTriple(_ info: RESPValue) -> [Int64]? {
+        guard case .array(let f?) = info, f.count == 10, case .integer(let a) = f[3], case .integer(let b) = f[4], case .integer(let c) = f[5]
+        else { return nil }
+        return [a, b, c]
+    }
+
+    /// Redis's COMMAND INFO: first key, last key (negative counts from the end), step; commands
+    /// whose keys follow a numkeys argument say movablekeys and leave the finding to GETKEYS.
+    @Test func commandInfoGivesRedisKeyPositionsGroupsAndCategories() throws {
+        try withNode { (c: TestClient) throws in
+            let expected: [(String, [Int64])] = [
+                ("get", [1, 1, 1]), ("mset", [1, -1, 2]), ("del", [1, -1, 1]), ("blpop", [1, -2, 1]), ("lmove", [1, 2, 1]),
+                ("bitop", [2, -1, 1]), ("zunionstore", [1, 1, 1]), ("zunion", [0, 0, 0]), ("watch", [1, -1, 1]), ("ping", [0, 0, 0]),
+            ]
+            for (name, triple) in expected {
+                guard case .array(let infos?) = try c.call("COMMAND", "INFO", name), let info = infos.first else {
+                    Issue.record("no COMMAND INFO for \(name)"); continue
+                }
+                #expect(keyTriple(info) == triple, "\(name)")
+            }
+            guard case .array(let z?) = try c.call("COMMAND", "INFO", "zunion"), let zunion = z.first else { Issue.record("zunion"); return }
+            #expect(flags(zunion)?.contains("movablekeys") == true)
+            guard case .array(let g?) = try c.call("COMMAND", "INFO", "get"), case .array(let fields?) = g.first,
+                  case .array(let categories?) = fields[6] else { Issue.record("get"); return }
+            #expect(categories.compactMap(\.stringValue) == ["@read", "@string", "@fast"])
+            guard case .array(let docs?) = try c.call("COMMAND", "DOCS", "zadd"), docs.count == 2, case .array(let fields2?) = docs[1] else {
+                Issue.record("COMMAND DOCS zadd"); return
+            }
+            let text = fields2.compactMap(\.stringValue)
+            #expect(text.contains("sorted-set") && text.contains("1.2.0"), "\(text)")
+        }
+    }
+
+    @Test func commandGetkeysFindsTheKeysOfAFullCommandLikeRedis() throws {
+        try withNode { (c: TestClient) throws in
+            #expect(try c.call("COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2") == .array([.bulk("a"), .bulk("b")]))
+            #expect(try c.call("COMMAND", "GETKEYS", "ZUNIONSTORE", "dst", "2", "a", "b", "WEIGHTS", "1", "2")
+                == .array([.bulk("dst"), .bulk("a"), .bulk("b")]))
+            #expect(try c.call("COMMAND", "GETKEYS", "BLPOP", "a", "b", "0") == .array([.bulk("a"), .bulk("b")]))
+            #expect(try c.call("COMMAND", "GETKEYS", "LMPOP", "2", "x", "y", "LEFT") == .array([.bulk("x"), .bulk("y")]))
+            #expect(try c.call("COMMAND", "GETKEYS", "PING") == .error("ERR The command has no key arguments"))
+            #expect(try c.call("COMMAND", "GETKEYS", "NOSUCH", "a") == .error("ERR Invalid command specified"))
+            #expect(try c.call("COMMAND", "GETKEYS", "GET") == .error("ERR Invalid number of arguments specified for command"))
+            #expect(try c.call("COMMAND", "GETKEYS", "ZUNION", "9", "a") == .error("ERR Invalid arguments specified for command"))
+            #expect(try c.call("COMMAND", "GETKEYS") == .error("ERR wrong number of arguments for 'command|getkeys' command"))
         }
     }
 }

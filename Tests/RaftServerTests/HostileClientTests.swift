@@ -324,15 +324,22 @@ struct HostileClientTests {
         #expect(try HostileNode.raftField("term", port: leader.port) == termBefore)
         // A large value within the limit replicates. (Leadership is not asserted here: on a
         // loaded CI machine a debug build moving 4 MiB to two followers may miss a heartbeat,
-        // and a client retries TRYAGAIN as it would for any election.)
+        // and a client retries TRYAGAIN as it would for any election: at load 30 four tries in a
+        // row were seen to meet an election, so the retries are bounded by time, not by three.)
         let value = String(repeating: "w", count: 4 * 1024 * 1024)
         var reply = try TestClient(port: follower.port).call("SET", "large", value)
-        for _ in 0..<3 {
+        let deadline = Date().addingTimeInterval(30)
+        for _ in 0..<10 where Date() < deadline {
             guard case .error(let e) = reply, e.hasPrefix("TRYAGAIN") || e.hasPrefix("CLUSTERDOWN") else { break }
             _ = try cluster.waitForLeader()
             reply = try TestClient(port: follower.port).call("SET", "large", value)
         }
-        #expect(reply.text == "OK", "\(reply)")
+        // A debug build at load 30 was seen to lose the leader on every try (moving 4 MiB takes it
+        // past an election timeout; a release build takes 0.2-0.4 s and keeps its leader), each
+        // answered "outcome unknown" while the write was in fact applied: the value must be there.
+        var outcomeUnknown = false
+        if case .error(let e) = reply, e.contains("outcome unknown") { outcomeUnknown = true }
+        #expect(reply.text == "OK" || outcomeUnknown, "\(reply)")
         let now = try cluster.waitForLeader()
         #expect(try TestClient(port: now.port).call("STRLEN", "large") == .integer(4 * 1024 * 1024))
         #expect(cluster.nodes.allSatisfy { $0.process.isRunning })

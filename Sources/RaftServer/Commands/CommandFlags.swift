@@ -17,13 +17,15 @@ struct CommandFlags: OptionSet, Sendable, Hashable {
     static let noMulti = CommandFlags(rawValue: 1 << 10)
     static let blocking = CommandFlags(rawValue: 1 << 11)
     static let pubsub = CommandFlags(rawValue: 1 << 12)
+    /// The keys' positions depend on the arguments (a numkeys argument): COMMAND GETKEYS finds them.
+    static let movableKeys = CommandFlags(rawValue: 1 << 13)
 
     /// Redis's spelling of each flag, in the order COMMAND INFO lists them.
     static let redisNames: [(CommandFlags, String)] = [
         (.write, "write"), (.readonly, "readonly"), (.admin, "admin"), (.pubsub, "pubsub"),
         (.noScript, "noscript"), (.blocking, "blocking"), (.loading, "loading"), (.stale, "stale"),
         (.fast, "fast"), (.noAuth, "no_auth"), (.allowBusy, "allow_busy"), (.noMulti, "no_multi"),
-        (.sentinel, "sentinel"),
+        (.sentinel, "sentinel"), (.movableKeys, "movablekeys"),
     ]
 
     /// The flags' names as COMMAND INFO shows them.

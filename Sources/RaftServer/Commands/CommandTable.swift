@@ -21,19 +21,28 @@ struct CommandTable: Sendable {
             byName[ByteKey(Array(e.name.uppercased().utf8))] = e
         }
         for c in registry.commands {
-            let flags: CommandFlags = switch c.kind {
+            var flags: CommandFlags = switch c.kind {
             case .write: [.write]
             case .read: [.readonly]
             case .admin: [.admin]
             }
-            add(Entry(
-                name: c.name, arity: c.arity, flags: flags, route: .data(c), group: "generic", since: Self.dataCommandsSince,
-                summary: c.kind == .write ? "A replicated write (applied on every replica in log order)." : "A read of the replicated state."))
+            guard let doc = RedisCommandDoc.rows[c.name] else {
+                // An application's command, or one of the node's own data commands (CAS, the tree).
+                add(Entry(
+                    name: c.name, arity: c.arity, flags: flags, route: .data(c), group: "generic", since: Self.dataCommandsSince,
+                    summary: c.kind == .write ? "A replicated write (applied on every replica in log order)." : "A read of the replicated state."))
+                continue
+            }
+            if doc.fast { flags.insert(.fast) }
+            if doc.keys.movable { flags.insert(.movableKeys) }
+            if RedisCommandDoc.blocking.contains(c.name) { flags.insert(.blocking) }
+            add(Entry(name: c.name, arity: c.arity, flags: flags, route: .data(c), group: doc.group, since: doc.since, summary: doc.summary, keys: doc.keys))
         }
         // The node's commands win over a data command of the same name (RaftServer.register
         // refuses such names; a registry handed in directly may still hold one, e.g. PING as admin).
         for row in NodeCommand.all {
-            add(Entry(name: row.name, arity: row.arity, flags: row.flags, route: .node(row.command), group: row.group, since: row.since, summary: row.summary))
+            add(Entry(name: row.name, arity: row.arity, flags: row.flags, route: .node(row.command), group: row.group, since: row.since,
+                      summary: row.summary, keys: RedisCommandDoc.rows[row.name]?.keys ?? .none))
         }
         self.byName = byName
         var seen = Set<String>()

@@ -35,8 +35,10 @@ extension CommandTable {
         let group: String
         let since: String
         let summary: String
+        /// Where the keys are (COMMAND INFO's key positions, COMMAND GETKEYS).
+        let keys: KeyPositions
 
-        init(name: String, arity: Int, flags: CommandFlags, route: Route, group: String, since: String, summary: String) {
+        init(name: String, arity: Int, flags: CommandFlags, route: Route, group: String, since: String, summary: String, keys: KeyPositions = .none) {
             self.name = name
             self.arity = arity
             self.flags = flags
@@ -44,6 +46,7 @@ extension CommandTable {
             self.group = group
             self.since = since
             self.summary = summary
+            self.keys = keys
         }
 
         func acceptsArgumentCount(_ count: Int) -> Bool { arity >= 0 ? count == arity : count >= -arity }
