@@ -40,9 +40,9 @@ bench-checker: release
 		$(addprefix --porcupine ,$(PORCUPINE)) $(if $(PORCUPINE),--markdown docs/CHECKER-VS-PORCUPINE.md)
 
 # N real nodes behind the relay, DURATION seconds of SCENARIO's faults under client load, then a
-# verdict and runs/latest/report.html: make chaos N=5 [DURATION=60] [SEED=7] [SCENARIO=partitions]
+# verdict and runs/latest/report.html: make chaos N=5 [DURATION=60] [SEED=7] [SCENARIO=partitions] [WORKLOAD=list-append]
 chaos: release
-	.build/release/raft-chaos run --nodes $(N) --duration $(DURATION) --scenario $(SCENARIO) $(if $(SEED),--seed $(SEED))
+	.build/release/raft-chaos run --nodes $(N) --duration $(DURATION) --scenario $(SCENARIO) $(if $(SEED),--seed $(SEED)) $(if $(WORKLOAD),--workload $(WORKLOAD))
 
 # A local N-node cluster on loopback in the foreground; Ctrl-C stops every node.
 cluster: release

@@ -77,7 +77,9 @@ public struct Explanation: Sendable {
 
 public struct CheckResult: Sendable {
     public var verdict: Verdict
-    public var explanation: Explanation?
+    /// Why not linearizable (nil otherwise), worked out on first use.
+    public var explanation: Explanation? { explainer?.explanation }
+    let explainer: Explainer?
     public var partitions: [PartitionReport]
     public var elapsedSeconds: Double
     /// Operations checked (after dropping those that constrain nothing).

@@ -191,21 +191,42 @@ private final class Scheduler: @unchecked Sendable {
                 steps: s.steps, memoEntries: s.memoEntries, states: s.stateCount)
         }
         let verdict: Verdict
-        var explanation: Explanation?
+        var explainer: Explainer?
         if let i = illegal {
             verdict = .notLinearizable
-            explanation = explain(searches[i])
+            explainer = Explainer(searches[i])
         } else if searches.allSatisfy({ $0.status == .linearizable }) {
             verdict = .linearizable
         } else {
             verdict = .unknown(unknownReason ?? "search stopped")
         }
         return CheckResult(
-            verdict: verdict, explanation: explanation, partitions: reports, elapsedSeconds: elapsed(),
+            verdict: verdict, explainer: explainer, partitions: reports, elapsedSeconds: elapsed(),
             operationCount: operationCount)
     }
+}
 
-    private func explain(_ s: any SearchTask) -> Explanation {
+/// The explanation of an illegal partition, worked out from its decided search on first use and
+/// kept: a caller that wants only the verdict (a benchmark, as Porcupine's returns a bool; a
+/// test of many histories) does not pay for copying the prefix and the concurrent operations and
+/// replaying the model.
+final class Explainer: @unchecked Sendable {
+    private let lock = NSLock()
+    private let search: any SearchTask
+    private var made: Explanation?
+
+    init(_ search: any SearchTask) { self.search = search }
+
+    var explanation: Explanation {
+        lock.lock()
+        defer { lock.unlock() }
+        if let made { return made }
+        let e = Self.explain(search)
+        made = e
+        return e
+    }
+
+    private static func explain(_ s: any SearchTask) -> Explanation {
         let ops = s.operations
         let prefix = s.bestPrefix.map { ops[Int($0)] }
         var failing: Operation

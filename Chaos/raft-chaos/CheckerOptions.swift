@@ -6,7 +6,7 @@ struct HistoryOptions: ParsableArguments {
     @Option(help: "Input format: auto, jsonl, edn, porcupine-etcd (porcupine-kv is read as edn).")
     var format: String = "auto"
 
-    @Option(help: "Model where the file cannot say: \((Models.names + Models.transactionalNames).joined(separator: ", ")).")
+    @Option(help: "Model where the file cannot say (list-append: the transactional check, serializability): \((Models.names + Models.transactionalNames).joined(separator: ", ")).")
     var model: String?
 
     @Option(help: "Give up with 'unknown' after this many seconds per file.")

@@ -11,8 +11,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Writes runs/<timestamp>/ (run.json, faults.jsonl, cluster.jsonl, history.jsonl, peers.pcap as root, \
             verdict.json, verdict.txt, report.html, nodes/<id>/node.log) and points runs/latest at it. Arguments \
-            after `--` go to every raft-node. Exit status: 0 linearizable and recovered, 1 a violation (not \
-            linearizable, a lost acknowledged write, no recovery, a node crashed, a safety violation in the \
+            after `--` go to every raft-node. Exit status: 0 linearizable (serializable for --workload list-append) \
+            and recovered, 1 a violation (not linearizable or not serializable, a lost acknowledged write, no recovery, a node crashed, a safety violation in the \
             captured peer traffic), 2 unknown (the checker ran out of budget), 3 the harness itself failed. \
             See docs/CHAOS.md and docs/CAPTURE.md.
             """
@@ -39,6 +39,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("check-budget"), help: "Seconds the linearizability check may take before the verdict is unknown.")
     var checkBudget = 120.0
 
+    @Option(help: ArgumentHelp(
+        "What the clients do: mixed or list-append.",
+        discussion: "mixed (the default): registers, map keys and set adds, checked for linearizability and lost adds. "
+            + "list-append: MULTI / RPUSH / LRANGE / EXEC transactions over a few keys, checked for serializability, "
+            + "naming any anomaly (G-single, G2, ...) with its cycle."))
+    var workload = WorkloadKind.mixed.rawValue
+
     @Argument(parsing: .postTerminator, help: "Extra raft-node arguments, after --.")
     var nodeArguments: [String] = []
 
@@ -48,6 +55,9 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--duration must be a time from 1s to 24h, such as 60s, 90 or 2m; got '\(duration)'")
         }
         guard checkBudget > 0 else { throw ValidationError("--check-budget must be positive") }
+        guard WorkloadKind(rawValue: workload) != nil else {
+            throw ValidationError("unknown --workload '\(workload)'; use one of: \(WorkloadKind.names)")
+        }
     }
 
     var parsedDuration: Double? {
@@ -69,7 +79,8 @@ struct RunCommand: AsyncParsableCommand {
             nodes: nodes, duration: parsedDuration ?? 60, seed: seed, scenario: scenarioFile,
             scenarioFile: ScenarioLibrary.path(of: scenario), outRoot: URL(fileURLWithPath: out), nodeBinary: binary,
             extraNodeArguments: nodeArguments, commandLine: CommandLine.arguments, checkBudget: checkBudget)
-        let run = try ChaosRun(options: options, parts: .standard) { say($0) }
+        let parts = RunParts.forWorkload(WorkloadKind(rawValue: workload) ?? .mixed)
+        let run = try ChaosRun(options: options, parts: parts) { say($0) }
         let reportPath = run.layout.report.path
         Teardown.installSignalHandlers(exitCode: 3) { sig in
             say("HARNESS FAILURE: interrupted by signal \(sig); every node stopped; partial run in \(run.layout.root.path)")

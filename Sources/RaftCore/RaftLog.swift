@@ -10,7 +10,7 @@ struct RaftLog: Sendable {
     /// Highest index known committed (§5.3). Never decreases.
     private(set) var committed: LogIndex = .zero
     /// Highest index handed to the shell to apply (or covered by an installed snapshot).
-    var applied: LogIndex = .zero
+    var handedOut: LogIndex = .zero
     /// First index not yet handed to the shell in a Ready; the next Ready starts here.
     var unstableFrom: LogIndex = LogIndex(1)
     /// Highest index known durable (the shell called advance()).
@@ -37,7 +37,7 @@ struct RaftLog: Sendable {
             expected = expected.next
         }
         committed = max(snapshotIndex, min(commit, lastIndex))
-        applied = snapshotIndex
+        handedOut = snapshotIndex
         persisted = lastIndex
         unstableFrom = lastIndex.next
     }
@@ -156,7 +156,7 @@ struct RaftLog: Sendable {
         snapshotTerm = s.term
         entries = []
         committed = s.index
-        applied = s.index
+        handedOut = s.index
         unstableFrom = s.index.next
         persisted = min(persisted, s.index)
     }
@@ -171,8 +171,8 @@ struct RaftLog: Sendable {
     /// durable by the Ready that carries them (the shell persists before it applies).
     func nextCommitted(limit: LogIndex) -> [Entry] {
         let hi = min(committed, limit)
-        guard hi > applied, applied >= snapshotIndex else { return [] }
-        let lo = Int(applied.rawValue - snapshotIndex.rawValue)
+        guard hi > handedOut, handedOut >= snapshotIndex else { return [] }
+        let lo = Int(handedOut.rawValue - snapshotIndex.rawValue)
         let hiPos = Int(hi.rawValue - snapshotIndex.rawValue)
         return Array(entries[lo..<hiPos])
     }

@@ -94,7 +94,11 @@ public struct RaftNode: Sendable {
     public var leader: NodeID? { leaderID }
     public var votedForInTerm: NodeID? { votedFor }
     public var commitIndex: LogIndex { raftLog.committed }
-    public var appliedIndex: LogIndex { raftLog.applied }
+    /// The highest index handed out in a Ready's `committedEntries` (or covered by an installed
+    /// snapshot): counted as soon as `ready()` returns, before the shell has persisted that Ready
+    /// or applied anything. Not what the state machine holds (the shell's `stateMachineIndex`
+    /// is): a snapshot or a status taken at this index claims writes the state may lack.
+    public var handedOutIndex: LogIndex { raftLog.handedOut }
     public var lastIndex: LogIndex { raftLog.lastIndex }
     public var lastTerm: Term { raftLog.lastTerm }
     /// First index still held in the log (entries before it are covered by the snapshot).
@@ -130,7 +134,7 @@ public struct RaftNode: Sendable {
         if currentTerm != prevHardState.term { return true }
         if votedFor != prevHardState.votedFor { return true }
         if raftLog.committed != prevHardState.commit { return true }
-        return min(raftLog.committed, applyLimit) > raftLog.applied
+        return min(raftLog.committed, applyLimit) > raftLog.handedOut
     }
 
     /// Everything the shell must do now, in the order documented on `Ready`. Call `advance(_:)`
@@ -152,7 +156,7 @@ public struct RaftNode: Sendable {
         rd.committedEntries = nextCommittedEntries()
         rd.entries = raftLog.unstableEntries
         raftLog.unstableFrom = raftLog.lastIndex.next
-        if let last = rd.committedEntries.last { raftLog.applied = last.index }
+        if let last = rd.committedEntries.last { raftLog.handedOut = last.index }
         rd.messages = msgs
         msgs = []
         rd.messagesAfterPersist = msgsAfterPersist

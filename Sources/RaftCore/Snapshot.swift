@@ -9,7 +9,7 @@ extension RaftNode {
     /// beyond what was applied, is ignored.
     public mutating func snapshotTaken(_ metadata: SnapshotMetadata) {
         let index = metadata.index
-        guard index > raftLog.snapshotIndex, index <= raftLog.applied, index <= raftLog.persisted,
+        guard index > raftLog.snapshotIndex, index <= raftLog.handedOut, index <= raftLog.persisted,
             let t = raftLog.term(at: index)
         else { return }
         latestSnapshot = SnapshotMetadata(index: index, term: t, configuration: confHistory.configuration(at: index))

@@ -51,7 +51,10 @@ public final class RaftServer: Sendable {
         self.options = options
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, eventLoopThreads))
-        self.ioPool = NIOThreadPool(numberOfThreads: 1)
+        // The node's one I/O pool: log fsyncs (one at a time: the shell holds the next Ready),
+        // snapshot files written, received and copied. Two threads, so a snapshot being
+        // serialized never holds up the fsync that acknowledges writes.
+        self.ioPool = NIOThreadPool(numberOfThreads: 2)
         self.statusBox = StatusBox(RaftServerStatus(id: options.id))
         self.stopped = group.next().makePromise(of: Void.self)
     }

@@ -38,7 +38,7 @@ extension NodeShell {
 
     mutating func serveAppliedReads(into actions: inout [ShellAction]) {
         guard !readsAwaitingApply.isEmpty else { return }
-        let applied = core.appliedIndex
+        let applied = stateMachineIndex  // the apply actions handed out before this one included
         var waiting: [(index: LogIndex, reads: [QueuedRead])] = []
         for batch in readsAwaitingApply {
             guard batch.index <= applied else {

@@ -1,6 +1,6 @@
 // Snapshots (§7) as shell decisions: when to take one (--log-max, or CHECKPOINT), at which
 // index, and when the core may compact. The index is what the state machine holds once the
-// performer carried out the actions returned so far, never the core's applied index: the core
+// performer carried out the actions returned so far, never the core's handed-out index (`RaftNode.handedOutIndex`): the core
 // counts committed entries as applied when it hands them out in a Ready, and a Ready that must
 // be made durable first hands them out long before the performer applies them. A snapshot taken
 // at the core's index in that window claims writes its state lacks; once the log behind it is
@@ -37,7 +37,7 @@ extension NodeShell {
         guard !stopped, snapshots.inFlight == nil else { return nil }
         var index = snapshots.machineIndex
         // UNSAFE, on purpose only: the index the core handed out, ahead of the state machine.
-        if config.unsafeFaults.contains(.snapshotAheadOfState) { index = core.appliedIndex }
+        if config.unsafeFaults.contains(.snapshotAheadOfState) { index = core.handedOutIndex }
         let current = core.snapshot?.index ?? .zero
         guard index > current, let term = core.term(at: index) else { return nil }
         let meta = SnapshotMetadata(index: index, term: term, configuration: core.configuration(at: index))

@@ -35,6 +35,12 @@ public struct NodeShell: Sendable {
     /// Reads whose read index is known, waiting for applied ≥ index.
     var readsAwaitingApply: [(index: LogIndex, reads: [QueuedRead])] = []
     var nextReadID: UInt64 = 1
+    /// Requests relayed to a leader (or sent on a link of the performer's own), by relay id
+    /// (NodeShell+Forwarding.swift).
+    var relayed: [UInt64: RelayedRequest] = [:]
+    var nextRelayID: UInt64 = 1
+    /// The leader as last seen by `relaysFollowLeader`.
+    var leaderSeenByRelays: NodeID? = nil
     /// The Ready being made durable; the next waits for it (group commit: whatever arrives
     /// meanwhile goes into the next batch and its single sync).
     public private(set) var persisting: Ready? = nil
@@ -49,7 +55,7 @@ public struct NodeShell: Sendable {
     public init(core: RaftNode, config: ShellConfig = ShellConfig()) {
         self.core = core
         self.config = config
-        self.snapshots = ShellSnapshots(machineIndex: core.appliedIndex)
+        self.snapshots = ShellSnapshots(machineIndex: core.handedOutIndex)
     }
 
     // MARK: events from the outside world
@@ -58,7 +64,10 @@ public struct NodeShell: Sendable {
     public mutating func tick(now: UInt64) -> [ShellAction] {
         guard !stopped else { return [] }
         core.tick()
-        return expireRequests(now: now)
+        var actions = expireRequests(now: now)
+        expireRelays(now: now, into: &actions)
+        relaysFollowLeader(into: &actions)
+        return actions
     }
 
     /// A message from a peer.
@@ -150,6 +159,7 @@ public struct NodeShell: Sendable {
         }
         serveAppliedReads(into: &actions)
         startReadRoundIfNeeded(now: now)
+        relaysFollowLeader(into: &actions)
     }
 
     /// Ends every request with `.shuttingDown`; the shell takes no events after this.
@@ -158,6 +168,8 @@ public struct NodeShell: Sendable {
         var tokens = proposalQueue.map(\.token) + pendingWrites.removeAll().map(\.token) + readQueue.map(\.token)
         tokens += readRounds.values.flatMap { $0.reads.map(\.token) }
         tokens += readsAwaitingApply.flatMap { $0.reads.map(\.token) }
+        tokens += relayed.keys.sorted().map { relayed[$0]!.token }
+        relayed = [:]
         proposalQueue = []
         readQueue = []
         readRounds = [:]
@@ -168,6 +180,6 @@ public struct NodeShell: Sendable {
     /// Client requests the shell still has to answer.
     public var pendingRequestCount: Int {
         proposalQueue.count + pendingWrites.count + readQueue.count + readRounds.values.reduce(0) { $0 + $1.reads.count }
-            + readsAwaitingApply.reduce(0) { $0 + $1.reads.count }
+            + readsAwaitingApply.reduce(0) { $0 + $1.reads.count } + relayed.count
     }
 }

@@ -26,10 +26,16 @@ public enum ShellAction: Sendable, Equatable {
     /// The write was not proposed here: the core named `leader` as the leader. The performer
     /// relays it (or refuses it when it was relayed to this node already).
     case redirect(RequestToken, leader: NodeID)
+    /// Send the request `token` to `leader` under relay id `id` (NodeShell+Forwarding.swift); if
+    /// there is no link to it, report `NodeShell.forwardUndeliverable(id:)`.
+    case forward(RequestToken, id: UInt64, to: NodeID)
+    /// The leader's reply to a relayed request, as the RESP bytes it sent: pass them on.
+    case forwardedReply(RequestToken, [UInt8])
     /// An answer that is not a state-machine result.
     case refuse(RequestToken, ShellRefusal)
     /// The write counts as acknowledged without being applied (only under
-    /// `ShellUnsafeFaults.ackBeforeCommit`, which exists to prove a checker catches it).
+    /// `ShellUnsafeFaults.ackBeforeCommit` or `.ackForwardBeforeReply`, which exist to prove a
+    /// checker catches them).
     case acknowledgeUnsafely(RequestToken)
     /// Snapshot the state machine now: having carried out the actions before this one, it holds
     /// exactly `metadata.index`. Write it durably (off the loop is fine: freeze a copy here),
@@ -60,9 +66,12 @@ public enum ShellRefusal: Sendable, Equatable {
     case writeOverwritten
     case readLeadershipChanged
     case writeTimedOut
-    /// The node stopped leading while the write was proposed and not yet applied: it may still
-    /// commit under the next leader, or be replaced. Outcome unknown.
+    /// The node stopped leading while the write was proposed and not yet applied, or the leader a
+    /// request was relayed to was lost (its link closed, or another leader is known now)
+    /// before it answered: the write may still commit. Outcome unknown.
     case leadershipLost
     case readTimedOut
     case shuttingDown
+    /// A relayed request could not be sent: no link to that leader.
+    case leaderUnreachable(NodeID)
 }

@@ -24,8 +24,10 @@ public struct ShellUnsafeFaults: OptionSet, Sendable {
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// Acknowledge a write as soon as it is proposed, before it is replicated or applied.
     public static let ackBeforeCommit = ShellUnsafeFaults(rawValue: 1 << 0)
-    /// Snapshot at the core's applied index, which runs ahead of the state machine while a
+    /// Snapshot at the core's handed-out index, which runs ahead of the state machine while a
     /// Ready is being made durable: the snapshot's metadata claims writes its state lacks (the
     /// bug the NIO node had until its snapshots were taken through the shell).
     public static let snapshotAheadOfState = ShellUnsafeFaults(rawValue: 1 << 1)
+    /// Answer a write relayed to the leader OK as soon as it is sent, before the leader replied.
+    public static let ackForwardBeforeReply = ShellUnsafeFaults(rawValue: 1 << 2)
 }

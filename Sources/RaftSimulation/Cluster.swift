@@ -100,6 +100,8 @@ public final class Cluster {
     var nextProposal = 1
     /// Which node each unanswered write went to (a crash loses its answer).
     var writeOwners: [RequestToken: Int] = [:]
+    /// Writes relayed to a leader, by the leader's request token (Cluster+Forwarding.swift).
+    var relaysHeld: [RequestToken: HeldRelay] = [:]
 
     // Statistics.
     public internal(set) var steps = 0
@@ -108,6 +110,7 @@ public final class Cluster {
     public internal(set) var snapshotsInstalled = 0
     public internal(set) var snapshotsTaken = 0
     public internal(set) var membershipChanges = 0
+    public internal(set) var forwardedWrites = 0
 
     init(options: SimulationOptions) {
         self.options = options
@@ -153,12 +156,13 @@ public final class Cluster {
         nodes[i].lastSoftState = nil
     }
 
-    func crash(_ i: Int) {
+    func crash(_ i: Int) throws(Violation) {
         nodes[i].isRunning = false
         nodes[i].incarnation += 1
         for (rid, r) in reads where r.node == i { reads[rid] = nil }
         for token in writeOwners.compactMap({ $0.value == i ? $0.key : nil }) { writes[token] = nil; writeOwners[token] = nil }
         transcript.record(.action(time: now, "\(nodes[i].id) CRASHED (unpersisted state lost)"))
+        try closeLinks(to: i)
     }
 
     func restart(_ i: Int) throws(Violation) {
@@ -259,14 +263,28 @@ public final class Cluster {
                         detail: "read #\(token) on \(id) served at index \(readIndex) with \(node.applied) applied, but \(r.atLeast) was applied before it was issued")
                 }
                 readsServed += 1
-            case .redirect(let token, _), .refuse(let token, _):
-                // The client is told to retry (a follower relays; here the client simply moves on).
+            case .redirect(let token, let leader):
+                // A write the core refused as not leading: relayed, as the NIO node does, unless
+                // it was relayed here already (no forwarding loops while leadership moves).
+                if let held = relaysHeld.removeValue(forKey: token) {
+                    answerRelay(held, "err:this node is no longer the leader")
+                } else if writes[token] != nil {
+                    try perform(node.shell.forward(token, to: leader, now: shellNow), on: i)
+                }
+            case .refuse(let token, let why):
+                // The client is told to retry; here it simply moves on.
+                if let held = relaysHeld.removeValue(forKey: token) { answerRelay(held, "err:\(why)") }
                 reads[token] = nil
                 writes[token] = nil
                 writeOwners[token] = nil
             case .acknowledgeUnsafely(let token):
+                if let held = relaysHeld.removeValue(forKey: token) { answerRelay(held, "ok") }
                 if let data = writes.removeValue(forKey: token) { acknowledged.append((data, nil)) }
                 writeOwners[token] = nil
+            case .forward(let token, let id, let leader):
+                relay(token, id: id, from: i, to: leader)
+            case .forwardedReply(let token, let bytes):
+                forwardedReplyArrived(token, bytes)
             case .takeSnapshot(let meta):
                 takeSnapshot(meta, on: i)
             case .receiveSnapshot(let meta):
@@ -278,12 +296,14 @@ public final class Cluster {
     /// A write answered as applied: its entry must already be durable on a majority of the
     /// voters that committed it (Figure 2's promise to the client), and stay applied forever.
     func acknowledge(_ token: RequestToken, entry e: Entry, by writer: Int) throws(Violation) {
-        guard let data = writes.removeValue(forKey: token) else { return }
+        let held = relaysHeld.removeValue(forKey: token)
+        guard let data = held?.data ?? writes.removeValue(forKey: token) else { return }
         writeOwners[token] = nil
         guard data == e.data else {
             throw Violation(rule: "Acknowledged Write", detail: "write #\(token) answered with the entry at \(e.index), which holds other data")
         }
-        acknowledged.append((data, e.index))
+        // A relayed write is acknowledged when its answer reaches the follower's client.
+        if held == nil { acknowledged.append((data, e.index)) }
         // The leader counted with the configuration of its log at the time, which may be the
         // one at the entry's index or a later one: a quorum of one of them must hold it.
         let configurations = Cluster.votersSince(&nodes[writer].shell.core, e.index)
@@ -294,6 +314,7 @@ public final class Cluster {
                 rule: "Acknowledged Write Durable",
                 detail: "write #\(token) at \(e.index) acknowledged, but durable only on \(holders.map(\.rawValue).sorted()) (voters since: \(configurations.map { $0.map(\.rawValue).sorted() }))")
         }
+        if let held { answerRelay(held, "ok:\(e.index.rawValue)") }
     }
 
     /// The voter sets of the configurations in force from `index` to the end of the log.

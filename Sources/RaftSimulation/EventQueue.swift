@@ -16,6 +16,8 @@ enum EventKind {
     /// tick in unison (in unison, integer timeouts collide far more often than in life).
     case tick(node: Int)
     case deliver(Envelope)
+    /// A relayed client write or its answer (Cluster+Forwarding.swift).
+    case relay(RelayEnvelope)
     /// The node's outstanding Ready reached stable storage (if the node did not crash meanwhile).
     case persisted(node: Int, incarnation: Int)
     /// A bounced node comes back (unless something else restarted it meanwhile).

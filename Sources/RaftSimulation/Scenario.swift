@@ -70,6 +70,7 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
         var f = faults.isEmpty ? "" : " faults=\(faults.names.joined(separator: ","))"
         if shellFaults.contains(.ackBeforeCommit) { f += " shellFaults=ackBeforeCommit" }
         if shellFaults.contains(.snapshotAheadOfState) { f += " shellFaults=snapshotAheadOfState" }
+        if shellFaults.contains(.ackForwardBeforeReply) { f += " shellFaults=ackForwardBeforeReply" }
         return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent)\(ticksInUnison ? " unison" : "") logMax=\(snapshots ? String(logMaxEntries) : "off") ticks=\(chaosTicks)+\(healTicks)\(f)"
     }
 }
@@ -86,6 +87,8 @@ public struct SimulationResult: Sendable {
     /// Snapshots written and recorded (--log-max and CHECKPOINT).
     public var snapshotsTaken: Int
     public var membershipChanges: Int
+    /// Client writes a follower relayed to its leader.
+    public var forwardedWrites: Int
     /// The last steps, formatted; filled only when the run failed.
     public var transcript: [String]
 
@@ -118,7 +121,7 @@ public enum Simulation {
             options: options, violation: violation, steps: cluster.steps, ticks: cluster.ticks,
             applied: Int(cluster.checker.highestApplied.rawValue), proposals: cluster.proposalsAccepted,
             reads: cluster.readsServed, snapshotsInstalled: cluster.snapshotsInstalled, snapshotsTaken: cluster.snapshotsTaken,
-            membershipChanges: cluster.membershipChanges,
+            membershipChanges: cluster.membershipChanges, forwardedWrites: cluster.forwardedWrites,
             transcript: violation == nil && transcriptLines == 0 ? [] : cluster.transcript.lines)
     }
 
@@ -143,6 +146,8 @@ extension Cluster {
                 queue.push(at: now + Cluster.unitsPerTick, .tick(node: node))
             case .deliver(let env):
                 try deliver(env)
+            case .relay(let env):
+                try deliverRelay(env)
             case .persisted(let node, let incarnation):
                 try persisted(node, incarnation: incarnation)
             case .restart(let node, let incarnation):
@@ -166,10 +171,10 @@ extension Cluster {
         let n = nodes.count
         if rng.below(100) < options.proposalPercent { try proposeSomething() }
         if rng.below(1000) < options.crashPerMille, crashedIndices.count < n / 2, let i = runningIndices.randomElement(using: &rng) {
-            crash(i)
+            try crash(i)
         }
         if rng.below(1000) < options.bouncePerMille, let i = runningIndices.randomElement(using: &rng) {
-            crash(i)
+            try crash(i)
             queue.push(at: now + 1 + UInt64(rng.below(Int(Cluster.unitsPerTick) * 2)), .restart(node: i, incarnation: nodes[i].incarnation))
         }
         if rng.below(100) < options.restartPercent, let i = crashedIndices.randomElement(using: &rng) { try restart(i) }
@@ -218,10 +223,10 @@ extension Cluster {
     }
 
     func proposeSomething() throws(Violation) {
-        // Mostly to a node that believes it leads (a stale leader too: clients cannot tell);
-        // sometimes to anyone, which must refuse cleanly.
+        // Half the time to a node that believes it leads (a stale leader too: clients cannot
+        // tell); otherwise to anyone: a follower relays to the leader it knows.
         let leaders = runningIndices.filter { Cluster.summary(&nodes[$0].shell.core).role == .leader }
-        let target = rng.below(10) < 8 ? leaders.randomElement(using: &rng) : runningIndices.randomElement(using: &rng)
+        let target = rng.below(10) < 5 ? leaders.randomElement(using: &rng) : runningIndices.randomElement(using: &rng)
         guard let i = target else { return }
         // Several writes in one turn: the shell proposes them together at its next Ready.
         let count = 1 + rng.below(3)
@@ -230,12 +235,7 @@ extension Cluster {
             nextProposal += 1
             let token = nextRequestID
             nextRequestID += 1
-            writes[token] = data
-            writeOwners[token] = i
-            try drive(i) { (shell: inout NodeShell) in
-                shell.write(data, token: token)
-                return []
-            }
+            try clientWrite(data, token: token, to: i)
         }
     }
 

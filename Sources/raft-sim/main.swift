@@ -14,7 +14,7 @@ func usage() -> Never {
         usage: raft-sim soak --seconds N [--from SEED]
                raft-sim bench [--seeds N] [--fault NAME]
                raft-sim replay SEED [--fault voteWithoutLogCheck|commitOldTermByCounting|forgetVoteOnRestart]
-                                    [--shell-fault ackBeforeCommit|snapshotAheadOfState]
+                                    [--shell-fault ackBeforeCommit|snapshotAheadOfState|ackForwardBeforeReply]
 
         """.utf8))
     exit(2)
@@ -38,6 +38,7 @@ func shellFault(named name: String) -> ShellUnsafeFaults? {
     switch name {
     case "ackBeforeCommit": return .ackBeforeCommit
     case "snapshotAheadOfState": return .snapshotAheadOfState
+    case "ackForwardBeforeReply": return .ackForwardBeforeReply
     default: return nil
     }
 }

@@ -71,4 +71,34 @@ struct ShellSimulationTests {
         again.shellFaults = .snapshotAheadOfState
         #expect(Simulation.run(again).report == found.report)
     }
+
+    @Test("Clients write to followers too: followers relay through the shell's forwarding and the leader's answers come back")
+    func followersRelayWrites() {
+        var forwarded = 0
+        for seed in UInt64(1)...20 {
+            let r = Simulation.run(seed: seed)
+            #expect(r.passed, "\(r.report)")
+            forwarded += r.forwardedWrites
+        }
+        #expect(forwarded > 20 * 5)
+    }
+
+    @Test("A follower that answers a relayed write OK before the leader's reply is caught, and the seed replays")
+    func acknowledgingRelayedWritesEarlyIsCaught() throws {
+        var caught: SimulationResult? = nil
+        for seed in UInt64(1)...300 {
+            var options = SimulationOptions.derived(seed: seed)
+            options.shellFaults = .ackForwardBeforeReply
+            let r = Simulation.run(options)
+            if !r.passed {
+                caught = r
+                break
+            }
+        }
+        let found = try #require(caught, "a follower acknowledging relayed writes early passed 300 seeds: the client checks are blind")
+        #expect(found.report.contains("Acknowledged Write"), "\(found.report)")
+        var again = SimulationOptions.derived(seed: found.options.seed)
+        again.shellFaults = .ackForwardBeforeReply
+        #expect(Simulation.run(again).report == found.report)
+    }
 }

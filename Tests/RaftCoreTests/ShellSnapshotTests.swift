@@ -53,13 +53,13 @@ struct ShellSnapshotTests {
         // This Ready hands out "a" to apply and "b" to persist: the apply waits for the persist.
         #expect(first.contains { if case .persist = $0 { true } else { false } })
         #expect(Self.appliedIndex(first) == nil)
-        #expect(shell.core.appliedIndex > appliedBefore, "the core counts \"a\" as applied as soon as it hands it out")
+        #expect(shell.core.handedOutIndex > appliedBefore, "the core counts \"a\" as applied as soon as it hands it out")
         let asked = shell.beginSnapshot()
         let meta = try #require(asked)
         #expect(meta.index == appliedBefore, "snapshot metadata at \(meta.index), but the state machine holds \(appliedBefore)")
         let rest = shell.persisted(now: 0)
-        #expect(Self.appliedIndex(rest) == shell.core.appliedIndex)
-        #expect(shell.stateMachineIndex == shell.core.appliedIndex)
+        #expect(Self.appliedIndex(rest) == shell.core.handedOutIndex)
+        #expect(shell.stateMachineIndex == shell.core.handedOutIndex)
     }
 
     @Test("The planted snapshot-ahead-of-state fault takes the core's index instead")

@@ -12,7 +12,7 @@ struct SnapshotTests {
         h.isolated = ["c"]
         for k in 1...10 { try h["a"].propose(bytes("v\(k)")) }
         h.deliverAll()
-        let applied = h["a"].appliedIndex
+        let applied = h["a"].handedOutIndex
         h["a"].snapshotTaken(SnapshotMetadata(index: applied, term: .zero, configuration: Configuration()))
         #expect(h["a"].firstIndex == applied.next, "entries covered by the snapshot are dropped")
         #expect(h["a"].snapshot?.configuration == h["a"].configuration(at: applied))

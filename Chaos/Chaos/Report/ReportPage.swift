@@ -18,8 +18,12 @@ struct ReportPage {
         }
         var s = #"<div class="verdict \#(cls)"><div class="big">\#(word) <span class="exit">exit \#(v.outcome.exitCode)</span></div>"#
         s += "<div class=\"summary\">\(HTML.escape(v.summary))</div><ul>"
-        s += "<li>linearizability: <b>\(HTML.escape(v.linearizability ?? "not checked"))</b></li>"
-        s += "<li>lost acknowledged writes: <b>\(v.lostWrites.count)</b></li>"
+        if let serializability = v.serializability {
+            s += "<li>serializability (list-append transactions): <b>\(HTML.escape(serializability))</b></li>"
+        } else {
+            s += "<li>linearizability: <b>\(HTML.escape(v.linearizability ?? "not checked"))</b></li>"
+            s += "<li>lost acknowledged writes: <b>\(v.lostWrites.count)</b></li>"
+        }
         s += "<li>recovered after the final heal: <b>\(v.recovered.map { $0 ? "yes" : "NO" } ?? "not checked")</b></li>"
         s += "<li>operations: \(v.ok) ok, \(v.fail) fail, \(v.info) info</li>"
         s += "<li>" + Self.auditLine(v) + "</li></ul>"

@@ -120,17 +120,19 @@ public final class ChaosRun: @unchecked Sendable {
         note(recovery.recovered ? "recovered in \(String(format: "%.1f", recovery.seconds)) s" : "NOT RECOVERED: \(recovery.problem)")
         await workload.stop()
         let finalRead = await workload.finalRead()
-        note("final set read: \(finalRead.summary)")
+        note((workload.checksLostWrites ? "final set read: " : "final read: ") + finalRead.summary)
         let crashed = cluster.crashed
         cluster.stop()
         finishCapture()
 
         note("checking the history (budget \(Int(options.checkBudget)) s)")
         let check = try parts.checkHistory(layout.history, options.checkBudget)
-        note("history: \(check.outcome.rawValue) in \(String(format: "%.2f", check.seconds)) s; ok \(check.counts.ok) fail \(check.counts.fail) info \(check.counts.info)")
+        note("history: \(check.words) in \(String(format: "%.2f", check.seconds)) s; ok \(check.counts.ok) fail \(check.counts.fail) info \(check.counts.info)")
 
         var problems: [String] = []
-        if check.outcome == .notLinearizable { problems.append("the history is not linearizable") }
+        if check.outcome == .notLinearizable {
+            problems.append("the history is not \(check.property)" + (check.anomalies.isEmpty ? "" : ": " + check.anomalies.joined(separator: ", ")))
+        }
         if !finalRead.lost.isEmpty { problems.append("\(finalRead.lost.count) acknowledged write(s) lost") }
         if !recovery.recovered { problems.append("no recovery within \(Int(options.scenario.recoverWithin)) s after the heal (\(recovery.problem))") }
         for (id, how) in crashed { problems.append("node \(id) died on its own (\(how)); see \(layout.nodeLog(id).path)") }
@@ -139,13 +141,15 @@ public final class ChaosRun: @unchecked Sendable {
         let summary: String
         switch outcome {
         case .passed:
-            summary = "PASSED: linearizable, no acknowledged write lost, recovered after the heal"
+            summary = "PASSED: \(check.property)" + (workload.checksLostWrites ? ", no acknowledged write lost" : "") + ", recovered after the heal"
                 + (peerTraffic != nil ? ", peer traffic audited" : "")
         case .violation: summary = "VIOLATION: " + problems.joined(separator: "; ")
         case .unknown: summary = "UNKNOWN: the checker ran out of its \(Int(options.checkBudget)) s budget; nothing else went wrong"
         case .harnessFailure: summary = "HARNESS FAILURE"
         }
-        return RunVerdict(outcome: outcome, summary: summary, linearizability: check.outcome.rawValue, explanation: check.explanation,
+        let linearizable = check.property == "linearizable"
+        return RunVerdict(outcome: outcome, summary: summary, linearizability: linearizable ? check.words : nil,
+                          serializability: linearizable ? nil : check.words, explanation: check.explanation,
                           lostWrites: finalRead.lost, recovered: recovery.recovered,
                           ok: check.counts.ok, fail: check.counts.fail, info: check.counts.info)
     }
@@ -173,6 +177,7 @@ public final class ChaosRun: @unchecked Sendable {
         if let data = try? e.encode(verdict) { try? data.write(to: layout.verdict) }
         var text = verdict.summary + "\n"
         if let l = verdict.linearizability { text += "linearizability: \(l)\n" }
+        if let s = verdict.serializability { text += "serializability (list-append): \(s)\n" }
         if let r = verdict.recovered { text += "recovered after the heal: \(r ? "yes" : "no")\n" }
         text += "operations: ok \(verdict.ok), fail \(verdict.fail), info \(verdict.info)\n"
         if let a = verdict.peerTraffic { text += "peer-traffic audit: \(a.headline)\n" }

@@ -21,6 +21,9 @@ public struct RunVerdict: Codable, Sendable, Hashable {
     public var summary: String
     /// `linearizable`, `not linearizable`, `unknown`, or nil when the history was not checked.
     public var linearizability: String?
+    /// For the list-append workload: `serializable`, `not serializable` (the anomalies are in
+    /// `explanation`), or nil when the history was not checked for it.
+    public var serializability: String?
     /// The checker's explanation of a violation (key, operation, concurrent operations).
     public var explanation: String?
     /// Acknowledged writes of the set workload missing from the final read.
@@ -36,12 +39,13 @@ public struct RunVerdict: Codable, Sendable, Hashable {
     public var peerTraffic: PeerTrafficAudit?
     public var peerTrafficNote: String?
 
-    public init(outcome: Outcome, summary: String, linearizability: String? = nil, explanation: String? = nil,
+    public init(outcome: Outcome, summary: String, linearizability: String? = nil, serializability: String? = nil, explanation: String? = nil,
                 lostWrites: [String] = [], recovered: Bool? = nil, ok: Int = 0, fail: Int = 0, info: Int = 0,
                 peerTraffic: PeerTrafficAudit? = nil, peerTrafficNote: String? = nil) {
         self.outcome = outcome
         self.summary = summary
         self.linearizability = linearizability
+        self.serializability = serializability
         self.explanation = explanation
         self.lostWrites = lostWrites
         self.recovered = recovered

@@ -10,7 +10,7 @@ import Glibc
 /// is read inside the lock, after an answer arrived or before a request leaves, so every recorded
 /// interval contains the real one (wider is safe for the checker; narrower would not be).
 final class HistoryRecorder: @unchecked Sendable {
-    /// The checker model that reads every workload of this history (Linearizability's Models).
+    /// The checker model that reads every workload of the mixed history (Linearizability's Models).
     static let model = "node-workloads"
 
     private let lock = NSLock()
@@ -21,12 +21,13 @@ final class HistoryRecorder: @unchecked Sendable {
     private var tally = OperationCounts()
     private(set) var writeError: String?
 
-    init(url: URL) throws {
+    /// `model` goes in the header: the check that reads this history.
+    init(url: URL, model: String = HistoryRecorder.model) throws {
         guard let f = fopen(url.path, "w") else {
             throw WorkloadError("cannot write the history \(url.path): \(String(cString: strerror(errno)))")
         }
         file = f
-        buffer.append(contentsOf: Array("{\"format\":\"raft-chaos-history\",\"version\":1,\"model\":\"\(Self.model)\"}\n".utf8))
+        buffer.append(contentsOf: Array("{\"format\":\"raft-chaos-history\",\"version\":1,\"model\":\"\(model)\"}\n".utf8))
     }
 
     deinit { close() }
@@ -42,30 +43,40 @@ final class HistoryRecorder: @unchecked Sendable {
 
     /// Records the call, just before the request is sent; returns the operation's id.
     func invoke(process: Int, node: String, _ op: PlannedOperation) -> Int {
-        lock.withLock {
-            let id = nextID
-            nextID += 1
-            tally.open += 1
-            line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "invoke", op, value: op.argument, error: nil)
-            return id
-        }
+        invoke(process: process, node: node, function: op.function, key: op.key, argument: op.argument)
     }
 
     /// Records the completion, just after the answer (or the failure) arrived.
     func complete(process: Int, node: String, id: Int, _ op: PlannedOperation, _ completion: Completion) {
+        complete(process: process, node: node, id: id, function: op.function, key: op.key, argument: op.argument, completion)
+    }
+
+    /// Records a call of `function` (a key of nil for a transaction over several keys).
+    func invoke(process: Int, node: String, function: String, key: String?, argument: Value) -> Int {
+        lock.withLock {
+            let id = nextID
+            nextID += 1
+            tally.open += 1
+            line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "invoke", function, key, value: argument, error: nil)
+            return id
+        }
+    }
+
+    /// Records the completion of a call made with `invoke(process:node:function:key:argument:)`.
+    func complete(process: Int, node: String, id: Int, function: String, key: String?, argument: Value, _ completion: Completion) {
         lock.withLock {
             guard file != nil else { return }
             tally.open -= 1
             switch completion {
             case .ok(let v):
                 tally.ok += 1
-                line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "ok", op, value: v, error: nil)
+                line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "ok", function, key, value: v, error: nil)
             case .fail(let why):
                 tally.fail += 1
-                line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "fail", op, value: op.argument, error: why)
+                line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "fail", function, key, value: argument, error: why)
             case .info(let why):
                 tally.info += 1
-                line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "info", op, value: op.argument, error: why)
+                line(time: MonotonicClock.now(), process: process, node: node, id: id, type: "info", function, key, value: argument, error: why)
             }
         }
     }
@@ -83,12 +94,15 @@ final class HistoryRecorder: @unchecked Sendable {
         }
     }
 
-    private func line(time: UInt64, process: Int, node: String, id: Int, type: String, _ op: PlannedOperation, value: Value, error: String?) {
+    private func line(time: UInt64, process: Int, node: String, id: Int, type: String, _ function: String, _ key: String?, value: Value, error: String?) {
         guard file != nil else { return }
         var s = "{\"time\":\(time),\"process\":\(process),\"node\":"
         JSONText.appendString(node, to: &s)
-        s += ",\"id\":\(id),\"type\":\"\(type)\",\"f\":\"\(op.function)\",\"key\":"
-        JSONText.appendString(op.key, to: &s)
+        s += ",\"id\":\(id),\"type\":\"\(type)\",\"f\":\"\(function)\""
+        if let key {
+            s += ",\"key\":"
+            JSONText.appendString(key, to: &s)
+        }
         s += ",\"value\":"
         JSONText.appendValue(value, to: &s)
         if let error {

@@ -22,6 +22,10 @@ struct MemoTable {
         mask = cap - 1
     }
 
+    /// An empty table that a search parks in its field while it works on a local copy (or once
+    /// decided): shared storage, so parking allocates nothing.
+    static let placeholder = MemoTable(words: 1, initialCapacity: 16)
+
     /// Bytes held, for the memory budget.
     var memoryBytes: Int { arena.capacity * 8 + states.capacity * 4 + hashes.capacity * 8 + slots.count * 4 }
 

@@ -94,26 +94,18 @@ final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
 
         // Calls before returns at equal times: operations that touch at an instant overlap, the
         // reading that rejects fewer histories (as Porcupine does).
-        var events: [(time: Int64, isReturn: Bool, op: Int32)] = []
-        events.reserveCapacity(2 * n)
-        for (i, op) in operations.enumerated() {
-            events.append((op.callTime, false, Int32(i)))
-            events.append((op.returnTime ?? Int64.max, true, Int32(i)))
-        }
-        events.sort { a, b in
-            if a.time != b.time { return a.time < b.time }
-            if a.isReturn != b.isReturn { return !a.isReturn }
-            return a.op < b.op
-        }
+        let events = Self.eventOrder(operations)
         var entryOp = [Int32](repeating: -1, count: 2 * n + 1)
         var isCall = [Bool](repeating: false, count: 2 * n + 1)
         var callEntry = [Int32](repeating: 0, count: n)
         var match = [Int32](repeating: -1, count: 2 * n + 1)
         for (k, ev) in events.enumerated() {
             let e = k + 1
-            entryOp[e] = ev.op
-            isCall[e] = !ev.isReturn
-            if ev.isReturn { match[Int(callEntry[Int(ev.op)])] = Int32(e) } else { callEntry[Int(ev.op)] = Int32(e) }
+            let isReturn = ev < 0
+            let op = isReturn ? ~ev : ev
+            entryOp[e] = op
+            isCall[e] = !isReturn
+            if isReturn { match[Int(callEntry[Int(op)])] = Int32(e) } else { callEntry[Int(op)] = Int32(e) }
         }
         self.entryOp = entryOp
         self.entryIsCall = isCall
@@ -174,12 +166,12 @@ final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
         // Work on locals: no exclusivity checks or reference counting in the loop.
         var next = self.next; self.next = []
         var prev = self.prev; self.prev = []
-        var trans = self.trans; self.trans = TransitionCache(capacity: 1)
+        var trans = self.trans; self.trans = .placeholder
         let entryOp = self.entryOp, entryIsCall = self.entryIsCall, match = self.match
         let zobrist = self.zobrist, twinBefore = self.twinBefore, readOnly = self.readOnly
         var space = self.space!; self.space = nil
         var bestPrefix = self.bestPrefix, bestBlocked = self.bestBlocked, atBest = self.atBest
-        var memo = self.memo; self.memo = MemoTable(words: 1, initialCapacity: 16)
+        var memo = self.memo; self.memo = .placeholder
         var bits = self.bits; self.bits = []
         var stack = self.stack; self.stack = []
         var e = cursor, state = self.state, hash = self.hash
@@ -220,7 +212,15 @@ final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
                     hash = h
                     Self.lift(e, &next, &prev, match)
                     if stack.count > bestPrefix.count {
-                        bestPrefix = stack.map { entryOp[Int($0.entry)] }
+                        // At the best already, the stack is the best prefix plus this op: extend
+                        // it in place (copying the whole stack at every new depth cost a
+                        // quadratic number of writes and an allocation per depth).
+                        if atBest && stack.count == bestPrefix.count + 1 {
+                            bestPrefix.append(op)
+                        } else {
+                            bestPrefix.removeAll(keepingCapacity: true)
+                            for f in stack { bestPrefix.append(entryOp[Int(f.entry)]) }
+                        }
                         bestBlocked = -1
                         atBest = true
                     } else {
@@ -262,8 +262,8 @@ final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
             // that a history of many partitions holds only the undecided ones' memory.
             finalMemoEntries = memo.count
             finalStateCount = space.count
-            memo = MemoTable(words: 1, initialCapacity: 16)
-            trans = TransitionCache(capacity: 1)
+            memo = .placeholder
+            trans = .placeholder
             stack = []
         } else {
             self.space = space
@@ -287,6 +287,51 @@ final class PartitionSearch<S: StateSpace>: SearchTask, @unchecked Sendable {
 }
 
 extension PartitionSearch {
+    /// Every call and return in time order; calls before returns at equal times, then by
+    /// operation. When the times span less than 2^30 (line numbers, a run of a few seconds in
+    /// microseconds...), each event is packed into one UInt64 (time, return bit, operation) and
+    /// sorted as plain integers, which cost a fraction of sorting tuples with a closure on a short
+    /// history; otherwise the tuples are sorted. An event is its operation's index for the call,
+    /// the index's complement (`~op`, negative) for the return: an array of tuples would make the
+    /// runtime look up the tuple's generic metadata on every check.
+    static func eventOrder(_ operations: [Operation]) -> [Int32] {
+        let n = operations.count
+        var low = Int64.max, high = Int64.min
+        for i in operations.indices {
+            let call = operations[i].callTime, ret = operations[i].returnTime ?? call
+            low = min(low, call, ret)
+            high = max(high, call, ret)
+        }
+        if n > 0, n < 1 << 31, high >= low, high - low < 1 << 30 {
+            // An operation that never returned sorts after every return: time high - low + 1.
+            let never = UInt64(high - low + 1)
+            var keys = [UInt64](repeating: 0, count: 2 * n)
+            for i in operations.indices {
+                keys[2 * i] = UInt64(operations[i].callTime - low) << 33 | UInt64(i)
+                let r = operations[i].returnTime.map { UInt64($0 - low) } ?? never
+                keys[2 * i + 1] = r << 33 | 1 << 32 | UInt64(i)
+            }
+            keys.sort()
+            return keys.map { k in
+                let op = Int32(truncatingIfNeeded: k & 0xFFFF_FFFF)
+                return k & (1 << 32) != 0 ? ~op : op
+            }
+        }
+        var events: [(time: Int64, isReturn: Bool, op: Int32)] = []
+        events.reserveCapacity(2 * n)
+        for i in operations.indices {
+            let op = operations[i]
+            events.append((op.callTime, false, Int32(i)))
+            events.append((op.returnTime ?? Int64.max, true, Int32(i)))
+        }
+        events.sort { a, b in
+            if a.time != b.time { return a.time < b.time }
+            if a.isReturn != b.isReturn { return !a.isReturn }
+            return a.op < b.op
+        }
+        return events.map { $0.isReturn ? ~$0.op : $0.op }
+    }
+
     /// Takes a call entry and its return out of the list (static, on inout arrays: no closure
     /// captures, so no dynamic exclusivity checks in the loop).
     @inline(__always) static func lift(_ e: Int32, _ next: inout [Int32], _ prev: inout [Int32], _ match: [Int32]) {

@@ -15,6 +15,9 @@ struct TransitionCache {
         mask = cap - 1
     }
 
+    /// An empty cache to park in a field (see `MemoTable.placeholder`).
+    static let placeholder = TransitionCache(capacity: 1)
+
     var memoryBytes: Int { keys.count * 12 }
 
     @inline(__always) private static func key(_ state: Int32, _ op: Int32) -> UInt64 {

@@ -67,12 +67,17 @@ extension NodeDriver {
                 // The command resolved when the read arrived (a read always registers it).
                 r.reply(r.command.map { machine.read($0, r.arguments, now: readNow()) } ?? machine.read(r.arguments, now: readNow()))
             case .redirect(let token, let leader):
-                guard let r = requests.removeValue(forKey: token) else { continue }
+                guard let r = requests[token] else { continue }
                 if r.forwardedFrom == nil, leader != options.id {
-                    Self.deliver(forward(r.arguments, to: leader), to: r.reply)
+                    perform(shell.forward(token, to: leader, now: Self.monotonicMillis()))
                 } else {
+                    requests[token] = nil
                     r.reply(Self.noLeader())
                 }
+            case .forward(let token, let id, let leader):
+                sendForward(token, id: id, to: leader)
+            case .forwardedReply(let token, let bytes):
+                requests.removeValue(forKey: token)?.reply(Self.decodeForwardedReply(bytes))
             case .refuse(let token, let why):
                 requests.removeValue(forKey: token)?.reply(Self.reply(for: why))
             case .acknowledgeUnsafely(let token):
@@ -152,6 +157,7 @@ extension NodeDriver {
         case .leadershipLost: leaderLost()
         case .readTimedOut: .error("TRYAGAIN read timed out")
         case .shuttingDown: .error("TRYAGAIN node is shutting down")
+        case .leaderUnreachable(let leader): .error("TRYAGAIN leader \(leader) is unreachable")
         }
     }
 }

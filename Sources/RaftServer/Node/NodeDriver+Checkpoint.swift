@@ -7,7 +7,7 @@ extension NodeDriver {
     /// CHECKPOINT: a snapshot of the state machine as it is now. Completes with the snapshot's
     /// index; a request while one is running waits for it, then snapshots whatever was applied
     /// since. The shell picks the index (what the state machine holds, which is behind the
-    /// core's applied index while a Ready is being made durable).
+    /// core's handed-out index while a Ready is being made durable).
     @discardableResult
     func checkpoint() -> EventLoopFuture<LogIndex> {
         if let running = snapshotInFlight {
@@ -26,7 +26,7 @@ extension NodeDriver {
     func takeSnapshot(_ meta: SnapshotMetadata) -> EventLoopFuture<LogIndex> {
         let frozen = FrozenStore(store: machine.store.frozenCopy())
         let persistence = self.persistence
-        let done = NIOThreadPool.singleton.runIfActive(eventLoop: loop) { () throws -> (StoredSnapshot, Bool, Int) in
+        let done = ioPool.runIfActive(eventLoop: loop) { () throws -> (StoredSnapshot, Bool, Int) in
             let stored = try persistence.writeSnapshot(meta) { sink in try frozen.store.writeSnapshot(to: sink) }
             let size = (try? stored.open().size()) ?? 0
             return (stored, try persistence.commitSnapshot(stored), size)

@@ -23,7 +23,7 @@ extension NodeDriver {
             guard let latest = latestSnapshot, latest.metadata.index > .zero else {
                 return loop.makeFailedFuture(NodeOptionError("ERR nothing to checkpoint yet: no entry has been applied"))
             }
-            return NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
+            return ioPool.runIfActive(eventLoop: loop) {
                 try Self.copy(latest, to: absolute)
                 return CheckpointCopy(index: latest.metadata.index, path: absolute)
             }

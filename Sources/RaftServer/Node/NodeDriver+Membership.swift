@@ -35,7 +35,6 @@ struct MembershipState {
     /// Changes refused only because another change is still uncommitted (or a new leader has
     /// not committed its first entry yet): retried every tick until their deadline.
     var queuedChanges: [(change: ConfChange, then: @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
-    var duty: RepeatedTask? = nil
     var announcedRemoval = false
     /// This node's latest configuration has members but not this node (and it is not joining).
     var removed = false
@@ -59,8 +58,8 @@ extension NodeDriver {
                 logger.info("restarting with persisted state (last index \(raft.lastIndex)): not joining again")
             }
         }
-        let period = TimeAmount.milliseconds(Int64(max(10, options.tickMilliseconds)))
-        membership.duty = loop.scheduleRepeatedTask(initialDelay: .zero, delay: period) { [self] _ in
+        // Then every tick, on the driver's one timer (`NodeDriver.start`); the first at once.
+        loop.execute { [self] in
             guard !stopped else { return }
             membershipTick(now: .now())
         }
@@ -68,7 +67,6 @@ extension NodeDriver {
 
     /// Called from `stop()`: answers whatever waits, so no promise is left behind.
     func stopMembershipDuties() {
-        membership.duty?.cancel()
         membership.joinLink?.close()
         membership.joinLink = nil
         stopProbing()
@@ -145,14 +143,12 @@ extension NodeDriver {
         }
         var request = ["RAFT.JOIN", options.id.rawValue, options.clientAddress.description]
         if options.overwritePeer { request.append("OVERWRITE") }
-        let id = nextForwardID
-        nextForwardID += 1
-        let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = ForwardedRequest(promise: promise, deadline: now + .seconds(3), leader: nil)
+        let args = request.map { Array($0.utf8) }
+        let (id, answer) = awaitRelayReply(args, timeout: .seconds(3))
         membership.joinInFlight = true
-        membership.joinLink?.send(.forwardRequest(ForwardRequest(requestID: id, kind: .write, args: request.map { Array($0.utf8) })))
+        membership.joinLink?.send(.forwardRequest(ForwardRequest(requestID: id, kind: .write, args: args)))
         membership.joinLink?.flush()
-        promise.futureResult.whenSuccess { [self] reply in
+        answer.whenSuccess { [self] reply in
             membership.joinInFlight = false
             joinAnswered(reply, via: target)
         }

@@ -65,8 +65,6 @@ extension NodeDriver {
         return .error("ERR '\(name)' is a node command and cannot run through the log")
     }
 
-    private var requestDeadline: NIODeadline { .now() + .milliseconds(Int64(options.requestTimeoutMilliseconds)) }
-
     private static func nowMillis() -> Int64 {
         Int64(clock_gettime_realtime_millis())
     }
@@ -89,35 +87,6 @@ extension NodeDriver {
         scheduleReady()
     }
 
-    // MARK: forwarding (follower → leader)
-
-    /// Relays a request to the leader (batched with this loop turn's others) and answers with
-    /// its reply; data commands and membership commands alike.
-    func forward(_ arguments: [[UInt8]], kind: ForwardKind = .write, to leader: NodeID, deadline: NIODeadline? = nil) -> EventLoopFuture<RESPValue> {
-        let id = nextForwardID
-        nextForwardID += 1
-        metrics.forwarded.increment()
-        let promise = loop.makePromise(of: RESPValue.self)
-        forwarded[id] = ForwardedRequest(promise: promise, deadline: deadline ?? requestDeadline, leader: leader)
-        guard transport.queueForward(ForwardRequest(requestID: id, kind: kind, args: arguments), to: leader) else {
-            forwarded[id] = nil
-            promise.succeed(.error("TRYAGAIN leader \(leader) is unreachable"))
-            return promise.futureResult
-        }
-        return promise.futureResult
-    }
-
-    /// The leader answered a forwarded request.
-    func forwardAnswered(id: UInt64, reply bytes: [UInt8]) {
-        guard let f = forwarded.removeValue(forKey: id) else { return }
-        var parser = RESPReplyParser()
-        let decoded = bytes.withUnsafeBytes { raw in Result { () throws(RESPProtocolError) in try parser.parse(raw) } }
-        switch decoded {
-        case .success(let parsed?): f.promise.succeed(parsed.value)
-        default: f.promise.succeed(.error("ERR the leader sent an unreadable reply"))
-        }
-    }
-
     // MARK: reads
 
     /// "Now" for reads and for preparing writes: the replicated clock or later, so a key the log
@@ -132,17 +101,5 @@ extension NodeDriver {
         let token = register(arguments: arguments, command: command, forwardedFrom: nil, reply: reply)
         perform(shell.read(token: token, now: Self.monotonicMillis()))
         scheduleReady()
-    }
-
-    // MARK: timeouts
-
-    /// Never a hang: a forwarded request unanswered by its deadline gets a retryable error (the
-    /// shell times out its own requests on each tick).
-    func expireForwards(now: NIODeadline) {
-        let timeout = RESPValue.error("TRYAGAIN request timed out (a write may still be applied)")
-        for (id, f) in forwarded where f.deadline <= now {
-            forwarded[id] = nil
-            f.promise.succeed(timeout)
-        }
     }
 }

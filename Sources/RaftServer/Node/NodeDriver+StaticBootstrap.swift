@@ -121,14 +121,12 @@ extension NodeDriver {
             let via = options.joinEnsemble.first { $0.value == a }.flatMap { options.peerVia[$0.key] }
             let link = staticBootstrap.links[a] ?? PeerLink(peer: NodeID("probe@\(a)"), address: via ?? a.peerAddress, transport: transport)
             staticBootstrap.links[a] = link
-            let id = nextForwardID
-            nextForwardID += 1
-            let promise = loop.makePromise(of: RESPValue.self)
-            forwarded[id] = ForwardedRequest(promise: promise, deadline: now + .seconds(1), leader: nil)
+            let args = [Array("RAFT.PROBE".utf8)]
+            let (id, answer) = awaitRelayReply(args, timeout: .seconds(1))
             staticBootstrap.inFlight.insert(a)
-            link.send(.forwardRequest(ForwardRequest(requestID: id, kind: .read, args: [Array("RAFT.PROBE".utf8)])))
+            link.send(.forwardRequest(ForwardRequest(requestID: id, kind: .read, args: args)))
             link.flush()
-            promise.futureResult.whenSuccess { [self] reply in
+            answer.whenSuccess { [self] reply in
                 staticBootstrap.inFlight.remove(a)
                 guard staticBootstrap.probing else { return }
                 staticBootstrap.answers[a] = (Self.parseProbe(reply), .now())

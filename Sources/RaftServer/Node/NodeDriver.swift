@@ -12,7 +12,7 @@ import RaftShell
 /// The NIO performer around `NodeShell` (RaftShell): the shell decides, in the documented Ready
 /// order, what to send, persist, apply and answer; the driver carries its actions out with
 /// sockets, files, threads and the clock (NodeDriver+Actions.swift), and keeps what only a
-/// performer can: client promises, forwarded requests, membership duties, snapshots taken.
+/// performer can: client promises, membership duties, snapshots taken.
 /// Every stored property is touched on `loop` only.
 final class NodeDriver: @unchecked Sendable {
     let loop: any EventLoop
@@ -53,18 +53,6 @@ final class NodeDriver: @unchecked Sendable {
     }
     var requests: [RequestToken: ClientRequest] = [:]
     var nextToken: RequestToken = 1
-    /// Requests relayed to a leader (or, while joining, to any member), by forward id.
-    struct ForwardedRequest {
-        var promise: EventLoopPromise<RESPValue>
-        var deadline: NIODeadline
-        /// The leader it was relayed to; nil for a join request, which is tied to no leader.
-        var leader: NodeID?
-    }
-    var forwarded: [UInt64: ForwardedRequest] = [:]
-    var nextForwardID: UInt64 = 1
-    /// The leader as last seen by `forwardsFollowLeader()` (NodeDriver+ForwardLoss.swift).
-    var leaderSeenByForwards: NodeID? = nil
-
     var readyScheduled = false
     /// A Ready is being made durable off the loop; the shell holds the next (group commit).
     var persisting: Bool { shell.persisting != nil }
@@ -119,11 +107,12 @@ final class NodeDriver: @unchecked Sendable {
         loop.preconditionInEventLoop()
         // A one-node cluster needs no election timeout to elect itself.
         if raft.configuration.voters == [options.id] { raft.campaign() }
+        // The node's one timer: the shell's tick (elections, heartbeats, request and relay
+        // deadlines), then the membership duties (join and transfer retries, promotions).
         ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(options.tickMilliseconds)), delay: .milliseconds(Int64(options.tickMilliseconds))) { [self] _ in
             guard !stopped else { return }
             perform(shell.tick(now: Self.monotonicMillis()))
-            expireForwards(now: .now())
-            forwardsFollowLeader()
+            membershipTick(now: .now())
             scheduleReady()
         }
         publishStatus()
@@ -139,8 +128,6 @@ final class NodeDriver: @unchecked Sendable {
         _ = perform(shell.stop())
         for (_, r) in requests { r.reply(e) }  // none should be left; never a hang
         requests = [:]
-        for (_, f) in forwarded { f.promise.succeed(e) }
-        forwarded = [:]
     }
 
     // MARK: inputs
@@ -189,7 +176,6 @@ final class NodeDriver: @unchecked Sendable {
 
     /// After a Ready is finished: show the new state, and go on if more is ready.
     func readyFinished() {
-        forwardsFollowLeader()
         publishStatus()
         if shell.hasWork { scheduleReady() }
     }
@@ -233,7 +219,7 @@ final class NodeDriver: @unchecked Sendable {
         let r = raft
         let now = max(Int64(clock_gettime_realtime_millis()), machine.store.clock)  // as reads see it
         let keys = machine.store.liveCount(now: now), expiring = machine.store.liveExpiringCount(now: now)
-        metrics.observe(r)
+        metrics.observe(r, applied: shell.stateMachineIndex)
         status.update {
             $0.role = r.role
             $0.term = r.term

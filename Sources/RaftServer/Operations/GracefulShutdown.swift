@@ -99,7 +99,7 @@ extension RaftServer {
 extension NodeDriver {
     /// Client requests the driver still has to answer.
     var pendingRequestCount: Int {
-        shell.pendingRequestCount + forwarded.count
+        shell.pendingRequestCount  // relayed requests included
     }
 
     /// On a leader with other voters: a voter heard from recently (a dead one cannot take

@@ -62,12 +62,14 @@ final class NodeMetrics: @unchecked Sendable {
 
     /// Called with every status publication: gauges, and the events seen as changes
     /// (an election is a term started as candidate, §5.2; a leader change is a new known leader).
-    func observe(_ raft: RaftNode) {
+    /// `applied` is what the state machine holds (the shell's `stateMachineIndex`), not the
+    /// core's `handedOutIndex`, which runs ahead of it while a Ready is being made durable.
+    func observe(_ raft: RaftNode, applied: LogIndex) {
         term.record(Int64(raft.term.rawValue))
         role.record(Self.code(raft.role))
         isLeader.record(raft.role == .leader ? 1 : 0)
         commitIndex.record(Int64(raft.commitIndex.rawValue))
-        appliedIndex.record(Int64(raft.appliedIndex.rawValue))
+        appliedIndex.record(Int64(applied.rawValue))
         lastIndex.record(Int64(raft.lastIndex.rawValue))
         if raft.role == .candidate, lastRole != .candidate || raft.term != lastTerm { elections.increment() }
         if let l = raft.leader, l != lastLeader { leaderChanges.increment() }
