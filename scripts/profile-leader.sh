@@ -45,21 +45,22 @@ for i in 1 2 3; do
   port=$((26699 + 2 * i)); mkdir -p "$W/n$i"
   args=(-a "127.0.0.1:$port" -i "$i" -e "$ens" --data-dir "$W/n$i" --fsync "$FSYNC")
   if [ "$i" = 1 ]; then
-    # 100 ms ticks, 2-4 s election timeout: node 1 campaigns first; valgrind slows it ~30x.
+    # Node 1 campaigns after 1-2 s (20 ticks of 50 ms); nodes 2-3 wait 100-200 s (2000 ticks), since valgrind slows node 1
+    # ~30x and on a loaded machine its start-up alone took more than the 15 s they used to wait.
     LD_PRELOAD=$OUT/sigsuspend-shim.so valgrind --tool=callgrind --dump-instr=no --instr-atstart=no --callgrind-out-file="$OUT/callgrind.startup.out" \
       "$PROF_BIN" "${args[@]}" --election-ticks 20 > "$OUT/n1.log" 2>&1 &
   else
-    "$NODE_BIN" "${args[@]}" --election-ticks 300 > "$OUT/n$i.log" 2>&1 &
+    "$NODE_BIN" "${args[@]}" --election-ticks 2000 > "$OUT/n$i.log" 2>&1 &
   fi
   PIDS+=($!)
 done
 VG=${PIDS[0]}
 leader=""
-for _ in $(seq 1 150); do
+for _ in $(seq 1 450); do
   [ "$(timeout 2 redis-cli -p 26701 INFO raft 2>/dev/null | tr -d '\r' | sed -n 's/^role://p')" = leader ] && { leader=1; break; }
   sleep 0.2
 done
-[ -n "$leader" ] || { echo "profile-leader.sh: node 1 did not become leader within 30 s" >&2; exit 1; }
+[ -n "$leader" ] || { echo "profile-leader.sh: node 1 did not become leader within 90 s" >&2; exit 1; }
 echo "load1 at start: $(cut -d' ' -f1 /proc/loadavg)"
 timeout 60 redis-benchmark -p 26701 -t set -n 2000 -c "$C" -q > /dev/null  # warm: keys exist for GET
 

@@ -119,17 +119,8 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
             let sequence = nextSequence
             nextSequence += 1
             owed.append(OwedReply())
-            let requestContext = ClientRequestContext(connection: info, handler: self, sequence: sequence)
-            let future = commandHandler.handle(arguments, context: requestContext)
-            future.hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
-                switch result {
-                case .success(let value):
-                    self.deliver(value, sequence: sequence)
-                case .failure(let error):
-                    self.logger.debug("command failed", metadata: ["error": "\(error)"])
-                    self.deliver(.error("ERR \(error)"), sequence: sequence)
-                }
-            }
+            // The handler answers through the context: no future per request.
+            commandHandler.handle(arguments, replyingTo: ClientRequestContext(connection: info, handler: self, sequence: sequence))
         case .protocolError(let error):
             logger.debug("protocol error, closing after the owed replies", metadata: ["error": "\(error.message)"])
             acceptingRequests = false
@@ -251,7 +242,17 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
 
     // MARK: writing replies in request order
 
-    private func deliver(_ value: RESPValue, sequence: Int) {
+    func deliver(_ result: Result<RESPValue, any Error>, sequence: Int) {
+        switch result {
+        case .success(let value):
+            deliver(value, sequence: sequence)
+        case .failure(let error):
+            logger.debug("command failed", metadata: ["error": "\(error)"])
+            deliver(.error("ERR \(error)"), sequence: sequence)
+        }
+    }
+
+    func deliver(_ value: RESPValue, sequence: Int) {
         guard !isClosed else { return }
         let index = sequence - firstOwedSequence
         guard index >= 0, index < owed.count else { return }

@@ -14,6 +14,22 @@ public final class ClientRequestContext {
         self.sequence = sequence
     }
 
+    /// Answers this request; call once, on the connection's event loop. The reply is written
+    /// in request order, as soon as the replies to earlier requests are.
+    public func reply(_ value: RESPValue) {
+        connection.eventLoop.assertInEventLoop()
+        handler.deliver(value, sequence: sequence)
+    }
+
+    /// Answers this request with what `future` completes with (a failure becomes an `ERR` reply).
+    public func reply(with future: EventLoopFuture<RESPValue>) {
+        let handler = self.handler
+        let sequence = self.sequence
+        future.hop(to: connection.eventLoop).assumeIsolated().whenComplete { result in
+            handler.deliver(result, sequence: sequence)
+        }
+    }
+
     /// The protocol in effect for this request (after any earlier pipelined HELLO).
     public var protocolVersion: RESPVersion {
         connection.eventLoop.preconditionInEventLoop()

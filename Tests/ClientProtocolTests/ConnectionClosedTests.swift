@@ -9,7 +9,7 @@ import Testing
 /// A command handler is told once when its connection closes, so connection-level state held
 /// elsewhere (a subscription, a blocked pop) can be released.
 struct ConnectionClosedTests {
-    final class Recorder: ClientCommandHandler, @unchecked Sendable {
+    final class Recorder: FutureClientCommandHandler, @unchecked Sendable {
         var closed: [UInt64] = []
         func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
             if text(arguments[0]) == "QUIT" { context.closeAfterReply() }

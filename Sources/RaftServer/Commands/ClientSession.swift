@@ -68,7 +68,7 @@ struct NodeClientConnection: ClientCommandHandler {
     let node: NodeCommandHandler
     let session: ClientSession
 
-    func handle(_ arguments: [[UInt8]], context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
+    func handle(_ arguments: [[UInt8]], replyingTo context: ClientRequestContext) {
         node.handle(arguments, session: session, context: context)
     }
 

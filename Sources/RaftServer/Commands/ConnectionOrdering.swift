@@ -11,13 +11,16 @@ import RESP
 /// follower; a write waits for the earlier reads, so `GET k; SET k v` reads the old value.
 ///
 /// Commands whose turn has come are handed to the node's loop in one task per event-loop turn
-/// (a pipeline of 16 SETs costs one cross-thread hop, and the node proposes them in one Ready).
+/// (a pipeline of 16 SETs costs one cross-thread hop, and the node proposes them in one Ready),
+/// and their replies come back in one task. Each command is answered by a callback, not a
+/// future: a request costs no promise here (futures were a third of a SET's instructions).
 /// Used on the connection's event loop only; one per connection, in its `ClientSession`.
 final class ConnectionOrdering: @unchecked Sendable {
     struct Submission {
         var kind: CommandKind
         var command: ResolvedCommand
-        var promise: EventLoopPromise<RESPValue>
+        /// Called with the reply, on the connection's loop.
+        var answer: (RESPValue) -> Void
         /// Builds the command when its turn comes rather than when it arrives (EXEC: the
         /// fingerprints of an earlier pipelined WATCH are known only once that read is
         /// answered), or answers without reaching the node.
@@ -43,7 +46,6 @@ final class ConnectionOrdering: @unchecked Sendable {
     /// What crosses to the node's loop: only Sendable parts.
     struct Outgoing: Sendable {
         var command: ResolvedCommand
-        var promise: EventLoopPromise<RESPValue>
         var blocking: Blocking?
     }
 
@@ -56,29 +58,39 @@ final class ConnectionOrdering: @unchecked Sendable {
     private var runningExclusive = false
     /// Commands that must wait for the running ones (the other kind), in request order.
     private var held = CircularBuffer<Submission>()
-    /// Commands to hand to the node at the end of this loop turn.
+    /// Commands to hand to the node at the end of this loop turn, and who awaits each.
     private var outbox: [Outgoing] = []
+    private var outboxWaiting: [Submission] = []
 
     init(loop: any EventLoop, driver: NodeDriver) {
         self.loop = loop
         self.driver = driver
     }
 
-    /// Runs a resolved data command (`kind` is its read or write) in this connection's order.
+    /// Runs a resolved data command (`kind` is its read or write) in this connection's order;
+    /// `answer` gets its reply on the connection's loop.
     func schedule(
         _ kind: CommandKind, _ command: ResolvedCommand,
-        late: (() -> Late)? = nil, onAnswer: ((RESPValue) -> Void)? = nil, blocking: Blocking? = nil
-    ) -> EventLoopFuture<RESPValue> {
+        late: (() -> Late)? = nil, onAnswer: ((RESPValue) -> Void)? = nil, blocking: Blocking? = nil,
+        answer: @escaping (RESPValue) -> Void
+    ) {
         loop.assertInEventLoop()
-        let submission = Submission(
-            kind: kind, command: command, promise: loop.makePromise(of: RESPValue.self), late: late, onAnswer: onAnswer,
-            blocking: blocking)
+        let submission = Submission(kind: kind, command: command, answer: answer, late: late, onAnswer: onAnswer, blocking: blocking)
         if held.isEmpty && canJoin(submission) {
             start(submission)
         } else {
             held.append(submission)
         }
-        return submission.promise.futureResult
+    }
+
+    /// `schedule` for callers that compose futures (MULTI/EXEC, WATCH, blocking pops).
+    func schedule(
+        _ kind: CommandKind, _ command: ResolvedCommand,
+        late: (() -> Late)? = nil, onAnswer: ((RESPValue) -> Void)? = nil, blocking: Blocking? = nil
+    ) -> EventLoopFuture<RESPValue> {
+        let promise = loop.makePromise(of: RESPValue.self)
+        schedule(kind, command, late: late, onAnswer: onAnswer, blocking: blocking) { promise.succeed($0) }
+        return promise.futureResult
     }
 
     /// Whether `s` may start beside the commands now running.
@@ -90,22 +102,32 @@ final class ConnectionOrdering: @unchecked Sendable {
         runningKind = s.kind
         runningExclusive = s.blocking != nil
         running += 1
-        let onAnswer = s.onAnswer
-        s.promise.futureResult.assumeIsolated().whenComplete { result in
-            if let onAnswer, case .success(let reply) = result { onAnswer(reply) }
-            self.answered()
-        }
         var command = s.command
         if let late = s.late {
             switch late() {
             case .run(let c): command = c
             case .reply(let reply):
-                s.promise.succeed(reply)
+                finish(s, reply)
                 return
             }
         }
-        outbox.append(Outgoing(command: command, promise: s.promise, blocking: s.blocking))
+        outbox.append(Outgoing(command: command, blocking: s.blocking))
+        outboxWaiting.append(s)
         if outbox.count == 1 { loop.execute { self.sendOutbox() } }
+    }
+
+    /// `s` is answered: its own hook, its reply, then the next commands may start.
+    private func finish(_ s: Submission, _ reply: RESPValue) {
+        s.onAnswer?(reply)
+        s.answer(reply)
+        answered()
+    }
+
+    private func finish(_ s: Submission, _ result: Result<RESPValue, any Error>) {
+        switch result {
+        case .success(let reply): finish(s, reply)
+        case .failure(let error): finish(s, .error("ERR \(error)"))
+        }
     }
 
     private func answered() {
@@ -126,25 +148,47 @@ final class ConnectionOrdering: @unchecked Sendable {
     private func sendOutbox() {
         let batch = outbox
         outbox = []
+        // Stays on this loop; the node's loop only carries it back.
+        let waiting = NIOLoopBound(outboxWaiting, eventLoop: loop)
+        outboxWaiting = []
         let driver = self.driver
         let loop = self.loop
         driver.loop.execute {
-            guard batch.count > 1 else {
-                for s in batch {
-                    if let b = s.blocking {
-                        driver.blockingCommand(s.command, spec: b.spec, connection: b.connection).cascade(to: s.promise)
-                    } else {
-                        driver.submit(s.command).cascade(to: s.promise)
-                    }
+            if batch.count == 1, let b = batch[0].blocking {
+                driver.blockingCommand(batch[0].command, spec: b.spec, connection: b.connection).whenComplete { result in
+                    loop.execute { self.finish(waiting.value[0], result) }
                 }
                 return
             }
-            let replies = batch.map { driver.submit($0.command) }
-            EventLoopFuture.whenAllComplete(replies, on: driver.loop).whenSuccess { results in
-                loop.execute {
-                    for (s, result) in zip(batch, results) { s.promise.completeWith(result) }
+            // The replies are collected on the node's loop and cross back in one task.
+            let collected = BatchReplies(count: batch.count)
+            for (i, s) in batch.enumerated() {
+                driver.submit(s.command) { reply in
+                    guard let replies = collected.set(i, reply) else { return }
+                    loop.execute {
+                        for (s, reply) in zip(waiting.value, replies) { self.finish(s, reply) }
+                    }
                 }
             }
         }
+    }
+}
+
+/// The replies of one batch as the node gives them, in any order; used on the node's loop only.
+private final class BatchReplies {
+    private var replies: [RESPValue?]
+    private var missing: Int
+
+    init(count: Int) {
+        replies = Array(repeating: nil, count: count)
+        missing = count
+    }
+
+    /// Records reply `i`; returns them all, in batch order, once the last one is in.
+    func set(_ i: Int, _ reply: RESPValue) -> [RESPValue]? {
+        guard replies[i] == nil else { return nil }
+        replies[i] = reply
+        missing -= 1
+        return missing == 0 ? replies.map { $0 ?? .error("ERR no reply") } : nil
     }
 }

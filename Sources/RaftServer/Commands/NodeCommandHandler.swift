@@ -26,38 +26,47 @@ struct NodeCommandHandler: Sendable {
         ClientSession(ordering: ConnectionOrdering(loop: loop, driver: driver))
     }
 
-    func handle(_ arguments: [[UInt8]], session: ClientSession, context: ClientRequestContext) -> EventLoopFuture<RESPValue> {
-        let loop = context.connection.eventLoop
+    /// Answers one request through `context.reply`. A data command (the hot path: SET, GET...)
+    /// costs no future: the connection's ordering calls back with its reply.
+    func handle(_ arguments: [[UInt8]], session: ClientSession, context: ClientRequestContext) {
         let command: ResolvedCommand
         switch table.resolve(arguments) {
         case .failure(let error):
             if session.queued != nil { session.queueFailed = true }  // Redis flags the transaction
-            return loop.makeSucceededFuture(error.reply)
+            return context.reply(error.reply)
         case .success(let c): command = c
         }
-        if let refusal = policy.refusal(for: command, authenticated: session.authenticated, admin: session.admin) { return loop.makeSucceededFuture(refusal) }
+        if let refusal = policy.refusal(for: command, authenticated: session.authenticated, admin: session.admin) { return context.reply(refusal) }
         // Inside MULTI commands are queued; a RESP2 subscriber may only (un)subscribe, PING, QUIT.
         if session.queued != nil || session.subscriptionCount > 0, let reply = modeReply(command, session: session, context: context) {
-            return loop.makeSucceededFuture(reply)
+            return context.reply(reply)
         }
         // Counted while in flight, so a graceful shutdown waits for the accepted ones.
         let operations = policy.operations
         operations.requestStarted()
-        let future: EventLoopFuture<RESPValue>
         switch command.entry.route {
         case .data(let data):
             // A data command of kind admin (a registry handed in directly) is never proposed.
-            guard data.kind != .admin else { future = loop.makeSucceededFuture(NodeDriver.notReplicated(arguments)); break }
-            if data.kind == .write, data.name.utf8.first == UInt8(ascii: "b"), BlockingCommands.isBlocking(data.name) {
-                future = blockingCommand(command, session: session, context: context)
+            if data.kind == .admin {
+                operations.requestFinished()
+                context.reply(NodeDriver.notReplicated(arguments))
+            } else if data.kind == .write, data.name.utf8.first == UInt8(ascii: "b"), BlockingCommands.isBlocking(data.name) {
+                answer(context, blockingCommand(command, session: session, context: context), operations)
             } else {
-                future = session.ordering.schedule(data.kind, command)
+                session.ordering.schedule(data.kind, command) { reply in
+                    operations.requestFinished()
+                    context.reply(reply)
+                }
             }
         case .node(let node):
-            future = run(node, command, session: session, context: context)
+            answer(context, run(node, command, session: session, context: context), operations)
         }
+    }
+
+    /// Answers with what `future` completes with, and counts the request finished.
+    private func answer(_ context: ClientRequestContext, _ future: EventLoopFuture<RESPValue>, _ operations: ServerOperations) {
         future.whenComplete { _ in operations.requestFinished() }
-        return future
+        context.reply(with: future)
     }
 
     /// Runs one of the node's own commands. A new node command is a case here (and a row in

@@ -18,9 +18,14 @@ extension NodeDriver {
 
     /// A request the shell will answer by `token`.
     func register(_ promise: EventLoopPromise<RESPValue>, arguments: [[UInt8]], command: Command? = nil, forwardedFrom: NodeID?) -> RequestToken {
+        register(arguments: arguments, command: command, forwardedFrom: forwardedFrom) { promise.succeed($0) }
+    }
+
+    /// A request the shell will answer by `token`, through `reply` (on `loop`).
+    func register(arguments: [[UInt8]], command: Command? = nil, forwardedFrom: NodeID?, reply: @escaping (RESPValue) -> Void) -> RequestToken {
         let token = nextToken
         nextToken += 1
-        requests[token] = ClientRequest(promise: promise, arguments: arguments, command: command, forwardedFrom: forwardedFrom)
+        requests[token] = ClientRequest(reply: reply, arguments: arguments, command: command, forwardedFrom: forwardedFrom)
         return token
     }
 
@@ -60,23 +65,23 @@ extension NodeDriver {
             case .serveRead(let token, _):
                 guard let r = requests.removeValue(forKey: token) else { continue }
                 // The command resolved when the read arrived (a read always registers it).
-                r.promise.succeed(r.command.map { machine.read($0, r.arguments, now: readNow()) } ?? machine.read(r.arguments, now: readNow()))
+                r.reply(r.command.map { machine.read($0, r.arguments, now: readNow()) } ?? machine.read(r.arguments, now: readNow()))
             case .redirect(let token, let leader):
                 guard let r = requests[token] else { continue }
                 if r.forwardedFrom == nil, leader != options.id {
                     perform(shell.forward(token, to: leader, now: Self.monotonicMillis()))
                 } else {
                     requests[token] = nil
-                    r.promise.succeed(Self.noLeader())
+                    r.reply(Self.noLeader())
                 }
             case .forward(let token, let id, let leader):
                 sendForward(token, id: id, to: leader)
             case .forwardedReply(let token, let bytes):
-                requests.removeValue(forKey: token)?.promise.succeed(Self.decodeForwardedReply(bytes))
+                requests.removeValue(forKey: token)?.reply(Self.decodeForwardedReply(bytes))
             case .refuse(let token, let why):
-                requests.removeValue(forKey: token)?.promise.succeed(Self.reply(for: why))
+                requests.removeValue(forKey: token)?.reply(Self.reply(for: why))
             case .acknowledgeUnsafely(let token):
-                requests.removeValue(forKey: token)?.promise.succeed(.ok)
+                requests.removeValue(forKey: token)?.reply(.ok)
             case .takeSnapshot(let meta):
                 takeSnapshot(meta)
             case .receiveSnapshot(let meta):
@@ -135,7 +140,7 @@ extension NodeDriver {
                 }
                 refreshPeerLinks()
             }
-            if let token = replyTo[e.index] { requests.removeValue(forKey: token)?.promise.succeed(reply) }
+            if let token = replyTo[e.index] { requests.removeValue(forKey: token)?.reply(reply) }
         }
         wakeBlockedClients()
     }

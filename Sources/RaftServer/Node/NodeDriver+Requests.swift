@@ -25,19 +25,37 @@ extension NodeDriver {
     /// leadership moves). The node's other commands belong to the client port
     /// (NodeCommandHandler) and are never proposed.
     func submit(_ command: ResolvedCommand, forwardedFrom: NodeID? = nil) -> EventLoopFuture<RESPValue> {
+        let promise = loop.makePromise(of: RESPValue.self)
+        submit(command, forwardedFrom: forwardedFrom) { promise.succeed($0) }
+        return promise.futureResult
+    }
+
+    /// `submit` answering through `reply` (on `loop`): the client port's path, which costs no
+    /// future per request.
+    func submit(_ command: ResolvedCommand, forwardedFrom: NodeID? = nil, reply: @escaping (RESPValue) -> Void) {
         loop.preconditionInEventLoop()
-        guard !stopped else { return loop.makeSucceededFuture(.error("TRYAGAIN node is shutting down")) }
+        guard !stopped else { return reply(.error("TRYAGAIN node is shutting down")) }
         switch command.entry.route {
         case .node(.membership):
-            return membershipCommand(command.arguments, forwardedFrom: forwardedFrom)
+            Self.deliver(membershipCommand(command.arguments, forwardedFrom: forwardedFrom), to: reply)
         case .node:
-            return loop.makeSucceededFuture(Self.notReplicated(command.arguments))
+            reply(Self.notReplicated(command.arguments))
         case .data(let data):
-            if let removed = removedReply() { return removed }
+            if let removed = removedReply() { return Self.deliver(removed, to: reply) }
             switch data.kind {
-            case .admin: return loop.makeSucceededFuture(Self.notReplicated(command.arguments))
-            case .read: return read(data, command.arguments)
-            case .write: return write(data, command.arguments, forwardedFrom: forwardedFrom)
+            case .admin: reply(Self.notReplicated(command.arguments))
+            case .read: read(data, command.arguments, reply: reply)
+            case .write: write(data, command.arguments, forwardedFrom: forwardedFrom, reply: reply)
+            }
+        }
+    }
+
+    /// Passes what `future` completes with to `reply` (a failure as an ERR reply).
+    static func deliver(_ future: EventLoopFuture<RESPValue>, to reply: @escaping (RESPValue) -> Void) {
+        future.whenComplete { result in
+            switch result {
+            case .success(let value): reply(value)
+            case .failure(let error): reply(.error("ERR \(error)"))
             }
         }
     }
@@ -53,22 +71,20 @@ extension NodeDriver {
 
     // MARK: writes
 
-    private func write(_ command: Command, _ arguments: [[UInt8]], forwardedFrom: NodeID?) -> EventLoopFuture<RESPValue> {
+    private func write(_ command: Command, _ arguments: [[UInt8]], forwardedFrom: NodeID?, reply: @escaping (RESPValue) -> Void) {
         guard raft.role == .leader else {
-            guard forwardedFrom == nil else { return loop.makeSucceededFuture(.error("TRYAGAIN this node is no longer the leader")) }
-            guard let leader = raft.leader, leader != options.id else { return loop.makeSucceededFuture(Self.noLeader()) }
-            return forward(arguments, to: leader)
+            guard forwardedFrom == nil else { return reply(.error("TRYAGAIN this node is no longer the leader")) }
+            guard let leader = raft.leader, leader != options.id else { return reply(Self.noLeader()) }
+            return Self.deliver(forward(arguments, to: leader), to: reply)
         }
         let entry: [UInt8]
         switch machine.prepare(command, arguments, now: readNow()) {
         case .entry(let bytes): entry = bytes
-        case .reply(let rejection): return loop.makeSucceededFuture(rejection)
+        case .reply(let rejection): return reply(rejection)
         }
         // Proposed at the start of the next Ready with every other write of this loop turn.
-        let promise = loop.makePromise(of: RESPValue.self)
-        shell.write(entry, token: register(promise, arguments: arguments, command: command, forwardedFrom: forwardedFrom))
+        shell.write(entry, token: register(arguments: arguments, command: command, forwardedFrom: forwardedFrom, reply: reply))
         scheduleReady()
-        return promise.futureResult
     }
 
     // MARK: reads
@@ -77,15 +93,13 @@ extension NodeDriver {
     /// has expired never reappears on a node whose wall clock lags the previous leader's.
     func readNow() -> Int64 { max(Self.nowMillis(), machine.store.clock) }
 
-    private func read(_ command: Command, _ arguments: [[UInt8]]) -> EventLoopFuture<RESPValue> {
+    private func read(_ command: Command, _ arguments: [[UInt8]], reply: @escaping (RESPValue) -> Void) {
         // --unsafe-fault stale-local-reads forces the local path too (UNSAFE, on purpose only).
         if servesLocalReads {
-            return loop.makeSucceededFuture(machine.read(command, arguments, now: readNow()))
+            return reply(machine.read(command, arguments, now: readNow()))
         }
-        let promise = loop.makePromise(of: RESPValue.self)
-        let token = register(promise, arguments: arguments, command: command, forwardedFrom: nil)
+        let token = register(arguments: arguments, command: command, forwardedFrom: nil, reply: reply)
         perform(shell.read(token: token, now: Self.monotonicMillis()))
         scheduleReady()
-        return promise.futureResult
     }
 }

@@ -44,7 +44,8 @@ final class NodeDriver: @unchecked Sendable {
 
     /// Client requests the shell holds by token: how to answer each, and what it asked.
     struct ClientRequest {
-        var promise: EventLoopPromise<RESPValue>
+        /// Answers the request, on `loop` (a callback, not a promise: no future per request).
+        var reply: (RESPValue) -> Void
         var arguments: [[UInt8]]
         /// The data command `arguments` resolved to (nil for a membership change awaited).
         var command: Command?
@@ -125,7 +126,7 @@ final class NodeDriver: @unchecked Sendable {
         stopMembershipDuties()
         let e = RESPValue.error("TRYAGAIN node is shutting down")
         _ = perform(shell.stop())
-        for (_, r) in requests { r.promise.succeed(e) }  // none should be left; never a hang
+        for (_, r) in requests { r.reply(e) }  // none should be left; never a hang
         requests = [:]
     }
 
