@@ -15,9 +15,14 @@ release:
 	$(SWIFT) build -c release
 
 # Every test target, both runners; this is what .ci/run runs.
+# The chaos toolkit's tests run on their own: a chaos run is async and paces itself (fault
+# schedule, workload stop) with Task.sleep on Swift's cooperative pool, one thread per core, and
+# the CPU-bound simulation and checker tests hold those threads for minutes. Run together, a 10 s
+# chaos run was seen to last 14 minutes, its clients loading the machine all the while.
 test:
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip '^ChaosTests\.'
+	$(SWIFT) test --skip-build --filter '^ChaosTests\.'
 
 clean:
 	rm -rf .build .build-*
