@@ -78,7 +78,7 @@ public struct CaptureDecoder {
         }
         reassembler.finish(packet: lastPacket, time: lastTime, emit: handle)
         out.retransmittedSegments = reassembler.retransmittedSegments
-        out.frames = Self.inWireOrder(out.frames)
+        out.frames = Self.inWireOrder(out.frames, streams: out.streams.count)
         return out
     }
 
@@ -88,13 +88,14 @@ public struct CaptureDecoder {
     /// newer ones; left so, an audit reading them in that order saw "a term went backwards" on a
     /// correct node. Within a stream the stream's own order is kept (a running maximum of packet
     /// numbers, so a segment that arrived out of order never swaps two frames).
-    static func inWireOrder(_ frames: [CapturedFrame]) -> [CapturedFrame] {
-        var latest: [Int: Int] = [:]
+    static func inWireOrder(_ frames: [CapturedFrame], streams: Int) -> [CapturedFrame] {
+        // Stream ids are 0..<streams: an array, not a dictionary, on this once-per-frame path.
+        var latest = [Int](repeating: 0, count: streams)
         var keys: [Int] = []
         keys.reserveCapacity(frames.count)
         var ordered = true
         for f in frames {
-            let key = max(latest[f.stream] ?? 0, f.packet)
+            let key = max(latest[f.stream], f.packet)
             latest[f.stream] = key
             if let last = keys.last, key < last { ordered = false }
             keys.append(key)

@@ -23,10 +23,9 @@ public struct HistoryVerdict: Sendable {
     /// Reading and checking, wall clock.
     public var seconds: Double
 
-    /// Reads `historyURL` and checks it, giving up with `.unknown` after `budget` seconds.
-    /// Throws when the file cannot be read or is not a valid history (with the line).
-    public static func check(historyURL: URL, budget: Double) throws -> HistoryVerdict {
-        let started = Date()
+    /// The file's bytes (for counting completions) and the history they hold, with the path in
+    /// every error. Shared by the linearizability and the transactional verdicts.
+    static func readHistory(_ historyURL: URL) throws -> (bytes: [UInt8], history: History) {
         let bytes: [UInt8]
         do {
             bytes = Array(try Data(contentsOf: historyURL))
@@ -39,6 +38,14 @@ public struct HistoryVerdict: Sendable {
         } catch {
             throw WorkloadError("\(historyURL.path): \(error)")
         }
+        return (bytes, history)
+    }
+
+    /// Reads `historyURL` and checks it, giving up with `.unknown` after `budget` seconds.
+    /// Throws when the file cannot be read or is not a valid history (with the line).
+    public static func check(historyURL: URL, budget: Double) throws -> HistoryVerdict {
+        let started = Date()
+        let (bytes, history) = try readHistory(historyURL)
         let modelName = history.suggestedModel ?? HistoryRecorder.model
         guard let model = Models.named(modelName) else {
             throw WorkloadError("\(historyURL.path) names the model '\(modelName)', which the checker does not know")

@@ -14,13 +14,14 @@ final class ListAppendClient: @unchecked Sendable {
     private let recorder: HistoryRecorder
     private let stopping: StopSignal
     private var random: SplitMix64
-    private var connection: RESPConnection?
+    private let connection: NodeConnection
 
     init(endpoint: ClientEndpoint, seed: UInt64, keys: ListAppendKeys, recorder: HistoryRecorder, stopping: StopSignal) {
         self.endpoint = endpoint
         self.keys = keys
         self.recorder = recorder
         self.stopping = stopping
+        connection = NodeConnection(endpoint: endpoint, timeout: keys.options.clientTimeout)
         random = SplitMix64(seed: seed)
     }
 
@@ -82,14 +83,6 @@ final class ListAppendClient: @unchecked Sendable {
         }
     }
 
-    private func connected() -> RESPConnection? {
-        if let connection { return connection }
-        connection = try? RESPConnection(host: endpoint.host, port: endpoint.port, timeout: options.clientTimeout)
-        return connection
-    }
-
-    private func drop() {
-        connection?.close()
-        connection = nil
-    }
+    private func connected() -> RESPConnection? { connection.connected() }
+    private func drop() { connection.drop() }
 }

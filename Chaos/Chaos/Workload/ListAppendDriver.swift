@@ -13,10 +13,7 @@ public final class ListAppendDriver: RunWorkload, @unchecked Sendable {
 
     private let keys: ListAppendKeys
     private let recorder: HistoryRecorder
-    private let stopping = StopSignal()
-    private let lock = NSLock()
-    private var running = 0
-    private var started = false
+    private let threads = ClientThreads()
 
     public init(endpoints: [ClientEndpoint], seed: UInt64, options: ListAppendOptions = ListAppendOptions(), historyURL: URL) throws {
         guard !endpoints.isEmpty else { throw WorkloadError("the workload needs at least one node to talk to") }
@@ -31,25 +28,17 @@ public final class ListAppendDriver: RunWorkload, @unchecked Sendable {
 
     /// Starts every client, each on its own thread until `stop()`. Starting twice is refused.
     public func start() throws {
-        try lock.withLock {
-            guard !started else { throw WorkloadError("the workload was already started") }
-            started = true
-            running = endpoints.count * options.clientsPerNode
-        }
-        var index: UInt64 = 0
+        var clients: [(name: String, run: @Sendable () -> Void)] = []
         for endpoint in endpoints {
             for _ in 0..<options.clientsPerNode {
-                index += 1
+                let index = UInt64(clients.count + 1)
                 let client = ListAppendClient(
-                    endpoint: endpoint, seed: seed &+ index &* 0x9E37_79B9_7F4A_7C15, keys: keys, recorder: recorder, stopping: stopping)
-                let thread = Thread { [self] in
-                    client.run()
-                    lock.withLock { running -= 1 }
-                }
-                thread.name = "list-append-\(endpoint.node)-\(index)"
-                thread.start()
+                    endpoint: endpoint, seed: ClientThreads.clientSeed(seed, index: index), keys: keys, recorder: recorder,
+                    stopping: threads.stopping)
+                clients.append((name: "list-append-\(endpoint.node)-\(index)", run: client.run))
             }
         }
+        try threads.start(clients)
     }
 
     public func progressCounts() -> (ok: Int, fail: Int, info: Int) {
@@ -60,11 +49,7 @@ public final class ListAppendDriver: RunWorkload, @unchecked Sendable {
     /// Stops sending, waits for the transactions in flight (each of its up to `maxSteps + 2`
     /// requests is bounded by the client timeout), and closes the history. Safe to call twice.
     public func stop() async {
-        stopping.fire()
-        let deadline = Date().addingTimeInterval(options.clientTimeout * Double(options.maxSteps + 2) + 1)
-        while lock.withLock({ running > 0 }) && Date() < deadline {
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
+        await threads.stop(waitingAtMost: options.clientTimeout * Double(options.maxSteps + 2) + 1)
         recorder.close()
     }
 

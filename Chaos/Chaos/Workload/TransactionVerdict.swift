@@ -20,18 +20,7 @@ public struct TransactionVerdict: Sendable {
     /// cannot be read or a transaction cannot be understood (with its operation).
     public static func check(historyURL: URL) throws -> TransactionVerdict {
         let started = Date()
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: historyURL))
-        } catch {
-            throw WorkloadError("cannot read the history \(historyURL.path): \(error.localizedDescription)")
-        }
-        let history: History
-        do {
-            history = try HistoryReader.parse(bytes, format: .jsonl)
-        } catch {
-            throw WorkloadError("\(historyURL.path): \(error)")
-        }
+        let (bytes, history) = try HistoryVerdict.readHistory(historyURL)
         let problems = ListAppend.validate(history: history)
         if let first = problems.first {
             throw WorkloadError("\(historyURL.path): \(first)\(problems.count > 1 ? " (and \(problems.count - 1) more)" : "")")

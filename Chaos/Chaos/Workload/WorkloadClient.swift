@@ -10,7 +10,7 @@ final class WorkloadClient: @unchecked Sendable {
     private let recorder: HistoryRecorder
     private var planner: OperationPlanner
     private let stopping: StopSignal
-    private var connection: RESPConnection?
+    private let connection: NodeConnection
 
     init(endpoint: ClientEndpoint, seed: UInt64, options: WorkloadOptions, keys: KeySpace, recorder: HistoryRecorder, stopping: StopSignal) {
         self.endpoint = endpoint
@@ -18,6 +18,7 @@ final class WorkloadClient: @unchecked Sendable {
         self.keys = keys
         self.recorder = recorder
         self.stopping = stopping
+        connection = NodeConnection(endpoint: endpoint, timeout: options.clientTimeout)
         planner = OperationPlanner(seed: seed, mix: options.mix)
     }
 
@@ -55,16 +56,8 @@ final class WorkloadClient: @unchecked Sendable {
         drop()
     }
 
-    private func connected() -> RESPConnection? {
-        if let connection { return connection }
-        connection = try? RESPConnection(host: endpoint.host, port: endpoint.port, timeout: options.clientTimeout)
-        return connection
-    }
-
-    private func drop() {
-        connection?.close()
-        connection = nil
-    }
+    private func connected() -> RESPConnection? { connection.connected() }
+    private func drop() { connection.drop() }
 
     /// Sleeps, but wakes early when the workload stops.
     private func pause(_ seconds: Double) {

@@ -17,10 +17,7 @@ public final class WorkloadDriver: @unchecked Sendable {
 
     private let keys: KeySpace
     private let recorder: HistoryRecorder
-    private let stopping = StopSignal()
-    private let lock = NSLock()
-    private var running = 0
-    private var started = false
+    private let threads = ClientThreads()
 
     public init(endpoints: [ClientEndpoint], seed: UInt64, options: WorkloadOptions = WorkloadOptions(), historyURL: URL) throws {
         guard !endpoints.isEmpty else { throw WorkloadError("the workload needs at least one node to talk to") }
@@ -35,27 +32,17 @@ public final class WorkloadDriver: @unchecked Sendable {
 
     /// Starts every client; each runs on its own thread until `stop()`. Starting twice is refused.
     public func start() throws {
-        try lock.withLock {
-            guard !started else { throw WorkloadError("the workload was already started") }
-            started = true
-            running = endpoints.count * options.clientsPerNode
-        }
-        var index: UInt64 = 0
+        var clients: [(name: String, run: @Sendable () -> Void)] = []
         for endpoint in endpoints {
             for _ in 0..<options.clientsPerNode {
-                index += 1
-                // Each client draws its own stream from the run's seed.
+                let index = UInt64(clients.count + 1)
                 let client = WorkloadClient(
-                    endpoint: endpoint, seed: seed &+ index &* 0x9E37_79B9_7F4A_7C15, options: options, keys: keys,
-                    recorder: recorder, stopping: stopping)
-                let thread = Thread { [self] in
-                    client.run()
-                    lock.withLock { running -= 1 }
-                }
-                thread.name = "workload-\(endpoint.node)-\(index)"
-                thread.start()
+                    endpoint: endpoint, seed: ClientThreads.clientSeed(seed, index: index), options: options, keys: keys,
+                    recorder: recorder, stopping: threads.stopping)
+                clients.append((name: "workload-\(endpoint.node)-\(index)", run: client.run))
             }
         }
+        try threads.start(clients)
     }
 
     /// Operations so far by completion (and those still waiting for one).
@@ -64,11 +51,7 @@ public final class WorkloadDriver: @unchecked Sendable {
     /// Stops issuing operations, waits for those in flight (at most the client timeout and a
     /// second more), and closes the history. Safe to call more than once.
     public func stop() async {
-        stopping.fire()
-        let deadline = Date().addingTimeInterval(options.clientTimeout + 1)
-        while lock.withLock({ running > 0 }) && Date() < deadline {
-            try? await Task.sleep(nanoseconds: 20_000_000)
-        }
+        await threads.stop(waitingAtMost: options.clientTimeout + 1)
         recorder.close()
     }
 

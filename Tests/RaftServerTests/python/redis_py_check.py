@@ -7,44 +7,10 @@ Prints one line per check ("ok name" or "FAIL name: why") and exits 1 if any che
 2 if redis-py is missing or too old (the Swift test then skips with that message).
 Every client call has a socket timeout and every wait loop is bounded.
 """
-import sys
 import time
 
-try:
-    import redis
-except ImportError:
-    print("redis-py is not installed (python3 -m pip install redis)")
-    sys.exit(2)
-if int(redis.__version__.split(".")[0]) < 5:
-    print(f"redis-py {redis.__version__} is too old for RESP3 (need 5 or later: python3 -m pip install -U redis)")
-    sys.exit(2)
-
-leader_port, *follower_ports = (int(a) for a in sys.argv[1:4])
-all_ports = [leader_port] + follower_ports
-failures = []
-
-
-def client(port, **kw):
-    kw.setdefault("socket_timeout", 5)
-    kw.setdefault("protocol", 3)
-    return redis.Redis(host="127.0.0.1", port=port, **kw)
-
-
-def check(name):
-    def run(fn):
-        try:
-            fn()
-            print(f"ok {name}")
-        except Exception as e:  # noqa: BLE001 - any failure is reported with its text
-            failures.append(name)
-            print(f"FAIL {name}: {type(e).__name__}: {e}")
-        return fn
-    return run
-
-
-def expect(actual, wanted, what=""):
-    if actual != wanted:
-        raise AssertionError(f"{what} expected {wanted!r}, got {actual!r}")
+from redis_py_harness import all_ports, check, client, expect, finish, follower_ports, leader_port
+import redis  # after the harness, which exits 2 with a message when redis-py is missing
 
 
 def expect_error(fn, prefix):
@@ -196,7 +162,4 @@ def _():
     expect(r.append(key, b"\x00"), len(value) + 1)
 
 
-if failures:
-    print(f"{len(failures)} check(s) failed: {', '.join(failures)}")
-    sys.exit(1)
-print("all checks passed")
+finish()

@@ -7,45 +7,16 @@ Prints one line per check ("ok name" or "FAIL name: why") and exits 1 if any che
 2 if redis-py is missing or too old. Every client call has a socket timeout and every wait
 loop is bounded in count and time.
 """
-import sys
 import threading
 import time
 
-try:
-    import redis
-except ImportError:
-    print("redis-py is not installed (python3 -m pip install redis)")
-    sys.exit(2)
-if int(redis.__version__.split(".")[0]) < 5:
-    print(f"redis-py {redis.__version__} is too old (need 5 or later)")
-    sys.exit(2)
-
-leader_port, *follower_ports = (int(a) for a in sys.argv[1:4])
-all_ports = [leader_port] + follower_ports
-failures = []
+from redis_py_harness import all_ports, check, expect, finish, follower_ports, leader_port
+from redis_py_harness import client as _client
+import redis  # after the harness, which exits 2 with a message when redis-py is missing
 
 
 def client(port, **kw):
-    kw.setdefault("socket_timeout", 10)
-    kw.setdefault("protocol", 3)
-    return redis.Redis(host="127.0.0.1", port=port, **kw)
-
-
-def check(name):
-    def run(fn):
-        try:
-            fn()
-            print(f"ok {name}", flush=True)
-        except Exception as e:  # noqa: BLE001 - any failure is reported with its text
-            failures.append(name)
-            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        return fn
-    return run
-
-
-def expect(actual, wanted, what=""):
-    if actual != wanted:
-        raise AssertionError(f"{what} expected {wanted!r}, got {actual!r}")
+    return _client(port, timeout=10, **kw)
 
 
 @check("pipeline with transaction (MULTI/EXEC) on the leader and on a follower, RESP2 and RESP3")
@@ -208,5 +179,4 @@ def _():
     expect(r.lrange("bq:dst", 0, -1), [b"e"], "BLMOVE destination")
 
 
-print("all checks passed" if not failures else f"{len(failures)} checks failed")
-sys.exit(1 if failures else 0)
+finish()
