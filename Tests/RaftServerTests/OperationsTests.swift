@@ -221,6 +221,10 @@ struct OperationsTests {
         #expect((value("raft_fsync_latency_seconds_count") ?? 0) >= 7)
         #expect((value("raft_append_latency_seconds_count") ?? 0) >= 7)
         #expect(body.contains("# TYPE raft_fsync_latency_seconds histogram"))
+        // The loop's own timeliness: every Ready's turn is timed, and the node ticked meanwhile
+        // (a one-node leader ticks every 50 ms from its start).
+        #expect((value("raft_ready_turn_seconds_count") ?? 0) >= 7)
+        #expect(body.contains("# TYPE raft_tick_interval_seconds histogram"))
         #expect(try httpGet(port: metricsPort, path: "/other").head.hasPrefix("HTTP/1.1 404"))
     }
 

@@ -35,11 +35,17 @@ extension NodeDriver {
     /// `actions`, so a Ready finished by the event itself is noticed too.
     func perform(_ actions: [ShellAction], finishedBefore: UInt64? = nil) {
         let before = finishedBefore ?? shell.readiesFinished
+        guard !actions.isEmpty else {
+            if shell.readiesFinished != before { readyFinished() }
+            return
+        }
+        let started = Self.monotonicMillis()
         var actions = actions
         while case .persistedSynchronously = perform1(actions) {
             actions = shell.persisted(now: Self.monotonicMillis())
         }
         if shell.readiesFinished != before { readyFinished() }
+        noteTurn(millis: Self.monotonicMillis() - started)
     }
 
     private enum Continuation { case none, persistedSynchronously }
@@ -51,6 +57,7 @@ extension NodeDriver {
             case .roleChanged(let ss):
                 softStateChanged(ss)
             case .send(let messages):
+                noteVotesGranted(messages)
                 transport.send(messages, latestSnapshot: latestSnapshot)
                 transport.flush()
             case .persist(let p):

@@ -69,6 +69,8 @@ final class NodeDriver: @unchecked Sendable {
     /// The core's configuration, kept to start the core afresh when a static ensemble founds.
     let coreConfig: RaftConfig
     lazy var metrics = NodeMetrics(node: options.id)
+    /// Tick lateness, Ready turn lengths, when each peer was last heard (NodeDriver+LoopHealth.swift).
+    var health = LoopHealth()
 
     init(
         loop: any EventLoop, options: RaftServerOptions, commands: CommandTable, persistence: any RaftPersistence,
@@ -111,7 +113,9 @@ final class NodeDriver: @unchecked Sendable {
         // deadlines), then the membership duties (join and transfer retries, promotions).
         ticker = loop.scheduleRepeatedTask(initialDelay: .milliseconds(Int64(options.tickMilliseconds)), delay: .milliseconds(Int64(options.tickMilliseconds))) { [self] _ in
             guard !stopped else { return }
-            perform(shell.tick(now: Self.monotonicMillis()))
+            let now = Self.monotonicMillis()
+            noteTick(now: now)
+            perform(shell.tick(now: now))
             membershipTick(now: .now())
             scheduleReady()
         }
@@ -134,6 +138,7 @@ final class NodeDriver: @unchecked Sendable {
 
     func receive(_ m: Message) {
         guard !stopped else { return }
+        noteHeard(from: m.from)
         guard m.to == options.id else {
             logger.debug("dropping a message addressed to \(m.to)")
             return
@@ -182,6 +187,7 @@ final class NodeDriver: @unchecked Sendable {
 
     func softStateChanged(_ ss: SoftState) {
         publishStatus()  // so the log line below shows the new role and term
+        noteRoleChange(ss)
         switch ss.role {
         case .leader:
             logger.info("\(options.id) is a leader")

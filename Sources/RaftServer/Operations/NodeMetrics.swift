@@ -24,6 +24,11 @@ final class NodeMetrics: @unchecked Sendable {
     let appendLatency: Metrics.Timer
     /// One batch made durable: WAL append plus fsync (group commit: one per batch).
     let fsyncLatency: Metrics.Timer
+    /// The time between two ticks of the Raft clock (the tick itself when the loop keeps up;
+    /// more when the loop or the process was held up), and the time one batch of the shell's
+    /// actions held the loop (NodeDriver+LoopHealth.swift).
+    let tickInterval: Metrics.Timer
+    let readyTurn: Metrics.Timer
     /// The peer port's defences (PeerAdmission, PeerAuthHandler): inbound connections closed at
     /// accept for being over a cap, handshakes refused, handshakes that ran out of time, frames
     /// over the size limit; and the inbound peer connections open now.
@@ -55,6 +60,8 @@ final class NodeMetrics: @unchecked Sendable {
         lastIndex = Gauge(label: "raft_last_index", dimensions: d)
         appendLatency = Metrics.Timer(label: "raft_append_latency_seconds", dimensions: d, preferredDisplayUnit: .seconds)
         fsyncLatency = Metrics.Timer(label: "raft_fsync_latency_seconds", dimensions: d, preferredDisplayUnit: .seconds)
+        tickInterval = Metrics.Timer(label: "raft_tick_interval_seconds", dimensions: d, preferredDisplayUnit: .seconds)
+        readyTurn = Metrics.Timer(label: "raft_ready_turn_seconds", dimensions: d, preferredDisplayUnit: .seconds)
         peerConnectionsRefused = Counter(label: "raft_peer_connections_refused_total", dimensions: d)
         peerHandshakeFailures = Counter(label: "raft_peer_handshake_failures_total", dimensions: d)
         peerHandshakeTimeouts = Counter(label: "raft_peer_handshake_timeouts_total", dimensions: d)
