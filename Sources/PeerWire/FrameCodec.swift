@@ -29,14 +29,19 @@ public enum FrameCodec {
     }
 
     /// Appends one frame to `w` (batching several frames into one socket write is the caller's choice).
-    public static func encode(_ frame: Frame, into w: inout WireWriter) {
+    /// `encodedEntries`: for a `.message` AppendEntries, its entries already encoded.
+    public static func encode(_ frame: Frame, into w: inout WireWriter, encodedEntries: [UInt8]? = nil) {
         let start = w.bytes.count
         w.u16(PeerWire.magic)
         w.u8(PeerWire.version)
         w.u8(frame.kind.rawValue)
         w.u32(0)  // patched below, once the body length is known
         let bodyStart = w.bytes.count
-        encodeBody(frame, into: &w)
+        if case .message(let m) = frame, let encodedEntries {
+            w.message(m, encodedEntries: encodedEntries)
+        } else {
+            encodeBody(frame, into: &w)
+        }
         w.patchU32(UInt32(w.bytes.count - bodyStart), at: start + 4)
         let crc = w.bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start...])) }
         w.u32(crc)

@@ -15,7 +15,9 @@ enum MessageTag: UInt8 {
 }
 
 extension WireWriter {
-    public mutating func message(_ m: Message) {
+    /// `encodedEntries`: the entries of an AppendEntries already encoded (`entries(_:)`), copied in
+    /// as they are instead of encoded again (MessageFrameEncoder shares them between followers).
+    public mutating func message(_ m: Message, encodedEntries: [UInt8]? = nil) {
         nodeID(m.from)
         nodeID(m.to)
         u64(m.term.rawValue)
@@ -37,7 +39,11 @@ extension WireWriter {
             u64(b.leaderCommit.rawValue)
             u64(b.readContext)
             u32(UInt32(b.entries.count))
-            for e in b.entries { entry(e) }
+            if let encodedEntries {
+                bytes.append(contentsOf: encodedEntries)
+            } else {
+                entries(b.entries)
+            }
         case .appendEntriesResponse(let b):
             u8(MessageTag.appendEntriesResponse.rawValue)
             bool(b.success)
@@ -63,6 +69,11 @@ extension WireWriter {
             u64(index.rawValue)
             bool(ok)
         }
+    }
+
+    /// The entries of an AppendEntries, one after the other (their count is written before them).
+    public mutating func entries(_ es: [Entry]) {
+        for e in es { entry(e) }
     }
 }
 

@@ -30,9 +30,16 @@ final class PeerLink: @unchecked Sendable {
     }
 
     func send(_ frame: Frame) {
+        var encoder = MessageFrameEncoder()
+        send(frame, encoder: &encoder)
+    }
+
+    /// `encoder` is the batch's (PeerTransport.send): it shares AppendEntries' entries between
+    /// followers.
+    func send(_ frame: Frame, encoder: inout MessageFrameEncoder) {
         guard !closed else { return }
         if let channel {
-            channel.write(channel.allocator.buffer(bytes: FrameCodec.encode(frame)), promise: nil)
+            channel.write(channel.allocator.buffer(bytes: encoder.encode(frame)), promise: nil)
             needsFlush = true
         } else {
             if backlog.count < Self.maxBacklog { backlog.append(frame) }

@@ -67,6 +67,7 @@ final class PeerTransport: @unchecked Sendable {
 
     /// Sends `messages`; an InstallSnapshot is followed by the file of `latestSnapshot`.
     func send(_ messages: [Message], latestSnapshot: StoredSnapshot? = nil) {
+        var encoder = MessageFrameEncoder()  // one per batch: the same entries are encoded once
         for m in messages {
             guard let link = links[m.to] else {
                 logger.debug("no link to \(m.to), dropping \(m.body)")
@@ -76,7 +77,7 @@ final class PeerTransport: @unchecked Sendable {
                 snapshots.start(m, meta, latest: latestSnapshot, on: link)  // the message, then the file in chunks
                 continue
             }
-            link.send(.message(m))
+            link.send(.message(m), encoder: &encoder)
         }
     }
 
