@@ -21,7 +21,9 @@
 # Environment: QUICK=1 (tiny counts: proves the script works, no figures), RUNS=N passes (default 1), FAILOVERS (default 5),
 #   RAFT_NODE=path (default .build/release/raft-node), BENCH_OUT=dir for raw results
 #   (default .build/bench/<stamp>), BENCH_RESULTS=dir for the results table (default bench-results:
-#   <stamp>.tsv, one row per figure, and `latest` pointing at it), NODE_FSYNC_MEM=never|always, RESTART_N (default 1000000).
+#   <stamp>.tsv, one row per figure, and `latest` pointing at it), NODE_FSYNC_MEM=never|always, RESTART_N (default 1000000),
+#   CLIENT_NICE (default 10: redis-benchmark runs at this niceness, so on a loaded machine the
+#   servers measured, not the client, get the CPU; the same for every system).
 # Ports: 127.0.0.1:26000-26999 only. Every load is bounded by a request count and `timeout`; every
 # process started here is stopped by pid on exit; data dirs live in a mktemp dir deleted at the end.
 set -u
@@ -53,6 +55,10 @@ fi
 for v in RUNS N N_PIPE N_PY FAILOVERS RESTART_N RSS_N N_ETCD N_SPAWN PY_MAX_S; do
   case "${!v}" in ''|*[!0-9]*|0) echo "bench.sh: $v must be a positive number (got '${!v}')" >&2; exit 2;; esac
 done
+CLIENT_NICE=${CLIENT_NICE:-10}
+case "$CLIENT_NICE" in ''|*[!0-9]*) echo "bench.sh: CLIENT_NICE must be a niceness 0-19 (got '$CLIENT_NICE')" >&2; exit 2;; esac
+[ "$CLIENT_NICE" -le 19 ] || { echo "bench.sh: CLIENT_NICE must be a niceness 0-19 (got '$CLIENT_NICE')" >&2; exit 2; }
+export CLIENT_NICE
 for s in ${ONLY//,/ }; do
   case "$s" in mem|durable|rss|failover|restart|pyraft|etcd) ;; *) echo "bench.sh: unknown section '$s' in ONLY (mem,durable,rss,failover,restart,pyraft,etcd,all)" >&2; exit 2;; esac
 done
@@ -104,6 +110,7 @@ node_start_one() {  # node_start_one I
   NPID[$i]=$LASTPID
 }
 cluster_start() {  # cluster_start NAME FSYNC [SIZE]
+  CL_CANDIDATES0=""
   CL_NAME=$1; CL_SIZE=${3:-3}; local fsync=$2 i ens=""
   NPORT=(); NPID=(); NARGS=()
   need_ports $(seq 26101 $((26100 + 2 * CL_SIZE))) || return 1
@@ -116,8 +123,16 @@ cluster_start() {  # cluster_start NAME FSYNC [SIZE]
   for i in $(seq 1 "$CL_SIZE"); do wait_cmd 30 rcli -p "${NPORT[$i]}" ping || { echo "  node $i not answering PING"; cluster_stop; return 1; }; done
   LEADER=$(wait_leader 30 "${NPORT[@]}")
   [ -n "$LEADER" ] || { echo "  no leader within 30 s"; cluster_stop; return 1; }
+  CL_CANDIDATES0=$(cluster_log_count "is a candidate")
 }
-cluster_stop() { local i; for i in $(seq 1 "$CL_SIZE"); do [ -n "${NPID[$i]:-}" ] && stop_pid "${NPID[$i]}"; NPID[$i]=""; done; rm -rf "${W:?}/$CL_NAME"; }
+# Lines matching $1 in the current cluster's logs of this pass (elections: "is a candidate").
+cluster_log_count() { cat "$OUT/$CL_NAME"-n*.p"$PASS".log 2>/dev/null | grep -c -- "$1"; }
+CL_CANDIDATES0=""
+cluster_stop() {
+  # Elections after the first leader: a healthy cluster under steady load should have none. The
+  # nodes log why one started ("campaigning", "granted a pre-vote", "stepped down", "event loop late").
+  local e; [ -n "$CL_CANDIDATES0" ] && e=$(( $(cluster_log_count "is a candidate") - CL_CANDIDATES0 )) && echo "  $CL_NAME: $e election(s) after the first leader (logs: $OUT/$CL_NAME-n*.p$PASS.log)"
+  local i; for i in $(seq 1 "$CL_SIZE"); do [ -n "${NPID[$i]:-}" ] && stop_pid "${NPID[$i]}"; NPID[$i]=""; done; rm -rf "${W:?}/$CL_NAME"; }
 cluster_pids() { echo "${NPID[*]}"; }
 
 find_leader() {  # find_leader PORT...: the port whose INFO raft says role:leader; else the first that takes a SET

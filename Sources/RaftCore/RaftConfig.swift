@@ -16,6 +16,11 @@ public struct RaftConfig: Sendable {
     public var maxInflightAppends: Int = 64
     public var maxEntriesPerAppend: Int = 256
     public var maxBytesPerAppend: Int = 1 << 20
+    /// At most this many committed entries handed out by one Ready; the rest come with the next.
+    /// Applying is the bulk of a Ready's work, and nothing else (a tick, its heartbeats) runs on
+    /// a node's loop while one is performed: a bound keeps a backlog of thousands of commits from
+    /// holding a leader's heartbeats back for an election timeout (etcd: MaxCommittedSizePerReady).
+    public var maxCommittedEntriesPerReady: Int = .max
     /// Seeds the generator for randomized election timeouts; a seed reproduces a run.
     public var randomSeed: UInt64
     /// Test-only rule breakers (the planted bugs); `.none` in production.

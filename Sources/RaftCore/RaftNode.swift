@@ -204,7 +204,12 @@ public struct RaftNode: Sendable {
         raftLog.unstableFrom == raftLog.persisted.next ? raftLog.lastIndex : raftLog.persisted
     }
 
-    func nextCommittedEntries() -> [Entry] { raftLog.nextCommitted(limit: applyLimit) }
+    func nextCommittedEntries() -> [Entry] {
+        let room = UInt64(max(1, config.maxCommittedEntriesPerReady))
+        let handedOut = raftLog.handedOut.rawValue
+        let cap = LogIndex(handedOut > UInt64.max - room ? UInt64.max : handedOut + room)
+        return raftLog.nextCommitted(limit: min(applyLimit, cap))
+    }
 
     // MARK: sending
 

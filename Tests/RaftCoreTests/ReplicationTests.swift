@@ -164,3 +164,36 @@ struct ReplicationTests {
         #expect(h["c"].lastIndex == h["a"].lastIndex)
     }
 }
+
+@Suite struct BoundedApplyTests {
+    @Test("A Ready hands out at most maxCommittedEntriesPerReady committed entries; the next ones the rest, in log order")
+    func committedEntriesComeInBoundedReadies() {
+        let conf = Configuration(voters: ["a", "b"])
+        var config = RaftConfig(id: "b", randomSeed: 1)
+        config.maxCommittedEntriesPerReady = 4
+        var n = RaftNode(config: config, restored: RaftRestoredState(), initialConfiguration: conf)
+        var handedOut: [Entry] = []
+        var sizes: [Int] = []
+        func drain() {
+            var rounds = 0
+            while n.hasReady, rounds < 20 {
+                rounds += 1
+                let rd = n.ready()
+                if !rd.committedEntries.isEmpty { sizes.append(rd.committedEntries.count) }
+                handedOut += rd.committedEntries
+                n.advance(rd)
+            }
+        }
+        drain()
+        let boot = n.lastIndex  // the bootstrap configuration's entries
+        let es = (1...10).map { Entry(term: 1, index: LogIndex(boot.rawValue + UInt64($0)), data: bytes("e\($0)")) }
+        n.step(Message(from: "a", to: "b", term: 1, body: .appendEntries(
+            AppendEntries(prevLogIndex: boot, prevLogTerm: 0, entries: es, leaderCommit: LogIndex(boot.rawValue + 10)))))
+        sizes = []
+        let before = handedOut.count
+        drain()
+        #expect(sizes == [4, 4, 2], "10 committed entries in Readies of at most 4")
+        #expect(handedOut[before...].map(\.index) == es.map(\.index))
+        #expect(!n.hasReady)
+    }
+}

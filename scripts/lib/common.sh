@@ -92,7 +92,7 @@ rb() {
   local sec=$1 grp=$2 role=$3 sys=$4 label=$5 to=$6 n=$7 t=$8; shift 8
   local f="$OUT/rb.p$PASS.$sec.$(echo "$sys-$label-$t" | tr -c 'A-Za-z0-9=.-' '_').csv" line cpu=- st
   cpu_mark
-  timeout "$to" redis-benchmark "$@" -t "$t" -n "$n" --csv > "$f" 2>&1; st=$?
+  timeout "$to" nice -n "${CLIENT_NICE:-10}" redis-benchmark "$@" -t "$t" -n "$n" --csv > "$f" 2>&1; st=$?
   line=$(grep '^"[A-Z]' "$f" | head -1 | tr -d '"')
   if [ -n "$line" ]; then
     cpu=$(cpu_per_op "$n")

@@ -39,13 +39,13 @@ extension NodeDriver {
             if shell.readiesFinished != before { readyFinished() }
             return
         }
-        let started = Self.monotonicMillis()
+        let started = Self.monotonicMillis(), startedCPU = LoopHealth.threadCPUMicros()
         var actions = actions
         while case .persistedSynchronously = perform1(actions) {
             actions = shell.persisted(now: Self.monotonicMillis())
         }
         if shell.readiesFinished != before { readyFinished() }
-        noteTurn(millis: Self.monotonicMillis() - started)
+        noteTurn(millis: Self.monotonicMillis() - started, cpuMicros: LoopHealth.threadCPUMicros() - startedCPU)
     }
 
     private enum Continuation { case none, persistedSynchronously }
@@ -58,6 +58,7 @@ extension NodeDriver {
                 softStateChanged(ss)
             case .send(let messages):
                 noteVotesGranted(messages)
+                health.turnSent += messages.count
                 transport.send(messages, latestSnapshot: latestSnapshot)
                 transport.flush()
             case .persist(let p):
@@ -66,6 +67,7 @@ extension NodeDriver {
                 metrics.proposed(first: first, count: count)
             case .apply(let entries, let replyTo):
                 metrics.committed(entries)
+                health.turnApplied += entries.count
                 apply(entries, replyTo: replyTo)
             case .readStates:
                 break  // the shell serves its own rounds as .serveRead

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import RaftCore
 
@@ -17,6 +20,17 @@ struct LoopHealth {
     /// The longest tick interval and Ready turn since the last report, in milliseconds.
     var worstTickGap: UInt64 = 0
     var worstTurn: UInt64 = 0
+    /// What the turn being performed did: entries applied, messages sent.
+    var turnApplied = 0
+    var turnSent = 0
+
+    /// This thread's CPU time in microseconds: a turn long in wall time but short in CPU time
+    /// was waiting for a core, not working.
+    static func threadCPUMicros() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1_000
+    }
 }
 
 extension NodeDriver {
@@ -25,6 +39,7 @@ extension NodeDriver {
     /// follower stalled that long is close to campaigning, a leader close to being replaced.
     func noteTick(now: UInt64) {
         defer { health.lastTickAt = now }
+        if let l = raft.leader { health.lastLeader = l }  // learned without a role change too
         guard health.lastTickAt != 0, now > health.lastTickAt else { return }
         let gap = now - health.lastTickAt
         metrics.tickInterval.recordMilliseconds(Int64(gap))
@@ -35,14 +50,16 @@ extension NodeDriver {
         }
     }
 
-    /// One Ready's work on the loop took `millis` (a long one delays every tick and message
-    /// behind it).
-    func noteTurn(millis: UInt64) {
+    /// One Ready's work on the loop took `millis` of wall time and `cpuMicros` of this thread's
+    /// CPU (a long one delays every tick and message behind it).
+    func noteTurn(millis: UInt64, cpuMicros: UInt64) {
         metrics.readyTurn.recordMilliseconds(Int64(millis))
         health.worstTurn = max(health.worstTurn, millis)
         if millis >= UInt64(options.tickMilliseconds) {
-            logger.warning("event loop late: one Ready took \(millis) ms on the loop (the tick is \(options.tickMilliseconds) ms)")
+            logger.warning("event loop late: one Ready took \(millis) ms on the loop, \(cpuMicros / 1000) ms of it on a core (applied \(health.turnApplied) entries, sent \(health.turnSent) messages; the tick is \(options.tickMilliseconds) ms)")
         }
+        health.turnApplied = 0
+        health.turnSent = 0
     }
 
     func noteHeard(from peer: NodeID) {

@@ -88,6 +88,11 @@ final class NodeDriver: @unchecked Sendable {
         var config = RaftConfig(id: options.id, randomSeed: options.randomSeed)
         config.electionTick = options.electionTicks
         config.heartbeatTick = options.heartbeatTicks
+        // A Ready applies at most this many entries, then the loop turns (a tick and its
+        // heartbeats can run) before the next: under load a backlog of thousands of commits held
+        // a leader's loop for 150-300 ms on a shared machine, long enough for its followers to
+        // campaign (docs/BENCHMARKS.md, 2026-12-03 "leader changes under load").
+        config.maxCommittedEntriesPerReady = 256
         // UNSAFE, on purpose only (--unsafe-fault): the core-level bugs are RaftCore's planted faults.
         if options.unsafeFaults.contains(.voteWithoutLogCheck) { config.faults.insert(.voteWithoutLogCheck) }
         if options.unsafeFaults.contains(.forgetTermOnRestart) { config.faults.insert(.forgetTermOnRestart) }
