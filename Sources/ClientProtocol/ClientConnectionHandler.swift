@@ -49,6 +49,9 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
     /// The protocol newly dispatched requests see (changes in request order).
     private(set) var requestProtocolVersion: RESPVersion
     private var unsentBytes = 0
+    /// Replies went out uncounted (`sendOutgoing`) since the last counted write completed: they
+    /// may still sit in NIO's buffer, so a close waits for one more counted write.
+    private var uncountedMayBePending = false
     private var readHeld = false
     /// No further requests are accepted (protocol error, QUIT, input closed).
     private var acceptingRequests = true
@@ -306,14 +309,32 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Replies up to this size go out without a completion promise when nothing counted is
+    /// unsent and the socket keeps up (see `sendOutgoing`).
+    static let untrackedWriteLimit = 256
+
     /// Writes and flushes the collected replies, and enforces the unsent-bytes cap.
     private func sendOutgoing() {
         guard !isClosed, let context, let buffer = outgoing else { return }
         outgoing = nil
         let size = buffer.readableBytes
+        // The common reply (+OK, a short value) to a client that reads: no promise and callback to
+        // count it unsent until written (about 2,000 instructions a request). What goes out this
+        // way is bounded without counting: NIO buffers it only while the socket is writable
+        // (below its 64 KiB high-water mark); once it is not, replies are counted again, and
+        // the cap and the read pause apply as before. A connection closing once drained counts
+        // every byte, so it closes only after its last reply is written.
+        if size <= Self.untrackedWriteLimit, unsentBytes == 0, !closeOnceDrained, context.channel.isWritable {
+            uncountedMayBePending = true
+            context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            resumeReadingIfPossible()
+            return
+        }
         unsentBytes += size
         let promise = context.eventLoop.makePromise(of: Void.self)
         promise.futureResult.assumeIsolated().whenComplete { _ in
+            // Writes complete in order, and none goes uncounted while this one is pending.
+            self.uncountedMayBePending = false
             self.unsentBytes -= size
             self.closeIfDrained()
             self.resumeReadingIfPossible()
@@ -332,6 +353,14 @@ public final class ClientConnectionHandler: ChannelDuplexHandler {
 
     private func closeIfDrained() {
         guard closeOnceDrained, owed.isEmpty, unsentBytes == 0, outgoing == nil else { return }
+        guard !uncountedMayBePending else {
+            // NIO drops writes still buffered at a close: an empty counted write completes once
+            // every earlier one is out, and its completion comes back here.
+            guard let context else { return }
+            outgoing = context.channel.allocator.buffer(capacity: 0)
+            sendOutgoing()
+            return
+        }
         close()
     }
 

@@ -195,6 +195,42 @@ struct ClientConnectionPolicyTests {
         #expect(commands.received.count == 3)
     }
 
+    @Test func aHalfClosedConnectionClosesOnlyOnceItsShortRepliesAreWritten() throws {
+        // Short replies go out without a completion promise (nothing counted is unsent); the
+        // close that half-close asks for must still wait until they have left.
+        let commands = ScriptedCommands()
+        commands.answer = { _, _ in .ok }
+        let socket = StallingSocket()
+        let connection = try TestConnection(commands, front: [socket])
+        defer { connection.finish() }
+        try connection.send("SET a 1\r\nSET b 2\r\n")
+        #expect(socket.heldBytes == 10, "two +OK replies, in the socket's buffer")
+        connection.channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        connection.channel.embeddedEventLoop.run()
+        #expect(connection.isOpen, "the replies are not written yet")
+        socket.release()
+        connection.channel.embeddedEventLoop.run()
+        #expect(!connection.isOpen)
+    }
+
+    @Test func shortRepliesAreCountedOnceTheSocketStopsTakingThem() throws {
+        let commands = ScriptedCommands()
+        commands.answer = { _, _ in .bulk(String(repeating: "v", count: 100)) }
+        let socket = StallingSocket()
+        let counter = ReadCounter()
+        let configuration = ClientProtocolConfiguration(maxUnsentReplyBytes: 10_000, pauseReadingAboveUnsentBytes: 250)
+        let connection = try TestConnection(commands, configuration: configuration, front: [socket, counter])
+        defer { connection.finish() }
+        connection.channel.isWritable = false  // NIO holds more than its high-water mark
+        for i in 1...3 { try connection.send("GET \(i)\r\n") }
+        connection.channel.read()
+        #expect(counter.reads == 0, "324 unsent bytes counted: reading pauses above 250")
+        #expect(socket.heldBytes == 3 * 108)
+        socket.release()
+        connection.channel.embeddedEventLoop.run()
+        #expect(counter.reads == 1, "written: the held read goes out")
+    }
+
     @Test func readingPausesWhileTooManyRequestsAreInFlight() throws {
         let commands = ScriptedCommands()
         commands.answerLater = true

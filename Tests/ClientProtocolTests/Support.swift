@@ -86,6 +86,13 @@ final class StallingSocket: ChannelOutboundHandler, @unchecked Sendable {
 
     func flush(context: ChannelHandlerContext) {}
 
+    /// The client reads at last: every write held so far completes.
+    func release() {
+        let pending = held
+        held = []
+        for p in pending { p.succeed() }
+    }
+
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         let pending = held
         held = []
