@@ -11,7 +11,7 @@ import Foundation
 public func check<M: Model>(history: History, model: M, options: CheckOptions = CheckOptions()) -> CheckResult {
     let start = DispatchTime.now()
     let plan = specializedPlan(history: history, model: model)
-    let scheduler = Scheduler(searches: plan.searches, options: options, start: start)
+    let scheduler = Scheduler(plan: plan, options: options, start: start)
     // A replayed partition already proved the history illegal: no search needs to run.
     if plan.illegal == nil { scheduler.runToCompletion() }
     return scheduler.result(plan: plan)
@@ -45,7 +45,9 @@ private func specializedPlan<M: Model>(history: History, model: M) -> PartitionP
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
 /// linearizable, or a budget runs out.
 private final class Scheduler: @unchecked Sendable {
-    private let searches: [any SearchTask]
+    private let plan: PartitionPlan
+    /// Each partition's search, built when a worker first takes it (set and read under the lock).
+    private var searches: [(any SearchTask)?]
     private let options: CheckOptions
     private let start: DispatchTime
     private let lock = NSLock()
@@ -63,8 +65,9 @@ private final class Scheduler: @unchecked Sendable {
     private var illegal: Int?
     private var unknownReason: String?
 
-    init(searches: [any SearchTask], options: CheckOptions, start: DispatchTime) {
-        self.searches = searches
+    init(plan: PartitionPlan, options: CheckOptions, start: DispatchTime) {
+        self.plan = plan
+        searches = Array(repeating: nil, count: plan.searched.count)
         self.options = options
         self.start = start
         // At most `maxOpen` partitions in progress at once; the rest wait their turn in order.
@@ -97,9 +100,10 @@ private final class Scheduler: @unchecked Sendable {
         var granted = 0
         while granted < stepLimit {
             guard let (i, slice) = take() else { return true }
-            let search = searches[i]
+            // Built outside the lock: only the worker holding partition i's slice touches it.
+            let search = lock.withLock { searches[i] } ?? plan.search(i)
             let status = search.run(steps: slice)
-            finish(i, status: status, memory: search.memoryBytes)
+            finish(i, search, status: status, memory: search.memoryBytes)
             granted += slice
         }
         return false
@@ -120,9 +124,10 @@ private final class Scheduler: @unchecked Sendable {
         return (i, slice)
     }
 
-    private func finish(_ i: Int, status: SearchStatus, memory bytes: Int) {
+    private func finish(_ i: Int, _ search: any SearchTask, status: SearchStatus, memory bytes: Int) {
         lock.lock()
         defer { lock.unlock() }
+        searches[i] = search
         totalMemory += bytes - memory[i]
         memory[i] = bytes
         switch status {
@@ -156,7 +161,13 @@ private final class Scheduler: @unchecked Sendable {
     func result(plan: PartitionPlan) -> CheckResult {
         var reports = plan.replayed
         reports.reserveCapacity(plan.replayed.count + searches.count)
-        for s in searches {
+        for (i, search) in searches.enumerated() {
+            guard let s = search else {
+                // Never started: the check ended first.
+                let p = plan.searched[i]
+                reports.append(PartitionReport(key: p.key, operationCount: p.members.count, linearizable: nil, steps: 0, memoEntries: 0, states: 0))
+                continue
+            }
             reports.append(
                 PartitionReport(
                     key: s.key, operationCount: s.operations.count,
@@ -170,9 +181,9 @@ private final class Scheduler: @unchecked Sendable {
             explainer = replayed
         } else if let i = illegal {
             verdict = .notLinearizable
-            let search = searches[i]
+            let search = searches[i]!
             explainer = Explainer { search }
-        } else if searches.allSatisfy({ $0.status == .linearizable }) {
+        } else if searches.allSatisfy({ $0?.status == .linearizable }) {
             verdict = .linearizable
         } else {
             verdict = .unknown(unknownReason ?? "search stopped")

@@ -6,7 +6,15 @@
 /// another, and building a search per key (a dozen arrays, a memo, a transition cache, a state
 /// space, a class) cost several times more than deciding it.
 struct PartitionPlan {
-    var searches: [any SearchTask] = []
+    /// The partitions left to search, largest first: each one's key and operations (indices into
+    /// `operations`), its search built by `makeSearch` only when the scheduler first takes it. An
+    /// illegal history is often decided by its first partitions: the others' set-up (a dozen
+    /// arrays, the state space, copies of their operations) is never paid for.
+    var searched: [(key: String, members: ArraySlice<Int32>)] = []
+    /// The history's operations.
+    let operations: [Operation]
+    /// Builds the search of `searched[i]`.
+    let makeSearch: @Sendable (_ key: String, _ operations: [Operation]) -> any SearchTask
     /// Reports of the partitions decided by replay (all linearizable, except `illegal`'s).
     var replayed: [PartitionReport] = []
     /// The replayed partition the model rejected, if any: the history is then not linearizable
@@ -17,6 +25,8 @@ struct PartitionPlan {
 
     init<M, S: StateSpace>(history: History, model: M, space: S.Type) where S.M == M {
         let ops = history.operations
+        operations = ops
+        makeSearch = { key, operations in PartitionSearch<S>(key: key, operations: operations, model: model) }
         // Group the operations by key as indices (no copy of an `Operation` unless a search needs
         // it): each operation's group, then one flat array holding each group's indices in turn.
         var groupOfOp = [Int32](repeating: -1, count: ops.count)
@@ -71,7 +81,6 @@ struct PartitionPlan {
         }
         operationCount = members.count
 
-        var searched: [(key: String, operations: [Operation])] = []
         for g in counts.indices {
             let group = members[first[g]..<first[g + 1]]
             if let order = sequentialOrder(ops, group) {
@@ -89,16 +98,23 @@ struct PartitionPlan {
                 }
                 replayed.append(PartitionReport(key: keys[g], operationCount: group.count, linearizable: true, steps: group.count, memoEntries: 0, states: group.count + 1))
             } else {
-                // Kept in the history's order, as the search breaks ties between equal times by it.
-                let operations = group.count == ops.count ? ops : group.map { ops[Int($0)] }
-                searched.append((keys[g], operations))
+                searched.append((keys[g], group))
             }
         }
         // Largest partitions first: they are the likeliest to need the most time, and the round robin
         // still lets a small illegal partition finish early.
-        searched.sort { ($0.operations.count, $1.key) > ($1.operations.count, $0.key) }
-        searches = searched.map { PartitionSearch<S>(key: $0.key, operations: $0.operations, model: model) }
+        searched.sort { ($0.members.count, $1.key) > ($1.members.count, $0.key) }
     }
+
+    /// The operations of `searched[i]`, in the history's order (the search breaks ties between
+    /// equal times by it); the history's own array when the partition is all of it.
+    func operations(of i: Int) -> [Operation] {
+        let members = searched[i].members
+        return members.count == operations.count ? operations : members.map { operations[Int($0)] }
+    }
+
+    /// The search of `searched[i]`, built now.
+    func search(_ i: Int) -> any SearchTask { makeSearch(searched[i].key, operations(of: i)) }
 }
 
 /// The group's operations in call order when each returns before the next is called (then no two
