@@ -3,10 +3,11 @@
 import RaftCore
 
 extension NodeShell {
-    /// Queues a read for the next ReadIndex round; refused at once when no leader is known.
+    /// Queues a read for the next ReadIndex round; while no leader is known it waits for one
+    /// first, up to `config.leaderWait` (NodeShell+LeaderWait.swift).
     public mutating func read(token: RequestToken, now: UInt64) -> [ShellAction] {
         guard !stopped else { return [.refuse(token, .shuttingDown)] }
-        guard core.leader != nil || core.role == .leader else { return [.refuse(token, .noLeader)] }
+        guard core.leader != nil || core.role == .leader else { return awaitLeaderForRead(token, now: now) }
         readQueue.append(QueuedRead(token: token, deadline: now + config.requestTimeout))
         startReadRoundIfNeeded(now: now)
         return []

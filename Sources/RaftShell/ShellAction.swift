@@ -26,6 +26,9 @@ public enum ShellAction: Sendable, Equatable {
     /// The write was not proposed here: the core named `leader` as the leader. The performer
     /// relays it (or refuses it when it was relayed to this node already).
     case redirect(RequestToken, leader: NodeID)
+    /// A write that waited for a leader (`NodeShell.awaitLeader`): `leader` is known now. The
+    /// performer submits it again: proposes it if `leader` is this node, relays it otherwise.
+    case resubmit(RequestToken, leader: NodeID)
     /// Send the request `token` to `leader` under relay id `id` (NodeShell+Forwarding.swift); if
     /// there is no link to it, report `NodeShell.forwardUndeliverable(id:)`.
     case forward(RequestToken, id: UInt64, to: NodeID)

@@ -102,6 +102,8 @@ public final class Cluster {
     var writeOwners: [RequestToken: Int] = [:]
     /// Writes relayed to a leader, by the leader's request token (Cluster+Forwarding.swift).
     var relaysHeld: [RequestToken: HeldRelay] = [:]
+    /// Writes sent to a node that knew no leader (they waited in its shell for one).
+    var waitedForLeader: Set<RequestToken> = []
 
     // Statistics.
     public internal(set) var steps = 0
@@ -111,6 +113,8 @@ public final class Cluster {
     public internal(set) var snapshotsTaken = 0
     public internal(set) var membershipChanges = 0
     public internal(set) var forwardedWrites = 0
+    public internal(set) var leaderWaitWrites = 0
+    public internal(set) var leaderWaitAcknowledged = 0
 
     init(options: SimulationOptions) {
         self.options = options
@@ -145,7 +149,10 @@ public final class Cluster {
     func start(_ i: Int) throws(Violation) {
         let initial = i < options.initialVoters ? initialConfiguration : Configuration()
         let core = RaftNode(config: coreConfig(i), restored: nodes[i].disk.restored, initialConfiguration: initial)
-        nodes[i].shell = NodeShell(core: core, config: ShellConfig(unsafeFaults: options.shellFaults, logMaxEntries: options.snapshots ? options.logMaxEntries : .max))
+        // A request that finds no leader waits out the worst election timeout and a vote round
+        // (a tick is 100 ms of the shell's clock), as the NIO node's default does.
+        let leaderWait = UInt64(options.electionTick * 2 + 5) * 100
+        nodes[i].shell = NodeShell(core: core, config: ShellConfig(leaderWait: leaderWait, unsafeFaults: options.shellFaults, logMaxEntries: options.snapshots ? options.logMaxEntries : .max))
         nodes[i].isRunning = true
         nodes[i].applied = nodes[i].disk.snapshot?.index ?? .zero
         nodes[i].state = nodes[i].disk.snapshotState
@@ -217,6 +224,8 @@ public final class Cluster {
 
     static func term(_ core: inout RaftNode, at index: LogIndex) -> Term? { core.term(at: index) }
 
+    static func leader(_ core: inout RaftNode) -> NodeID? { core.leader }
+
     func pumpReady(_ i: Int) throws(Violation) {
         let node = nodes[i]
         guard node.isRunning, node.shell.hasWork else { return }
@@ -279,8 +288,13 @@ public final class Cluster {
                 writeOwners[token] = nil
             case .acknowledgeUnsafely(let token):
                 if let held = relaysHeld.removeValue(forKey: token) { answerRelay(held, "ok") }
-                if let data = writes.removeValue(forKey: token) { acknowledged.append((data, nil)) }
+                if let data = writes.removeValue(forKey: token) {
+                    acknowledged.append((data, nil))
+                    countAcknowledged(token)
+                }
                 writeOwners[token] = nil
+            case .resubmit(let token, let leader):
+                try resubmit(token, leader: leader, on: i)
             case .forward(let token, let id, let leader):
                 relay(token, id: id, from: i, to: leader)
             case .forwardedReply(let token, let bytes):
@@ -303,7 +317,10 @@ public final class Cluster {
             throw Violation(rule: "Acknowledged Write", detail: "write #\(token) answered with the entry at \(e.index), which holds other data")
         }
         // A relayed write is acknowledged when its answer reaches the follower's client.
-        if held == nil { acknowledged.append((data, e.index)) }
+        if held == nil {
+            acknowledged.append((data, e.index))
+            countAcknowledged(token)
+        }
         // The leader counted with the configuration of its log at the time, which may be the
         // one at the entry's index or a later one: a quorum of one of them must hold it.
         let configurations = Cluster.votersSince(&nodes[writer].shell.core, e.index)

@@ -89,6 +89,10 @@ public struct SimulationResult: Sendable {
     public var membershipChanges: Int
     /// Client writes a follower relayed to its leader.
     public var forwardedWrites: Int
+    /// Client writes sent to a node that knew no leader, and how many of them were acknowledged
+    /// (after waiting in its shell for the election to end).
+    public var leaderWaitWrites = 0
+    public var leaderWaitAcknowledged = 0
     /// The last steps, formatted; filled only when the run failed.
     public var transcript: [String]
 
@@ -122,6 +126,7 @@ public enum Simulation {
             applied: Int(cluster.checker.highestApplied.rawValue), proposals: cluster.proposalsAccepted,
             reads: cluster.readsServed, snapshotsInstalled: cluster.snapshotsInstalled, snapshotsTaken: cluster.snapshotsTaken,
             membershipChanges: cluster.membershipChanges, forwardedWrites: cluster.forwardedWrites,
+            leaderWaitWrites: cluster.leaderWaitWrites, leaderWaitAcknowledged: cluster.leaderWaitAcknowledged,
             transcript: violation == nil && transcriptLines == 0 ? [] : cluster.transcript.lines)
     }
 
@@ -224,9 +229,15 @@ extension Cluster {
 
     func proposeSomething() throws(Violation) {
         // Half the time to a node that believes it leads (a stale leader too: clients cannot
-        // tell); otherwise to anyone: a follower relays to the leader it knows.
+        // tell); otherwise to anyone: a follower relays to the leader it knows. A fifth of the
+        // time to a node that knows no leader when there is one (after the leader crashed, say):
+        // the write waits in its shell for the election.
         let leaders = runningIndices.filter { Cluster.summary(&nodes[$0].shell.core).role == .leader }
-        let target = rng.below(10) < 5 ? leaders.randomElement(using: &rng) : runningIndices.randomElement(using: &rng)
+        let leaderless = runningIndices.filter { Cluster.leader(&nodes[$0].shell.core) == nil }
+        let pick = rng.below(10)
+        let target = pick < 5 ? leaders.randomElement(using: &rng)
+            : pick >= 8 && !leaderless.isEmpty ? leaderless.randomElement(using: &rng)
+            : runningIndices.randomElement(using: &rng)
         guard let i = target else { return }
         // Several writes in one turn: the shell proposes them together at its next Ready.
         let count = 1 + rng.below(3)

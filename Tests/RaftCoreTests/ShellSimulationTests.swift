@@ -83,6 +83,21 @@ struct ShellSimulationTests {
         #expect(forwarded > 20 * 5)
     }
 
+    @Test("Writes sent to a node that knows no leader wait for the election; those acknowledged are durable and applied")
+    func writesWaitForTheElection() {
+        var waited = 0, acknowledged = 0
+        for seed in UInt64(1)...20 {
+            let r = Simulation.run(seed: seed)
+            // Every acknowledged write, waited or not, was durable on a majority when answered
+            // and is applied after heal: the run fails otherwise.
+            #expect(r.passed, "\(r.report)")
+            waited += r.leaderWaitWrites
+            acknowledged += r.leaderWaitAcknowledged
+        }
+        #expect(waited > 20, "few writes found a node without a leader: \(waited)")
+        #expect(acknowledged > 0, "no write that waited for a leader was ever acknowledged (of \(waited))")
+    }
+
     @Test("A follower that answers a relayed write OK before the leader's reply is caught, and the seed replays")
     func acknowledgingRelayedWritesEarlyIsCaught() throws {
         var caught: SimulationResult? = nil

@@ -74,6 +74,8 @@ extension NodeDriver {
                     requests[token] = nil
                     r.reply(Self.noLeader())
                 }
+            case .resubmit(let token, _):
+                resubmit(token)
             case .forward(let token, let id, let leader):
                 sendForward(token, id: id, to: leader)
             case .forwardedReply(let token, let bytes):
