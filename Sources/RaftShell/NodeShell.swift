@@ -41,6 +41,8 @@ public struct NodeShell: Sendable {
     var nextRelayID: UInt64 = 1
     /// Requests that arrived while no leader was known (NodeShell+LeaderWait.swift).
     var waitingForLeader: [LeaderWaiter] = []
+    /// Queued configuration changes, transfers waiting, the join schedule (NodeShell+Membership.swift).
+    var membershipState = ShellMembership()
     /// The leader as last seen by `relaysFollowLeader`.
     var leaderSeenByRelays: NodeID? = nil
     /// The Ready being made durable; the next waits for it (group commit: whatever arrives
@@ -72,6 +74,7 @@ public struct NodeShell: Sendable {
         actions += expireRequests(now: now)
         expireRelays(now: now, into: &actions)
         relaysFollowLeader(into: &actions)
+        membershipTick(now: now, into: &actions)
         return actions
     }
 
@@ -176,6 +179,8 @@ public struct NodeShell: Sendable {
         tokens += readsAwaitingApply.flatMap { $0.reads.map(\.token) }
         tokens += relayed.keys.sorted().map { relayed[$0]!.token }
         tokens += waitingForLeader.map(\.token)
+        tokens += takeMembershipRequests()
+        membershipState.join = nil
         relayed = [:]
         waitingForLeader = []
         proposalQueue = []
@@ -189,5 +194,6 @@ public struct NodeShell: Sendable {
     public var pendingRequestCount: Int {
         proposalQueue.count + pendingWrites.count + readQueue.count + readRounds.values.reduce(0) { $0 + $1.reads.count }
             + readsAwaitingApply.reduce(0) { $0 + $1.reads.count } + relayed.count + waitingForLeader.count
+            + membershipState.queuedChanges.count + membershipState.transfers.count
     }
 }

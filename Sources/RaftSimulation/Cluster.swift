@@ -299,6 +299,8 @@ public final class Cluster {
                 relay(token, id: id, from: i, to: leader)
             case .forwardedReply(let token, let bytes):
                 forwardedReplyArrived(token, bytes)
+            case .confChangeProposed, .transferEnded, .sendJoinRequest, .joined, .joinUnreached:
+                break  // the simulation's membership changes and transfers go to the core directly
             case .takeSnapshot(let meta):
                 takeSnapshot(meta, on: i)
             case .receiveSnapshot(let meta):
