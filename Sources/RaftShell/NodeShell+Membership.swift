@@ -68,9 +68,8 @@ extension NodeShell {
     public mutating func proposeConfChange(_ change: ConfChange, token: RequestToken, now: UInt64, wait: UInt64) -> [ShellAction] {
         guard !stopped else { return [.refuse(token, .shuttingDown)] }
         var actions: [ShellAction] = []
-        if !tryConfChange(ShellMembership.QueuedChange(token: token, change: change, deadline: now + wait), now: now, into: &actions) {
-            membershipState.queuedChanges.append(ShellMembership.QueuedChange(token: token, change: change, deadline: now + wait))
-        }
+        let q = ShellMembership.QueuedChange(token: token, change: change, deadline: now + wait)
+        if !tryConfChange(q, now: now, into: &actions) { membershipState.queuedChanges.append(q) }
         return actions
     }
 

@@ -40,9 +40,11 @@ extension NodeShell {
     mutating func serveAppliedReads(into actions: inout [ShellAction]) {
         guard !readsAwaitingApply.isEmpty else { return }
         let applied = stateMachineIndex  // the apply actions handed out before this one included
+        // UNSAFE, on purpose only: serve without waiting for the apply.
+        let early = config.unsafeFaults.contains(.serveReadBeforeApplied)
         var waiting: [(index: LogIndex, reads: [QueuedRead])] = []
         for batch in readsAwaitingApply {
-            guard batch.index <= applied else {
+            guard early || batch.index <= applied else {
                 waiting.append(batch)
                 continue
             }

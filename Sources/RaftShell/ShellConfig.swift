@@ -35,4 +35,7 @@ public struct ShellUnsafeFaults: OptionSet, Sendable {
     public static let snapshotAheadOfState = ShellUnsafeFaults(rawValue: 1 << 1)
     /// Answer a write relayed to the leader OK as soon as it is sent, before the leader replied.
     public static let ackForwardBeforeReply = ShellUnsafeFaults(rawValue: 1 << 2)
+    /// Serve a read as soon as its read index is known, before the state machine has applied
+    /// up to it: the read may miss writes that completed before it began.
+    public static let serveReadBeforeApplied = ShellUnsafeFaults(rawValue: 1 << 3)
 }

@@ -76,6 +76,9 @@ extension Cluster {
         if waitedForLeader.remove(token) != nil { leaderWaitAcknowledged += 1 }
     }
 
+    /// The keys clients write and read.
+    static let keys: [UInt8] = Array("abc".utf8)
+
     /// `.forward`: the write's data goes to `leader` over the simulated link.
     func relay(_ token: RequestToken, id: UInt64, from i: Int, to leader: NodeID) {
         guard let data = writes[token], let to = indexOf[leader] else { return }

@@ -79,6 +79,9 @@ public final class Cluster {
 
     let options: SimulationOptions
     var rng: SplitMix64
+    /// The keys clients write and read, drawn apart from `rng` so that they do not change which
+    /// events a seed schedules.
+    var keyRng: SplitMix64
     var nodes: [SimNode]
     var indexOf: [NodeID: Int] = [:]
     var network: Network
@@ -89,9 +92,11 @@ public final class Cluster {
     var agreement = StateAgreement()
     var transcript = Transcript(capacity: 80)
     let initialConfiguration: Configuration
-    /// Outstanding reads: who asked, and the highest index applied anywhere when they asked
-    /// (a linearizable read must reflect at least that).
-    var reads: [UInt64: (node: Int, atLeast: LogIndex)] = [:]
+    /// Outstanding reads: who asked, which key, and the highest index applied anywhere when they
+    /// asked (a linearizable read must reflect at least that). ReadValues.swift checks answers.
+    var reads: [UInt64: OutstandingRead] = [:]
+    /// Each key's writes along the applied sequence: the reference for the values reads return.
+    var keyHistory = KeyHistory()
     /// Writes sent and not yet answered: their data, by request token.
     var writes: [RequestToken: [UInt8]] = [:]
     /// Writes the shell acknowledged: every one must be applied after heal.
@@ -109,6 +114,7 @@ public final class Cluster {
     public internal(set) var steps = 0
     public internal(set) var proposalsAccepted = 0
     public internal(set) var readsServed = 0
+    public internal(set) var readValuesChecked = 0
     public internal(set) var snapshotsInstalled = 0
     public internal(set) var snapshotsTaken = 0
     public internal(set) var membershipChanges = 0
@@ -119,6 +125,7 @@ public final class Cluster {
     init(options: SimulationOptions) {
         self.options = options
         self.rng = SplitMix64(seed: options.seed ^ 0x5EED_C1A5_7E12_0001)
+        self.keyRng = SplitMix64(seed: options.seed ^ 0x0C1E_27C0_FFEE_0002)
         let ids = (1...options.nodeCount).map { NodeID("n\($0)") }
         let placeholder = RaftNode(config: RaftConfig(id: "-", randomSeed: 0), restored: RaftRestoredState(), initialConfiguration: Configuration())
         self.nodes = ids.map { SimNode(id: $0, core: placeholder) }
@@ -254,6 +261,7 @@ public final class Cluster {
             case .apply(let entries, let replyTo):
                 for e in entries {
                     try checker.observeApplied(node: id, entry: e, expectedIndex: node.applied.next)
+                    keyHistory.observe(e)
                     node.applied = e.index
                     node.state = StateDigest.applying(e, to: node.state)
                     try agreement.observe(node: id, index: e.index, digest: node.state, how: "applied")
@@ -266,6 +274,8 @@ public final class Cluster {
                 guard r.node == i else {
                     throw Violation(rule: "ReadIndex", detail: "read #\(token) of \(nodes[r.node].id) answered on \(id)")
                 }
+                // What the client sees first: the value; then what the shell claims about it.
+                try checkReadValue(token, r, on: i)
                 guard readIndex >= r.atLeast, node.applied >= readIndex else {
                     throw Violation(
                         rule: "Linearizable Read",

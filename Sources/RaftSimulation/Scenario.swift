@@ -71,6 +71,7 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
         if shellFaults.contains(.ackBeforeCommit) { f += " shellFaults=ackBeforeCommit" }
         if shellFaults.contains(.snapshotAheadOfState) { f += " shellFaults=snapshotAheadOfState" }
         if shellFaults.contains(.ackForwardBeforeReply) { f += " shellFaults=ackForwardBeforeReply" }
+        if shellFaults.contains(.serveReadBeforeApplied) { f += " shellFaults=serveReadBeforeApplied" }
         return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent)\(ticksInUnison ? " unison" : "") logMax=\(snapshots ? String(logMaxEntries) : "off") ticks=\(chaosTicks)+\(healTicks)\(f)"
     }
 }
@@ -83,6 +84,8 @@ public struct SimulationResult: Sendable {
     public var applied: Int
     public var proposals: Int
     public var reads: Int
+    /// Reads whose returned value was checked against the key's history (ReadValues.swift).
+    public var readValuesChecked = 0
     public var snapshotsInstalled: Int
     /// Snapshots written and recorded (--log-max and CHECKPOINT).
     public var snapshotsTaken: Int
@@ -124,7 +127,7 @@ public enum Simulation {
         return SimulationResult(
             options: options, violation: violation, steps: cluster.steps, ticks: cluster.ticks,
             applied: Int(cluster.checker.highestApplied.rawValue), proposals: cluster.proposalsAccepted,
-            reads: cluster.readsServed, snapshotsInstalled: cluster.snapshotsInstalled, snapshotsTaken: cluster.snapshotsTaken,
+            reads: cluster.readsServed, readValuesChecked: cluster.readValuesChecked, snapshotsInstalled: cluster.snapshotsInstalled, snapshotsTaken: cluster.snapshotsTaken,
             membershipChanges: cluster.membershipChanges, forwardedWrites: cluster.forwardedWrites,
             leaderWaitWrites: cluster.leaderWaitWrites, leaderWaitAcknowledged: cluster.leaderWaitAcknowledged,
             transcript: violation == nil && transcriptLines == 0 ? [] : cluster.transcript.lines)
@@ -221,8 +224,9 @@ extension Cluster {
         if rng.below(100) < 6, let i = runningIndices.randomElement(using: &rng) {
             let rid = nextRequestID
             nextRequestID += 1
-            reads[rid] = (i, checker.highestApplied)
-            transcript.record(.action(time: now, "\(nodes[i].id) read #\(rid) (must see index >= \(checker.highestApplied))"))
+            let key = Cluster.keys[keyRng.below(Cluster.keys.count)]
+            reads[rid] = OutstandingRead(node: i, key: key, atLeast: checker.highestApplied)
+            transcript.record(.action(time: now, "\(nodes[i].id) read #\(rid) of k\(Character(UnicodeScalar(key))) (must see index >= \(checker.highestApplied))"))
             try drive(i) { (shell: inout NodeShell) in shell.read(token: rid, now: shellNow) }
         }
     }
@@ -242,7 +246,9 @@ extension Cluster {
         // Several writes in one turn: the shell proposes them together at its next Ready.
         let count = 1 + rng.below(3)
         for _ in 0..<count {
-            let data = Array("p\(nextProposal)".utf8)
+            // A few keys, so that reads often find theirs overwritten meanwhile.
+            let key = Cluster.keys[keyRng.below(Cluster.keys.count)]
+            let data = Array("k\(Character(UnicodeScalar(key)))=p\(nextProposal)".utf8)
             nextProposal += 1
             let token = nextRequestID
             nextRequestID += 1
