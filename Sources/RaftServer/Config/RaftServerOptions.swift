@@ -28,6 +28,9 @@ public struct RaftServerOptions: Sendable {
     public var dataDirectory: String?
     /// `-l FILE`: a snapshot file to start from (followed by any later log in `dataDirectory`).
     public var snapshotFile: String? = nil
+    /// Snapshot files go to lagging or new members no faster than this many bytes a second
+    /// (--snapshot-send-rate); nil: as fast as the connection drains.
+    public var snapshotSendBytesPerSecond: Int? = nil
     /// Take a snapshot and compact the log once this many entries were applied since the last.
     public var logMaxEntries: Int
     /// The tick of the Raft clock; the election timeout is `electionTicks` ticks (randomized up to twice that).
@@ -38,6 +41,10 @@ public struct RaftServerOptions: Sendable {
     public var heartbeatTicks: Int
     /// A client request that got no answer within this long is answered with a retryable error.
     public var requestTimeoutMilliseconds: Int
+    /// A request that arrives while this node knows no leader waits this long for an election
+    /// to end before it gets CLUSTERDOWN (0: at once; never longer than the request timeout).
+    /// The default covers the default election timeout's worst case (500 ms) and a vote round.
+    public var leaderWaitMilliseconds: Int = 1_000
     public var randomSeed: UInt64
     /// Members to ask for admission (their client addresses): set when this node joins a running
     /// cluster instead of founding one (see NodeDriver+Membership.swift). Ignored on a restart
