@@ -71,7 +71,7 @@ extension NodeDriver {
         for m in messages {
             guard case .requestVoteResponse(let r) = m.body, r.granted else { continue }
             let now = Self.monotonicMillis()
-            let leader = health.lastLeader.map { l in "\(l), heard \(health.lastHeard[l].map { "\(now >= $0 ? now - $0 : 0) ms" } ?? "never") ago" } ?? "none known"
+            let leader = health.lastLeader.map { l in "\(l), " + (health.lastHeard[l].map { "heard \(now >= $0 ? now - $0 : 0) ms ago" } ?? "never heard") } ?? "none known"
             logger.info("granted a \(r.preVote ? "pre-vote" : "vote") to \(m.to) for term \(m.term): leader \(leader); longest tick gap \(health.worstTickGap) ms, longest Ready \(health.worstTurn) ms since the last role change")
         }
     }
@@ -88,15 +88,15 @@ extension NodeDriver {
             health.worstTickGap = 0
             health.worstTurn = 0
         }
-        func ago(_ id: NodeID) -> String { health.lastHeard[id].map { "\(now >= $0 ? now - $0 : 0) ms" } ?? "never" }
+        func ago(_ id: NodeID) -> String { health.lastHeard[id].map { "heard \(now >= $0 ? now - $0 : 0) ms ago" } ?? "never heard" }
         let stalls = "longest tick gap \(health.worstTickGap) ms, longest Ready \(health.worstTurn) ms since the last role change"
         switch ss.role {
         case .preCandidate:
-            let leader = health.lastLeader.map { "\($0), heard \(ago($0)) ago" } ?? "none known"
+            let leader = health.lastLeader.map { "\($0), \(ago($0))" } ?? "none known"
             logger.info("campaigning (pre-vote) in term \(ss.term): leader \(leader); \(stalls)")
         case .follower where was == .leader && ss.leader == nil && ss.term == health.lastTerm:
             let peers = raft.configuration.voters.sorted().filter { $0 != options.id }.map { "\($0) \(ago($0))" }.joined(separator: ", ")
-            logger.info("stepped down in term \(ss.term) (CheckQuorum: no majority heard within an election timeout): last heard \(peers); \(stalls)")
+            logger.info("stepped down in term \(ss.term) (CheckQuorum: no majority heard within an election timeout): \(peers); \(stalls)")
         default:
             break
         }
