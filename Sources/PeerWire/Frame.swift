@@ -66,10 +66,26 @@ public struct ForwardResponse: Hashable, Sendable {
     }
 }
 
+/// A follower that kept part of a snapshot file after its connection broke tells the leader how
+/// much it holds, so the leader sends the rest instead of the whole file again.
+public struct SnapshotResume: Hashable, Sendable {
+    public var snapshotIndex: LogIndex
+    public var snapshotTerm: Term
+    /// Bytes of the file the follower holds, from offset 0.
+    public var offset: UInt64
+    public init(snapshotIndex: LogIndex, snapshotTerm: Term, offset: UInt64) {
+        self.snapshotIndex = snapshotIndex
+        self.snapshotTerm = snapshotTerm
+        self.offset = offset
+    }
+}
+
 public enum Frame: Hashable, Sendable {
     case handshake(Handshake)
     case message(Message)
     case snapshotChunk(SnapshotChunk)
+    /// Follower to leader: "I hold this many bytes of that snapshot" (a resumed transfer).
+    case snapshotResume(SnapshotResume)
     case forwardRequest(ForwardRequest)
     case forwardResponse(ForwardResponse)
     /// Many forwarded requests in one frame (a follower relays a whole loop turn's writes at once).
@@ -86,6 +102,7 @@ public enum Frame: Hashable, Sendable {
         case forwardResponse = 5
         case forwardRequestBatch = 6
         case forwardResponseBatch = 7
+        case snapshotResume = 8
     }
 
     public var kind: Kind {
@@ -97,6 +114,7 @@ public enum Frame: Hashable, Sendable {
         case .forwardResponse: .forwardResponse
         case .forwardRequests: .forwardRequestBatch
         case .forwardResponses: .forwardResponseBatch
+        case .snapshotResume: .snapshotResume
         }
     }
 }

@@ -24,7 +24,7 @@ public enum FrameCodec {
         case .forwardResponse(let r): return overhead + r.reply.count
         case .forwardRequests(let rs): return rs.reduce(overhead) { t, r in r.args.reduce(t + 13) { $0 + 4 + $1.count } }
         case .forwardResponses(let rs): return rs.reduce(overhead) { $0 + 12 + $1.reply.count }
-        case .handshake: return overhead
+        case .handshake, .snapshotResume: return overhead
         }
     }
 
@@ -63,6 +63,10 @@ public enum FrameCodec {
             }
             w.bool(c.last)
             w.blob(c.bytes)
+        case .snapshotResume(let r):
+            w.u64(r.snapshotIndex.rawValue)
+            w.u64(r.snapshotTerm.rawValue)
+            w.u64(r.offset)
         case .forwardRequest(let r):
             encodeForwardRequest(r, into: &w)
         case .forwardResponse(let r):
@@ -130,6 +134,10 @@ public enum FrameCodec {
                 throw .invalidValue(field: "snapshotChunk.bytes", reason: "\(bytes.count) bytes exceed the chunk limit \(PeerWire.maxSnapshotChunk)")
             }
             frame = .snapshotChunk(SnapshotChunk(snapshotIndex: index, snapshotTerm: term, offset: offset, totalSize: total, last: last, bytes: bytes))
+        case .snapshotResume:
+            let index = LogIndex(try r.u64("snapshotResume.snapshotIndex"))
+            let term = Term(try r.u64("snapshotResume.snapshotTerm"))
+            frame = .snapshotResume(SnapshotResume(snapshotIndex: index, snapshotTerm: term, offset: try r.u64("snapshotResume.offset")))
         case .forwardRequest:
             frame = .forwardRequest(try decodeForwardRequest(&r))
         case .forwardResponse:

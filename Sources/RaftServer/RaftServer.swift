@@ -116,6 +116,8 @@ public final class RaftServer: Sendable {
             loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger,
             limits: options.security.peerLimits, metrics: driver.metrics)
         transport.delegate = driver
+        transport.snapshots.sendRate = options.snapshotSendBytesPerSecond
+        transport.snapshots.metrics = driver.metrics
         driver.transport = transport
         state.withLockedValue { $0.driver = driver }
 

@@ -38,6 +38,10 @@ extension NodeShell {
         if let m = snapshots.held, case .installSnapshot(let h) = m.body, h == meta { snapshots.held = nil }
     }
 
+    /// The leader whose held InstallSnapshot waits for its file: the one to ask for the rest
+    /// of a file whose transfer broke (the core may not know that leader yet).
+    public var snapshotSender: NodeID? { snapshots.held?.from }
+
     /// The snapshot whose InstallSnapshot waits for its file, if any.
     public var snapshotAwaitingFile: SnapshotMetadata? {
         guard let m = snapshots.held, case .installSnapshot(let h) = m.body else { return nil }

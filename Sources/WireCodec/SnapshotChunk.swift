@@ -22,3 +22,16 @@ public struct SnapshotChunk: Hashable, Sendable {
         self.bytes = bytes
     }
 }
+
+extension SnapshotChunk {
+    /// The part of this chunk at or after byte `offset` of the file; nil when it ends at or
+    /// before it (a chunk the receiver holds already, sent again before a resume took effect).
+    public func suffix(from offset: UInt64) -> SnapshotChunk? {
+        guard offset > self.offset else { return self }
+        guard offset < self.offset + UInt64(bytes.count) else { return nil }
+        var rest = self
+        rest.bytes = Array(bytes[Int(offset - self.offset)...])
+        rest.offset = offset
+        return rest
+    }
+}

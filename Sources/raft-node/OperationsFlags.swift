@@ -30,6 +30,9 @@ struct OperationsFlags: ParsableArguments {
     @Option(name: .customLong("peer-max-handshakes"), help: ArgumentHelp("Inbound peer connections still in their handshake at once (default 16); each has 5 s to finish it.", valueName: "N"))
     var peerMaxHandshakes: Int?
 
+    @Option(name: .customLong("snapshot-send-rate"), help: ArgumentHelp("Send snapshot files to lagging or new members at most this fast, per second (e.g. 32mb; Redis units: k/m/g are 1000s, kb/mb/gb 1024s). Default: unlimited.", valueName: "SIZE"))
+    var snapshotSendRate: String?
+
     @Option(name: .customLong("bind"), help: ArgumentHelp("IP the client port listens on (default: the IP of -a; 0.0.0.0 for all).", valueName: "IP"))
     var bind: String?
 
@@ -69,6 +72,11 @@ struct OperationsFlags: ParsableArguments {
         if let peerMaxHandshakes {
             guard peerMaxHandshakes >= 1 else { throw NodeOptionError("--peer-max-handshakes must be at least 1, not \(peerMaxHandshakes)") }
             options.security.peerLimits.maxUnauthenticated = peerMaxHandshakes
+        }
+        if let snapshotSendRate {
+            let rate = try ByteSize.parse(snapshotSendRate, what: "--snapshot-send-rate")
+            guard rate >= 1024 else { throw NodeOptionError("--snapshot-send-rate must be at least 1kb a second, not '\(snapshotSendRate)'") }
+            options.snapshotSendBytesPerSecond = rate
         }
         if let bind {
             // Same rules as -a's IP (a numeric IPv4 or localhost); 0.0.0.0 listens everywhere.

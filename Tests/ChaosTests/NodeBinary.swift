@@ -13,11 +13,39 @@ enum NodeBinary {
 
     static var exists: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
 
-    /// A scratch run directory under the temporary folder.
+    /// A scratch run directory under the temporary folder, removed when the test process exits.
     static func scratch(_ name: String) -> URL {
         let u = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-tests-\(getpid())-\(name)-\(UUID().uuidString.prefix(6))")
         try? FileManager.default.createDirectory(at: u, withIntermediateDirectories: true)
+        ScratchDirectories.removeAtExit(u)
         return u
+    }
+}
+
+/// The run directories tests make hold node data and packet captures (a planted-fault run's
+/// capture alone can pass 500 MB), so they are removed when the test process exits, whatever
+/// the outcome; RAFT_TESTS_KEEP_DIRS=1 keeps them for a look after a failure.
+enum ScratchDirectories {
+    nonisolated(unsafe) private static var pending: [URL] = []
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var installed = false
+
+    static func removeAtExit(_ url: URL) {
+        lock.withLock {
+            pending.append(url)
+            if !installed {
+                installed = true
+                atexit { ScratchDirectories.removeAll() }
+            }
+        }
+    }
+
+    static var keep: Bool { ProcessInfo.processInfo.environment["RAFT_TESTS_KEEP_DIRS"] == "1" }
+
+    static func removeAll() {
+        let all = lock.withLock { defer { pending = [] }; return pending }
+        guard !keep else { return }
+        for u in all { try? FileManager.default.removeItem(at: u) }
     }
 }
 

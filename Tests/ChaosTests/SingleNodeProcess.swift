@@ -60,6 +60,7 @@ final class SingleNodeProcess: @unchecked Sendable {
         port = Self.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chaos-tests-\(getpid())-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        ScratchDirectories.removeAtExit(directory)
         process.executableURL = Self.binary
         // --in-memory: raft-node is durable by default (./raft-node-<id>); these tests want a fresh node.
         process.arguments = ["-a", "127.0.0.1:\(port)", "--tick-ms", "50", "--fsync", "never", "--in-memory", "--log-file", logPath] + extraArguments

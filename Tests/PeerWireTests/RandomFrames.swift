@@ -53,8 +53,8 @@ extension SplitMix64 {
         return Message(from: node(), to: node(), term: Term(u64()), body: body)
     }
 
-    /// Frame shapes 0...14: 9 message bodies, then handshake, chunk, forward request/response,
-    /// and their batched forms.
+    /// Frame shapes 0...15: 9 message bodies, then handshake, chunk, forward request/response,
+    /// their batched forms, and a snapshot resume.
     mutating func frame(shape: Int) -> Frame {
         switch shape {
         case 0..<9: return .message(message(tag: shape))
@@ -65,6 +65,7 @@ extension SplitMix64 {
         case 11: return .forwardRequest(forwardRequest())
         case 12: return .forwardResponse(ForwardResponse(requestID: u64(), reply: bytes(max: 50)))
         case 13: return .forwardRequests((0..<Int.random(in: 0...5, using: &self)).map { _ in forwardRequest() })
+        case 15: return .snapshotResume(SnapshotResume(snapshotIndex: LogIndex(u64()), snapshotTerm: Term(u64()), offset: u64()))
         default:
             return .forwardResponses((0..<Int.random(in: 0...5, using: &self)).map { _ in
                 ForwardResponse(requestID: u64(), reply: bytes(max: 50))
@@ -76,5 +77,5 @@ extension SplitMix64 {
         ForwardRequest(requestID: u64(), kind: bool() ? .read : .write,
                        args: (0..<Int.random(in: 0...4, using: &self)).map { _ in bytes(max: 20) })
     }
-    static let frameShapes = 15
+    static let frameShapes = 16
 }

@@ -65,7 +65,13 @@ final class NodeProcesses: @unchecked Sendable {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    deinit { stopAll() }
+    /// The nodes' data and logs go with the test (RAFT_TESTS_KEEP_DIRS=1 keeps them).
+    deinit {
+        stopAll()
+        if ProcessInfo.processInfo.environment["RAFT_TESTS_KEEP_DIRS"] != "1" {
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
 
     /// Starts an n-node cluster with ids 1...n on consecutive even ports from `base`.
     func startCluster(size: Int, base: Int, extra: [String] = []) throws {

@@ -16,6 +16,8 @@ struct SingleNodeTests {
             ["-a", "127.0.0.1:7000", "--fsync", "maybe"],
             ["-a", "127.0.0.1:7000", "--peer-via", "9=127.0.0.1:1"],
             ["-a", "127.0.0.1:7000", "--no-such-option"],
+            ["-a", "127.0.0.1:7000", "--snapshot-send-rate", "fast"],
+            ["-a", "127.0.0.1:7000", "--snapshot-send-rate", "10"],
         ]
         for args in cases {
             let (status, output) = try runNodeExpectingExit(args)

@@ -185,3 +185,53 @@ private func restore(_ reader: RaftStorage.SnapshotReader) throws -> KeyValueSto
     #expect(second != nil, "the released lock was never granted again")
     second?.release()
 }
+
+/// What a follower does after its connection broke mid-transfer (SnapshotShipping): it keeps the
+/// receiver, the leader starts over from offset 0 until it hears the follower's offset, and the
+/// chunks the follower already holds are cut down to what is new (`SnapshotChunk.suffix`).
+@Test func aTransferCutHalfwayGoesOnFromTheReceiversOffsetAndSkipsWhatItHolds() throws {
+    let src = TempDir("ship-src"), dst = TempDir("ship-dst")
+    defer { src.cleanup(); dst.cleanup() }
+    let machine = populatedMachine(keys: 600)
+    let image = try SnapshotImage.build(metadata: meta) { sink in try machine.store.writeSnapshot(to: sink) }
+    let follower = try SnapshotStore(directory: dst.path, node: "3")
+    let receiver = try follower.beginReceive(metadata: meta)
+    _ = try ship(image, maxLength: 8192, into: receiver, stopAfter: 5)
+    let held = receiver.receivedBytes
+    #expect(held == 5 * 8192)
+
+    // The leader's new attempt: its first chunks (sent before the resume reached it) overlap what
+    // is held; one straddles the offset, as after a resume that chunk sizes do not divide.
+    var sent = 0
+    for (offset, length) in [(0, 8192), (8192, 8192), (36_000, 8192)] {
+        let c = try SnapshotFiles.chunk(of: image, metadata: meta, offset: UInt64(offset), maxLength: length)
+        if let fresh = c.suffix(from: receiver.receivedBytes) {
+            try receiver.append(fresh)
+            sent += fresh.bytes.count
+        }
+    }
+    #expect(receiver.receivedBytes == 36_000 + 8192)
+    #expect(sent == 36_000 + 8192 - Int(held))
+    // Then the rest from the follower's offset.
+    var offset = receiver.receivedBytes
+    while !receiver.isComplete {
+        let c = try SnapshotFiles.chunk(of: image, metadata: meta, offset: offset, maxLength: 8192)
+        try receiver.append(c)
+        offset += UInt64(c.bytes.count)
+    }
+    let installed = try receiver.finish()
+    #expect(try restore(RaftStorage.SnapshotReader(path: installed.path)) == machine.store)
+}
+
+@Test func aChunkWhollyBelowTheOffsetHasNoSuffixAndOneAboveIsUnchanged() {
+    let c = SnapshotChunk(snapshotIndex: 9, snapshotTerm: 2, offset: 100, totalSize: 400, last: false, bytes: Array(repeating: 7, count: 100))
+    #expect(c.suffix(from: 200) == nil)
+    #expect(c.suffix(from: 500) == nil)
+    #expect(c.suffix(from: 100) == c)
+    #expect(c.suffix(from: 0) == c)
+    let tail = c.suffix(from: 150)
+    #expect(tail?.offset == 150)
+    #expect(tail?.bytes.count == 50)
+    #expect(tail?.totalSize == 400)
+    #expect(tail?.last == false)
+}

@@ -28,6 +28,7 @@ public enum FrameType: String, CaseIterable, Sendable, Codable {
     case readIndex = "read-index"
     case readIndexResponse = "read-index-response"
     case snapshotChunk = "snapshot-chunk"
+    case snapshotResume = "snapshot-resume"
     case forward = "forward"
     /// Bytes the relay could not frame (passed through untouched).
     case unframed = "unframed"
@@ -36,6 +37,7 @@ public enum FrameType: String, CaseIterable, Sendable, Codable {
         switch frame {
         case .handshake: self = .handshake
         case .snapshotChunk: self = .snapshotChunk
+        case .snapshotResume: self = .snapshotResume
         case .forwardRequest, .forwardResponse, .forwardRequests, .forwardResponses: self = .forward
         case .message(let m):
             switch m.body {

@@ -36,8 +36,13 @@ public final class ChaosRun: @unchecked Sendable {
         harnessLog?.write(Data((line + "\n").utf8))
     }
 
-    /// Plays the run and writes its verdict; never throws (a harness error is verdict 3).
+    /// Plays the run and writes its verdict; never throws (a harness error is verdict 3). Runs on
+    /// its own thread (RunExecutor), so a busy cooperative pool cannot stretch its timing.
     public func run() async -> RunVerdict {
+        await withTaskExecutorPreference(RunExecutor.shared) { await play() }
+    }
+
+    private func play() async -> RunVerdict {
         let schedule = Schedule.draw(options.scenario, seed: options.seed, duration: options.duration)
         var cluster: ClusterSupervisor?
         var verdict: RunVerdict

@@ -28,6 +28,9 @@ public struct RaftServerOptions: Sendable {
     public var dataDirectory: String?
     /// `-l FILE`: a snapshot file to start from (followed by any later log in `dataDirectory`).
     public var snapshotFile: String? = nil
+    /// Snapshot files go to lagging or new members no faster than this many bytes a second
+    /// (--snapshot-send-rate); nil: as fast as the connection drains.
+    public var snapshotSendBytesPerSecond: Int? = nil
     /// Take a snapshot and compact the log once this many entries were applied since the last.
     public var logMaxEntries: Int
     /// The tick of the Raft clock; the election timeout is `electionTicks` ticks (randomized up to twice that).

@@ -85,7 +85,9 @@ extension NodeDriver {
             case .takeSnapshot(let meta):
                 takeSnapshot(meta)
             case .receiveSnapshot(let meta):
-                transport.snapshots.receive(meta, from: raft.leader, delegate: self)
+                transport.snapshots.receive(meta, from: shell.snapshotSender ?? raft.leader, delegate: self) { [transport] leader, resume in
+                    transport.sendNow(.snapshotResume(resume), to: leader)
+                }
             }
         }
         return continuation

@@ -14,6 +14,9 @@ final class NodeMetrics: @unchecked Sendable {
     let forwarded: Counter
     let snapshots: Counter
     let snapshotBytes: Gauge
+    /// Snapshot file bytes written to peers; transfers resumed from a follower's offset.
+    let snapshotBytesSent: Counter
+    let snapshotTransfersResumed: Counter
     let term: Gauge
     let role: Gauge
     let isLeader: Gauge
@@ -47,6 +50,8 @@ final class NodeMetrics: @unchecked Sendable {
         forwarded = Counter(label: "raft_forwarded_requests_total", dimensions: d)
         snapshots = Counter(label: "raft_snapshots_total", dimensions: d)
         snapshotBytes = Gauge(label: "raft_snapshot_size_bytes", dimensions: d)
+        snapshotBytesSent = Counter(label: "raft_snapshot_sent_bytes_total", dimensions: d)
+        snapshotTransfersResumed = Counter(label: "raft_snapshot_transfers_resumed_total", dimensions: d)
         term = Gauge(label: "raft_term", dimensions: d)
         role = Gauge(label: "raft_role", dimensions: d)
         isLeader = Gauge(label: "raft_is_leader", dimensions: d)

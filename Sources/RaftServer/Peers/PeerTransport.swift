@@ -84,6 +84,16 @@ final class PeerTransport: @unchecked Sendable {
         for l in links.values { l.flush() }
     }
 
+    /// One frame to `peer` on its link, flushed at once (control frames outside the Ready's batches).
+    func sendNow(_ frame: Frame, to peer: NodeID) {
+        guard let link = links[peer] else {
+            logger.debug("no link to \(peer), dropping \(frame.kind)")
+            return
+        }
+        link.send(frame)
+        link.flush()
+    }
+
     func close() -> EventLoopFuture<Void> {
         snapshots.close()
         for l in links.values { l.close() }
@@ -151,6 +161,8 @@ final class PeerConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
             for r in replies { delegate.peerAnswered(r) }
         case .snapshotChunk(let c):
             transport.snapshots.chunkArrived(c, from: remote, delegate: delegate)
+        case .snapshotResume(let r):
+            transport.snapshots.resumeRequested(r, from: remote)
         }
     }
 

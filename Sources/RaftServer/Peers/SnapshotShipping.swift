@@ -10,14 +10,22 @@ import RaftStorage
 /// Leader: the core's InstallSnapshot message goes out first, then the snapshot file in chunks
 /// of at most 1 MiB read from disk (or the in-memory image) as the connection drains: at most
 /// `window` chunks are queued on the socket at once, so a snapshot of any size costs a few MiB.
-/// A transfer dies with its connection; the core's stall timer then asks again and the file is
-/// sent again from offset 0 (a repeated request while a transfer runs is ignored).
+/// With `sendRate` set (--snapshot-send-rate), chunks leave no faster than that many bytes a second,
+/// so a large transfer cannot crowd out the heartbeats and appends that share the machine.
+/// A transfer dies with its connection; the core's stall timer then asks again and the leader
+/// starts sending from offset 0, until the follower says how much it kept (a `snapshotResume`
+/// frame); the leader then skips ahead to that offset (a repeated request while a transfer runs
+/// is ignored).
 ///
 /// Follower: the shell holds the InstallSnapshot message back from the core and asks for its file
 /// (`.receiveSnapshot`, NodeShell+InstallSnapshot.swift); the file arrives in a receiver (a
 /// temporary file, or memory without --data-dir); once the last chunk is in, it is validated and
 /// made durable off the event loop, and only then told to the shell, which steps the message into
 /// the core, whose Ready then tells the driver to restore the state machine from that file.
+/// A receiver outlives a broken connection: when the same leader announces the same snapshot
+/// again, the follower keeps the bytes it has, tells the leader its offset, and skips the chunks
+/// it already holds. A resumed file is checked as a whole like any other (every record's CRC,
+/// the end record, the metadata), so bytes from two different files can never be installed.
 /// Lives on the transport's loop. The snapshot a laggard is sent is the node's (the driver owns
 /// the latest snapshot and hands it to `start`).
 final class SnapshotShipping: @unchecked Sendable {
@@ -27,6 +35,11 @@ final class SnapshotShipping: @unchecked Sendable {
     let loop: any EventLoop
     let logger: Logger
     static let window = 2
+    /// Bytes per second for outgoing snapshot files; nil sends as fast as the connection drains.
+    var sendRate: Int? = nil
+    /// Bytes of snapshot files written to peers, and transfers that went on from a follower's
+    /// offset instead of byte 0 (both sides count theirs); set by the driver.
+    var metrics: NodeMetrics? = nil
 
     /// One transfer; touched only on the transport's loop.
     final class Outgoing: @unchecked Sendable {
@@ -37,9 +50,13 @@ final class SnapshotShipping: @unchecked Sendable {
         let total: Int
         let started: NIODeadline
         var offset: UInt64 = 0
+        /// Where the bytes sent by this transfer began (a resumed transfer skips ahead).
+        var resumedAt: UInt64 = 0
         var inFlight = 0
         var allQueued = false
         var failed = false
+        /// A pump waiting for the rate limit.
+        var paced: Scheduled<Void>? = nil
         init(peer: NodeID, metadata: SnapshotMetadata, source: any SnapshotByteSource, channel: any Channel, total: Int) {
             self.peer = peer
             self.metadata = metadata
@@ -53,6 +70,8 @@ final class SnapshotShipping: @unchecked Sendable {
 
     // Follower side.
     var receiver: (any SnapshotChunkReceiver)? = nil
+    /// The leader sending the file `receiver` holds: only it may continue that file.
+    var receiverSource: NodeID? = nil
     var finishing: SnapshotMetadata? = nil
     /// Files received and installed, waiting for the core's Ready to ask for them.
     var installed: [StoredSnapshot] = []
@@ -103,7 +122,12 @@ final class SnapshotShipping: @unchecked Sendable {
 
     /// Queues chunks while fewer than `window` are unwritten; each completed write queues the next.
     private func pump(_ t: Outgoing) {
+        t.paced = nil
         while !t.failed, !t.allQueued, t.inFlight < Self.window {
+            if let wait = pacingDelay(t) {
+                t.paced = loop.scheduleTask(in: wait) { [self] in pump(t) }
+                return
+            }
             let chunk: SnapshotChunk
             do {
                 chunk = try SnapshotFiles.chunk(of: t.source, metadata: t.metadata, offset: t.offset)
@@ -114,6 +138,7 @@ final class SnapshotShipping: @unchecked Sendable {
             }
             t.offset += UInt64(chunk.bytes.count)
             t.allQueued = chunk.last
+            metrics?.snapshotBytesSent.increment(by: Int64(chunk.bytes.count))
             t.inFlight += 1
             let promise = t.channel.eventLoop.makePromise(of: Void.self)
             promise.futureResult.whenComplete { [self] result in
@@ -126,7 +151,8 @@ final class SnapshotShipping: @unchecked Sendable {
                 if t.allQueued && t.inFlight == 0 {
                     if outgoing[t.peer] === t { outgoing[t.peer] = nil }
                     let ms = (NIODeadline.now() - t.started).nanoseconds / 1_000_000
-                    logger.info("sent snapshot at index \(t.metadata.index) (\(t.total) bytes) to \(t.peer) in \(ms) ms")
+                    let resumed = t.resumedAt > 0 ? ", resumed at byte \(t.resumedAt)" : ""
+                    logger.info("sent snapshot at index \(t.metadata.index) (\(t.total) bytes\(resumed)) to \(t.peer) in \(ms) ms")
                 } else {
                     pump(t)
                 }
@@ -138,7 +164,34 @@ final class SnapshotShipping: @unchecked Sendable {
     private func fail(_ t: Outgoing) {
         guard !t.failed else { return }
         t.failed = true
+        t.paced?.cancel()
+        t.paced = nil
         if outgoing[t.peer] === t { outgoing[t.peer] = nil }
+    }
+
+    /// How long the next chunk must wait to keep the transfer at `sendRate`, if at all.
+    private func pacingDelay(_ t: Outgoing) -> TimeAmount? {
+        guard let rate = sendRate, rate > 0 else { return nil }
+        let sent = Double(t.offset - t.resumedAt)
+        let due = t.started + .nanoseconds(Int64(sent / Double(rate) * 1e9))
+        let now = NIODeadline.now()
+        return due > now ? due - now : nil
+    }
+
+    /// The follower `peer` holds the first `r.offset` bytes of the snapshot being sent to it:
+    /// the transfer goes on from there. Only ever forward (chunks already queued are skipped by
+    /// the follower), and only for the snapshot this transfer sends.
+    func resumeRequested(_ r: SnapshotResume, from peer: NodeID?) {
+        guard let peer, let t = outgoing[peer], !t.failed, !t.allQueued,
+              t.metadata.index == r.snapshotIndex, t.metadata.term == r.snapshotTerm else {
+            logger.debug("resume of snapshot \(r.snapshotIndex)/\(r.snapshotTerm) at \(r.offset) from \(peer?.description ?? "?") matches no transfer, ignored")
+            return
+        }
+        guard r.offset > t.offset, r.offset < UInt64(t.total) else { return }
+        logger.info("snapshot transfer to \(peer) resumes at byte \(r.offset) of \(t.total) (the follower kept them)")
+        metrics?.snapshotTransfersResumed.increment()
+        t.offset = r.offset
+        t.resumedAt = r.offset
     }
 
     // MARK: follower
@@ -146,13 +199,23 @@ final class SnapshotShipping: @unchecked Sendable {
     /// The shell holds an InstallSnapshot for `meta` and asks for its file: a transfer of the
     /// same snapshot that has not started (or is being finished) goes on; any other starts over,
     /// as the leader sends the file from offset 0 after each InstallSnapshot.
-    func receive(_ meta: SnapshotMetadata, from leader: NodeID?, delegate: any PeerTransportDelegate) {
+    /// A leader announcing again a snapshot this node holds part of (from that same leader) gets
+    /// told the offset to go on from (`resume`, sent on the link to that leader).
+    func receive(_ meta: SnapshotMetadata, from leader: NodeID?, delegate: any PeerTransportDelegate, resume: (NodeID, SnapshotResume) -> Void) {
         if finishing == meta { return }
-        if let r = receiver, r.metadata == meta, r.receivedBytes == 0 { return }
+        if let r = receiver, r.metadata == meta, receiverSource == leader {
+            if let leader, r.receivedBytes > 0 {
+                logger.info("resuming snapshot at index \(meta.index) from \(leader) at byte \(r.receivedBytes)")
+                metrics?.snapshotTransfersResumed.increment()
+                resume(leader, SnapshotResume(snapshotIndex: meta.index, snapshotTerm: meta.term, offset: r.receivedBytes))
+            }
+            return
+        }
         receiver?.abort()
         receiver = nil
         do {
             receiver = try persistence.beginReceive(meta)
+            receiverSource = leader
             logger.info("receiving snapshot at index \(meta.index) from \(leader?.description ?? "the leader")")
         } catch {
             logger.error("cannot receive snapshot at index \(meta.index): \(error)")
@@ -165,8 +228,10 @@ final class SnapshotShipping: @unchecked Sendable {
             logger.trace("snapshot chunk \(c.snapshotIndex)/\(c.snapshotTerm) at \(c.offset) from \(peer?.description ?? "?") not expected, dropped")
             return
         }
+        // After a resume the leader's chunks already on their way start below what is held.
+        guard let fresh = c.suffix(from: r.receivedBytes) else { return }
         do {
-            try r.append(c)
+            try r.append(fresh)
         } catch {
             logger.warning("snapshot chunk from \(peer?.description ?? "?") refused (\(error)); waiting for the leader to start over")
             r.abort()
@@ -204,7 +269,7 @@ final class SnapshotShipping: @unchecked Sendable {
     func close() {
         receiver?.abort()
         receiver = nil
-        for t in outgoing.values { t.failed = true }
+        for t in outgoing.values { fail(t) }
         outgoing = [:]
     }
 }
