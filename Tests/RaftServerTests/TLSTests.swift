@@ -60,15 +60,29 @@ struct TLSTests {
         try startCluster(cluster, certs, base: base, extra: ["--cluster-secret-file", secret])
         let leader = try TLSSupport.leader(ports, certs)
         let leaderPort = try #require(Int(leader).map { base + 2 * ($0 - 1) }, "leader id '\(leader)'")
-        let set = TLSSupport.resp(leaderPort, certs, ["SET", "k", "over mutual TLS"])
+        let set = eventually(leaderPort, certs, ["SET", "k", "over mutual TLS"], answers: "OK")
         #expect(set.output.contains("OK"), "\(set.output)\n\(cluster.logs())")
         for port in ports {
             // Every node serves the committed value (a follower's read goes through the leader).
-            let get = TLSSupport.resp(port, certs, ["GET", "k"])
+            let get = eventually(port, certs, ["GET", "k"], answers: "over mutual TLS")
             #expect(get.output.contains("over mutual TLS"), "node at \(port): \(get.output)")
         }
         let follower = try #require(ports.first { $0 != leaderPort })
-        #expect(TLSSupport.resp(follower, certs, ["INCR", "n"]).output.contains("1"), "a write forwarded over the peer link")
+        // A write sent to a follower travels to the leader over the peer link (SET: safe to retry).
+        #expect(eventually(follower, certs, ["SET", "f", "forwarded"], answers: "OK").output.contains("OK"))
+        #expect(eventually(leaderPort, certs, ["GET", "f"], answers: "forwarded").output.contains("forwarded"))
+    }
+
+    /// Runs a command until its reply contains `answers`, for at most `seconds`: on a loaded
+    /// machine an election may come between two commands (CLUSTERDOWN, TRYAGAIN meanwhile).
+    func eventually(_ port: Int, _ certs: TLSSupport.Certificates, _ words: [String], answers: String, seconds: Double = 15) -> (status: Int32, output: String) {
+        let deadline = Date().addingTimeInterval(seconds)
+        var r = TLSSupport.resp(port, certs, words)
+        while !r.output.contains(answers) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            r = TLSSupport.resp(port, certs, words)
+        }
+        return r
     }
 
     @Test(.enabled(if: TLSSupport.unavailable == nil, TLSTests.skip))
@@ -81,7 +95,7 @@ struct TLSTests {
         let leader = try TLSSupport.leader([base, base + 2], certs)
         let leaderPort = try #require(Int(leader).map { base + 2 * ($0 - 1) }, "leader id '\(leader)'")
         #expect(leader != "3")
-        #expect(TLSSupport.resp(leaderPort, certs, ["SET", "k", "members only"]).output.contains("OK"))
+        #expect(eventually(leaderPort, certs, ["SET", "k", "members only"], answers: "OK").output.contains("OK"))
 
         // Nodes 1 and 2 refuse node 3's certificate (and node 3 theirs): counted on both members.
         let deadline = Date().addingTimeInterval(10)
