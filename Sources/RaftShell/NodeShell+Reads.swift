@@ -3,10 +3,11 @@
 import RaftCore
 
 extension NodeShell {
-    /// Queues a read for the next ReadIndex round; refused at once when no leader is known.
+    /// Queues a read for the next ReadIndex round; while no leader is known it waits for one
+    /// first, up to `config.leaderWait` (NodeShell+LeaderWait.swift).
     public mutating func read(token: RequestToken, now: UInt64) -> [ShellAction] {
         guard !stopped else { return [.refuse(token, .shuttingDown)] }
-        guard core.leader != nil || core.role == .leader else { return [.refuse(token, .noLeader)] }
+        guard core.leader != nil || core.role == .leader else { return awaitLeaderForRead(token, now: now) }
         readQueue.append(QueuedRead(token: token, deadline: now + config.requestTimeout))
         startReadRoundIfNeeded(now: now)
         return []
@@ -39,9 +40,11 @@ extension NodeShell {
     mutating func serveAppliedReads(into actions: inout [ShellAction]) {
         guard !readsAwaitingApply.isEmpty else { return }
         let applied = stateMachineIndex  // the apply actions handed out before this one included
+        // UNSAFE, on purpose only: serve without waiting for the apply.
+        let early = config.unsafeFaults.contains(.serveReadBeforeApplied)
         var waiting: [(index: LogIndex, reads: [QueuedRead])] = []
         for batch in readsAwaitingApply {
-            guard batch.index <= applied else {
+            guard early || batch.index <= applied else {
                 waiting.append(batch)
                 continue
             }

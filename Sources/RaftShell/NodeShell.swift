@@ -39,6 +39,10 @@ public struct NodeShell: Sendable {
     /// (NodeShell+Forwarding.swift).
     var relayed: [UInt64: RelayedRequest] = [:]
     var nextRelayID: UInt64 = 1
+    /// Requests that arrived while no leader was known (NodeShell+LeaderWait.swift).
+    var waitingForLeader: [LeaderWaiter] = []
+    /// Queued configuration changes, transfers waiting, the join schedule (NodeShell+Membership.swift).
+    var membershipState = ShellMembership()
     /// The leader as last seen by `relaysFollowLeader`.
     var leaderSeenByRelays: NodeID? = nil
     /// The Ready being made durable; the next waits for it (group commit: whatever arrives
@@ -64,9 +68,13 @@ public struct NodeShell: Sendable {
     public mutating func tick(now: UInt64) -> [ShellAction] {
         guard !stopped else { return [] }
         core.tick()
-        var actions = expireRequests(now: now)
+        var actions: [ShellAction] = []
+        releaseLeaderWaiters(now: now, into: &actions)
+        expireLeaderWaiters(now: now, into: &actions)
+        actions += expireRequests(now: now)
         expireRelays(now: now, into: &actions)
         relaysFollowLeader(into: &actions)
+        membershipTick(now: now, into: &actions)
         return actions
     }
 
@@ -158,6 +166,7 @@ public struct NodeShell: Sendable {
             if !dropped.isEmpty { readsDropped(dropped, into: &actions) }
         }
         serveAppliedReads(into: &actions)
+        releaseLeaderWaiters(now: now, into: &actions)
         startReadRoundIfNeeded(now: now)
         relaysFollowLeader(into: &actions)
     }
@@ -169,7 +178,11 @@ public struct NodeShell: Sendable {
         tokens += readRounds.values.flatMap { $0.reads.map(\.token) }
         tokens += readsAwaitingApply.flatMap { $0.reads.map(\.token) }
         tokens += relayed.keys.sorted().map { relayed[$0]!.token }
+        tokens += waitingForLeader.map(\.token)
+        tokens += takeMembershipRequests()
+        membershipState.join = nil
         relayed = [:]
+        waitingForLeader = []
         proposalQueue = []
         readQueue = []
         readRounds = [:]
@@ -180,6 +193,7 @@ public struct NodeShell: Sendable {
     /// Client requests the shell still has to answer.
     public var pendingRequestCount: Int {
         proposalQueue.count + pendingWrites.count + readQueue.count + readRounds.values.reduce(0) { $0 + $1.reads.count }
-            + readsAwaitingApply.reduce(0) { $0 + $1.reads.count } + relayed.count
+            + readsAwaitingApply.reduce(0) { $0 + $1.reads.count } + relayed.count + waitingForLeader.count
+            + membershipState.queuedChanges.count + membershipState.transfers.count
     }
 }

@@ -26,6 +26,9 @@ public enum ShellAction: Sendable, Equatable {
     /// The write was not proposed here: the core named `leader` as the leader. The performer
     /// relays it (or refuses it when it was relayed to this node already).
     case redirect(RequestToken, leader: NodeID)
+    /// A write that waited for a leader (`NodeShell.awaitLeader`): `leader` is known now. The
+    /// performer submits it again: proposes it if `leader` is this node, relays it otherwise.
+    case resubmit(RequestToken, leader: NodeID)
     /// Send the request `token` to `leader` under relay id `id` (NodeShell+Forwarding.swift); if
     /// there is no link to it, report `NodeShell.forwardUndeliverable(id:)`.
     case forward(RequestToken, id: UInt64, to: NodeID)
@@ -37,6 +40,18 @@ public enum ShellAction: Sendable, Equatable {
     /// `ShellUnsafeFaults.ackBeforeCommit` or `.ackForwardBeforeReply`, which exist to prove a
     /// checker catches them).
     case acknowledgeUnsafely(RequestToken)
+    /// A configuration change was proposed at `index` (for the log; its request is answered
+    /// when the entry is applied, through `.apply`'s `replyTo`).
+    case confChangeProposed(ConfChange, index: LogIndex)
+    /// A leadership transfer asked for by request `token` ended (NodeShell+Membership.swift).
+    case transferEnded(RequestToken, target: NodeID, TransferOutcome)
+    /// Ask member `target` (an index into the performer's list) to admit this node; report the
+    /// answer with `NodeShell.joinAnswered(admitted:now:)`.
+    case sendJoinRequest(target: Int)
+    /// The log names this node: joining is over.
+    case joined(asVoter: Bool)
+    /// Admitted long ago, yet no leader has sent this node its log: warn the operator (once).
+    case joinUnreached
     /// Snapshot the state machine now: having carried out the actions before this one, it holds
     /// exactly `metadata.index`. Write it durably (off the loop is fine: freeze a copy here),
     /// then report with `NodeShell.snapshotWritten(_:recorded:)` (or `snapshotFailed`).
@@ -74,4 +89,7 @@ public enum ShellRefusal: Sendable, Equatable {
     case shuttingDown
     /// A relayed request could not be sent: no link to that leader.
     case leaderUnreachable(NodeID)
+    /// The core refused a configuration change or a leadership transfer (its reason).
+    case confChangeRefused(ProposalError)
+    case transferRefused(ProposalError)
 }

@@ -5,13 +5,18 @@ public struct ShellConfig: Sendable {
     public var requestTimeout: UInt64 = 5_000
     /// A ReadIndex round unanswered this long looks lost: the next round may start beside it.
     public var readRoundRetry: UInt64 = 1_000
+    /// A request that arrives while no leader is known waits this long for an election to end
+    /// before it is refused as `.noLeader` (0: refused at once). Default: the NIO node's worst
+    /// election timeout (500 ms) plus a margin for the vote round.
+    public var leaderWait: UInt64 = 1_000
     /// Bugs planted on purpose, to prove that checkers catch them. Empty in production.
     public var unsafeFaults: ShellUnsafeFaults = []
     /// --log-max: once this many writes were applied since the last snapshot, the shell asks for
     /// a new one (`.takeSnapshot`), after which the core compacts its log.
     public var logMaxEntries: Int = .max
-    public init(requestTimeout: UInt64 = 5_000, readRoundRetry: UInt64 = 1_000, unsafeFaults: ShellUnsafeFaults = [], logMaxEntries: Int = .max) {
+    public init(requestTimeout: UInt64 = 5_000, readRoundRetry: UInt64 = 1_000, leaderWait: UInt64 = 1_000, unsafeFaults: ShellUnsafeFaults = [], logMaxEntries: Int = .max) {
         self.requestTimeout = requestTimeout
+        self.leaderWait = leaderWait
         self.readRoundRetry = readRoundRetry
         self.unsafeFaults = unsafeFaults
         self.logMaxEntries = logMaxEntries
@@ -30,4 +35,7 @@ public struct ShellUnsafeFaults: OptionSet, Sendable {
     public static let snapshotAheadOfState = ShellUnsafeFaults(rawValue: 1 << 1)
     /// Answer a write relayed to the leader OK as soon as it is sent, before the leader replied.
     public static let ackForwardBeforeReply = ShellUnsafeFaults(rawValue: 1 << 2)
+    /// Serve a read as soon as its read index is known, before the state machine has applied
+    /// up to it: the read may miss writes that completed before it began.
+    public static let serveReadBeforeApplied = ShellUnsafeFaults(rawValue: 1 << 3)
 }

@@ -36,7 +36,8 @@ struct RelayEnvelope {
 
 extension Cluster {
     /// A client write sent to node `i`: proposed there if it leads, relayed to the leader it
-    /// knows otherwise (as the NIO node's `write` does), refused when it knows none.
+    /// knows otherwise (as the NIO node's `write` does); when it knows none, the write waits in
+    /// its shell for an election to end (`awaitLeader`), then comes back as `.resubmit`.
     func clientWrite(_ data: [UInt8], token: RequestToken, to i: Int) throws(Violation) {
         writes[token] = data
         writeOwners[token] = i
@@ -48,13 +49,35 @@ extension Cluster {
             }
             return
         }
-        guard let leader = nodes[i].shell.core.leader, leader != nodes[i].id else {
-            writes[token] = nil  // CLUSTERDOWN: the client moves on
-            writeOwners[token] = nil
+        guard let leader = Cluster.leader(&nodes[i].shell.core), leader != nodes[i].id else {
+            leaderWaitWrites += 1
+            waitedForLeader.insert(token)
+            transcript.record(.action(time: now, "\(nodes[i].id) knows no leader: write #\(token) waits for one"))
+            try drive(i) { (shell: inout NodeShell) in shell.awaitLeader(token, now: shellNow) }
             return
         }
         try drive(i) { (shell: inout NodeShell) in shell.forward(token, to: leader, now: shellNow) }
     }
+
+    /// `.resubmit`: a write that waited for a leader goes the usual way now that one is known
+    /// (in the middle of the actions being performed, so queued or relayed, never a new step).
+    func resubmit(_ token: RequestToken, leader: NodeID, on i: Int) throws(Violation) {
+        guard let data = writes[token] else { return }
+        transcript.record(.action(time: now, "\(nodes[i].id) learned leader \(leader): write #\(token) resubmitted"))
+        if leader == nodes[i].id {
+            nodes[i].shell.write(data, token: token)  // proposed at this node's next Ready
+        } else {
+            try perform(nodes[i].shell.forward(token, to: leader, now: shellNow), on: i)
+        }
+    }
+
+    /// A write was acknowledged: one that first waited for a leader is counted.
+    func countAcknowledged(_ token: RequestToken) {
+        if waitedForLeader.remove(token) != nil { leaderWaitAcknowledged += 1 }
+    }
+
+    /// The keys clients write and read.
+    static let keys: [UInt8] = Array("abc".utf8)
 
     /// `.forward`: the write's data goes to `leader` over the simulated link.
     func relay(_ token: RequestToken, id: UInt64, from i: Int, to leader: NodeID) {
@@ -105,6 +128,7 @@ extension Cluster {
         guard text.hasPrefix("ok") else { return }  // a refusal: the client retries elsewhere
         let index: LogIndex? = UInt64(String(text.dropFirst(3))).map { LogIndex($0) }
         acknowledged.append((data: data, index: index))
+        countAcknowledged(token)
     }
 
     /// Node `j` crashed: what it held for followers dies with it, and every follower's link to

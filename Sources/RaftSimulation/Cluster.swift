@@ -79,6 +79,9 @@ public final class Cluster {
 
     let options: SimulationOptions
     var rng: SplitMix64
+    /// The keys clients write and read, drawn apart from `rng` so that they do not change which
+    /// events a seed schedules.
+    var keyRng: SplitMix64
     var nodes: [SimNode]
     var indexOf: [NodeID: Int] = [:]
     var network: Network
@@ -89,9 +92,11 @@ public final class Cluster {
     var agreement = StateAgreement()
     var transcript = Transcript(capacity: 80)
     let initialConfiguration: Configuration
-    /// Outstanding reads: who asked, and the highest index applied anywhere when they asked
-    /// (a linearizable read must reflect at least that).
-    var reads: [UInt64: (node: Int, atLeast: LogIndex)] = [:]
+    /// Outstanding reads: who asked, which key, and the highest index applied anywhere when they
+    /// asked (a linearizable read must reflect at least that). ReadValues.swift checks answers.
+    var reads: [UInt64: OutstandingRead] = [:]
+    /// Each key's writes along the applied sequence: the reference for the values reads return.
+    var keyHistory = KeyHistory()
     /// Writes sent and not yet answered: their data, by request token.
     var writes: [RequestToken: [UInt8]] = [:]
     /// Writes the shell acknowledged: every one must be applied after heal.
@@ -102,19 +107,25 @@ public final class Cluster {
     var writeOwners: [RequestToken: Int] = [:]
     /// Writes relayed to a leader, by the leader's request token (Cluster+Forwarding.swift).
     var relaysHeld: [RequestToken: HeldRelay] = [:]
+    /// Writes sent to a node that knew no leader (they waited in its shell for one).
+    var waitedForLeader: Set<RequestToken> = []
 
     // Statistics.
     public internal(set) var steps = 0
     public internal(set) var proposalsAccepted = 0
     public internal(set) var readsServed = 0
+    public internal(set) var readValuesChecked = 0
     public internal(set) var snapshotsInstalled = 0
     public internal(set) var snapshotsTaken = 0
     public internal(set) var membershipChanges = 0
     public internal(set) var forwardedWrites = 0
+    public internal(set) var leaderWaitWrites = 0
+    public internal(set) var leaderWaitAcknowledged = 0
 
     init(options: SimulationOptions) {
         self.options = options
         self.rng = SplitMix64(seed: options.seed ^ 0x5EED_C1A5_7E12_0001)
+        self.keyRng = SplitMix64(seed: options.seed ^ 0x0C1E_27C0_FFEE_0002)
         let ids = (1...options.nodeCount).map { NodeID("n\($0)") }
         let placeholder = RaftNode(config: RaftConfig(id: "-", randomSeed: 0), restored: RaftRestoredState(), initialConfiguration: Configuration())
         self.nodes = ids.map { SimNode(id: $0, core: placeholder) }
@@ -145,7 +156,10 @@ public final class Cluster {
     func start(_ i: Int) throws(Violation) {
         let initial = i < options.initialVoters ? initialConfiguration : Configuration()
         let core = RaftNode(config: coreConfig(i), restored: nodes[i].disk.restored, initialConfiguration: initial)
-        nodes[i].shell = NodeShell(core: core, config: ShellConfig(unsafeFaults: options.shellFaults, logMaxEntries: options.snapshots ? options.logMaxEntries : .max))
+        // A request that finds no leader waits out the worst election timeout and a vote round
+        // (a tick is 100 ms of the shell's clock), as the NIO node's default does.
+        let leaderWait = UInt64(options.electionTick * 2 + 5) * 100
+        nodes[i].shell = NodeShell(core: core, config: ShellConfig(leaderWait: leaderWait, unsafeFaults: options.shellFaults, logMaxEntries: options.snapshots ? options.logMaxEntries : .max))
         nodes[i].isRunning = true
         nodes[i].applied = nodes[i].disk.snapshot?.index ?? .zero
         nodes[i].state = nodes[i].disk.snapshotState
@@ -217,6 +231,8 @@ public final class Cluster {
 
     static func term(_ core: inout RaftNode, at index: LogIndex) -> Term? { core.term(at: index) }
 
+    static func leader(_ core: inout RaftNode) -> NodeID? { core.leader }
+
     func pumpReady(_ i: Int) throws(Violation) {
         let node = nodes[i]
         guard node.isRunning, node.shell.hasWork else { return }
@@ -245,6 +261,7 @@ public final class Cluster {
             case .apply(let entries, let replyTo):
                 for e in entries {
                     try checker.observeApplied(node: id, entry: e, expectedIndex: node.applied.next)
+                    keyHistory.observe(e)
                     node.applied = e.index
                     node.state = StateDigest.applying(e, to: node.state)
                     try agreement.observe(node: id, index: e.index, digest: node.state, how: "applied")
@@ -257,6 +274,8 @@ public final class Cluster {
                 guard r.node == i else {
                     throw Violation(rule: "ReadIndex", detail: "read #\(token) of \(nodes[r.node].id) answered on \(id)")
                 }
+                // What the client sees first: the value; then what the shell claims about it.
+                try checkReadValue(token, r, on: i)
                 guard readIndex >= r.atLeast, node.applied >= readIndex else {
                     throw Violation(
                         rule: "Linearizable Read",
@@ -279,12 +298,19 @@ public final class Cluster {
                 writeOwners[token] = nil
             case .acknowledgeUnsafely(let token):
                 if let held = relaysHeld.removeValue(forKey: token) { answerRelay(held, "ok") }
-                if let data = writes.removeValue(forKey: token) { acknowledged.append((data, nil)) }
+                if let data = writes.removeValue(forKey: token) {
+                    acknowledged.append((data, nil))
+                    countAcknowledged(token)
+                }
                 writeOwners[token] = nil
+            case .resubmit(let token, let leader):
+                try resubmit(token, leader: leader, on: i)
             case .forward(let token, let id, let leader):
                 relay(token, id: id, from: i, to: leader)
             case .forwardedReply(let token, let bytes):
                 forwardedReplyArrived(token, bytes)
+            case .confChangeProposed, .transferEnded, .sendJoinRequest, .joined, .joinUnreached:
+                break  // the simulation's membership changes and transfers go to the core directly
             case .takeSnapshot(let meta):
                 takeSnapshot(meta, on: i)
             case .receiveSnapshot(let meta):
@@ -303,7 +329,10 @@ public final class Cluster {
             throw Violation(rule: "Acknowledged Write", detail: "write #\(token) answered with the entry at \(e.index), which holds other data")
         }
         // A relayed write is acknowledged when its answer reaches the follower's client.
-        if held == nil { acknowledged.append((data, e.index)) }
+        if held == nil {
+            acknowledged.append((data, e.index))
+            countAcknowledged(token)
+        }
         // The leader counted with the configuration of its log at the time, which may be the
         // one at the entry's index or a later one: a quorum of one of them must hold it.
         let configurations = Cluster.votersSince(&nodes[writer].shell.core, e.index)

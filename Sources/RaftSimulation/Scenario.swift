@@ -71,6 +71,7 @@ public struct SimulationOptions: Sendable, CustomStringConvertible {
         if shellFaults.contains(.ackBeforeCommit) { f += " shellFaults=ackBeforeCommit" }
         if shellFaults.contains(.snapshotAheadOfState) { f += " shellFaults=snapshotAheadOfState" }
         if shellFaults.contains(.ackForwardBeforeReply) { f += " shellFaults=ackForwardBeforeReply" }
+        if shellFaults.contains(.serveReadBeforeApplied) { f += " shellFaults=serveReadBeforeApplied" }
         return "seed=\(seed) nodes=\(nodeCount) voters=\(initialVoters) preVote=\(preVote) checkQuorum=\(checkQuorum) membership=\(membershipChanges) inflight=\(maxInflightAppends) batch=\(maxEntriesPerAppend) nemesis=\(proposalPercent)/\(crashPerMille)/\(bouncePerMille)/\(partitionPerMille)/\(restartPercent)/\(isolateLeaderPercent)\(ticksInUnison ? " unison" : "") logMax=\(snapshots ? String(logMaxEntries) : "off") ticks=\(chaosTicks)+\(healTicks)\(f)"
     }
 }
@@ -83,12 +84,18 @@ public struct SimulationResult: Sendable {
     public var applied: Int
     public var proposals: Int
     public var reads: Int
+    /// Reads whose returned value was checked against the key's history (ReadValues.swift).
+    public var readValuesChecked = 0
     public var snapshotsInstalled: Int
     /// Snapshots written and recorded (--log-max and CHECKPOINT).
     public var snapshotsTaken: Int
     public var membershipChanges: Int
     /// Client writes a follower relayed to its leader.
     public var forwardedWrites: Int
+    /// Client writes sent to a node that knew no leader, and how many of them were acknowledged
+    /// (after waiting in its shell for the election to end).
+    public var leaderWaitWrites = 0
+    public var leaderWaitAcknowledged = 0
     /// The last steps, formatted; filled only when the run failed.
     public var transcript: [String]
 
@@ -120,8 +127,9 @@ public enum Simulation {
         return SimulationResult(
             options: options, violation: violation, steps: cluster.steps, ticks: cluster.ticks,
             applied: Int(cluster.checker.highestApplied.rawValue), proposals: cluster.proposalsAccepted,
-            reads: cluster.readsServed, snapshotsInstalled: cluster.snapshotsInstalled, snapshotsTaken: cluster.snapshotsTaken,
+            reads: cluster.readsServed, readValuesChecked: cluster.readValuesChecked, snapshotsInstalled: cluster.snapshotsInstalled, snapshotsTaken: cluster.snapshotsTaken,
             membershipChanges: cluster.membershipChanges, forwardedWrites: cluster.forwardedWrites,
+            leaderWaitWrites: cluster.leaderWaitWrites, leaderWaitAcknowledged: cluster.leaderWaitAcknowledged,
             transcript: violation == nil && transcriptLines == 0 ? [] : cluster.transcript.lines)
     }
 
@@ -216,22 +224,31 @@ extension Cluster {
         if rng.below(100) < 6, let i = runningIndices.randomElement(using: &rng) {
             let rid = nextRequestID
             nextRequestID += 1
-            reads[rid] = (i, checker.highestApplied)
-            transcript.record(.action(time: now, "\(nodes[i].id) read #\(rid) (must see index >= \(checker.highestApplied))"))
+            let key = Cluster.keys[keyRng.below(Cluster.keys.count)]
+            reads[rid] = OutstandingRead(node: i, key: key, atLeast: checker.highestApplied)
+            transcript.record(.action(time: now, "\(nodes[i].id) read #\(rid) of k\(Character(UnicodeScalar(key))) (must see index >= \(checker.highestApplied))"))
             try drive(i) { (shell: inout NodeShell) in shell.read(token: rid, now: shellNow) }
         }
     }
 
     func proposeSomething() throws(Violation) {
         // Half the time to a node that believes it leads (a stale leader too: clients cannot
-        // tell); otherwise to anyone: a follower relays to the leader it knows.
+        // tell); otherwise to anyone: a follower relays to the leader it knows. A fifth of the
+        // time to a node that knows no leader when there is one (after the leader crashed, say):
+        // the write waits in its shell for the election.
         let leaders = runningIndices.filter { Cluster.summary(&nodes[$0].shell.core).role == .leader }
-        let target = rng.below(10) < 5 ? leaders.randomElement(using: &rng) : runningIndices.randomElement(using: &rng)
+        let leaderless = runningIndices.filter { Cluster.leader(&nodes[$0].shell.core) == nil }
+        let pick = rng.below(10)
+        let target = pick < 5 ? leaders.randomElement(using: &rng)
+            : pick >= 8 && !leaderless.isEmpty ? leaderless.randomElement(using: &rng)
+            : runningIndices.randomElement(using: &rng)
         guard let i = target else { return }
         // Several writes in one turn: the shell proposes them together at its next Ready.
         let count = 1 + rng.below(3)
         for _ in 0..<count {
-            let data = Array("p\(nextProposal)".utf8)
+            // A few keys, so that reads often find theirs overwritten meanwhile.
+            let key = Cluster.keys[keyRng.below(Cluster.keys.count)]
+            let data = Array("k\(Character(UnicodeScalar(key)))=p\(nextProposal)".utf8)
             nextProposal += 1
             let token = nextRequestID
             nextRequestID += 1

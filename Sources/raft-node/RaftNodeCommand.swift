@@ -73,6 +73,9 @@ struct RaftNodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("election-ticks"), help: ArgumentHelp("Election timeout in ticks (randomized up to twice that).", valueName: "N"))
     var electionTicks: Int = RaftServerOptions.defaultElectionTicks
 
+    @Option(name: .customLong("leader-wait-ms"), help: ArgumentHelp("How long a request that arrives during an election waits for a leader before it gets CLUSTERDOWN (0: at once).", valueName: "MS"))
+    var leaderWaitMilliseconds: Int = 1_000
+
     // pyraft spells these with one dash (-loglevel, -logfile); both spellings are accepted.
     @Option(name: [.customLong("log-level"), .customLong("loglevel", withSingleDash: true)], help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (pyraft's fatal = critical).", valueName: "LEVEL"))
     var logLevel: String = "info"
@@ -115,6 +118,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
         if inMemory && dataDirectory != nil { throw NodeOptionError("--in-memory and --data-dir exclude each other") }
         guard (1...60_000).contains(tickMilliseconds) else { throw NodeOptionError("--tick-ms must be between 1 and 60000") }
         guard electionTicks >= 2 else { throw NodeOptionError("--election-ticks must be at least 2") }
+        guard (0...60_000).contains(leaderWaitMilliseconds) else { throw NodeOptionError("--leader-wait-ms must be between 0 and 60000") }
         var members = try ensemble.map { try RaftServerOptions.parseEnsemble($0) } ?? [:]
         var via: [NodeID: NodeAddress] = [:]
         for v in peerVia {
@@ -140,6 +144,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             o.join = members.values.sorted { $0.description < $1.description }
             o.joinEnsemble = members
             o.overwritePeer = overwritePeer
+            o.leaderWaitMilliseconds = leaderWaitMilliseconds
             try operations.apply(to: &o)  // OperationsFlags.swift
             try unsafe.apply(to: &o)
             return o
@@ -153,6 +158,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
             readMode: mode, fsync: policy, dataDirectory: dataDirectory, logMaxEntries: logMax,
             tickMilliseconds: tickMilliseconds, electionTicks: electionTicks)
         options.snapshotFile = snapshotFile
+        options.leaderWaitMilliseconds = leaderWaitMilliseconds
         try operations.apply(to: &options)  // OperationsFlags.swift
         try unsafe.apply(to: &options)
         return options

@@ -14,7 +14,7 @@ func usage() -> Never {
         usage: raft-sim soak --seconds N [--from SEED]
                raft-sim bench [--seeds N] [--fault NAME]
                raft-sim replay SEED [--fault voteWithoutLogCheck|commitOldTermByCounting|forgetVoteOnRestart]
-                                    [--shell-fault ackBeforeCommit|snapshotAheadOfState|ackForwardBeforeReply]
+                                    [--shell-fault ackBeforeCommit|snapshotAheadOfState|ackForwardBeforeReply|serveReadBeforeApplied]
 
         """.utf8))
     exit(2)
@@ -39,6 +39,7 @@ func shellFault(named name: String) -> ShellUnsafeFaults? {
     case "ackBeforeCommit": return .ackBeforeCommit
     case "snapshotAheadOfState": return .snapshotAheadOfState
     case "ackForwardBeforeReply": return .ackForwardBeforeReply
+    case "serveReadBeforeApplied": return .serveReadBeforeApplied
     default: return nil
     }
 }

@@ -71,17 +71,19 @@ import Testing
         #expect(leaderLog.contains("resumes at byte"), "the leader did not resume")
         #expect(resent < fileChunks, "after the cut at \(afterCut) of \(fileChunks) chunks the leader sent \(resent) more: the file again, not its rest")
 
-        // And the data is all there on the follower once it serves reads.
-        let readDeadline = Date().addingTimeInterval(15)
-        var last: RESPValue? = nil
+        // And the data is all there on the follower once it serves reads (retried: the suite's
+        // load can cost the cluster an election meanwhile, answered CLUSTERDOWN or TRYAGAIN).
+        let port = try #require(cluster.spec(follower)?.clientPort)
+        let readDeadline = Date().addingTimeInterval(20)
+        var seen: (last: RESPValue?, size: RESPValue?) = (nil, nil)
         while Date() < readDeadline {
-            last = try? NodeClient.call(port: cluster.spec(follower)!.clientPort, ["GET", "last"], timeoutMs: 2000)
-            if last == .bulkString(Array("written".utf8)) { break }
+            seen.last = try? NodeClient.call(port: port, ["GET", "last"], timeoutMs: 2000)
+            seen.size = try? NodeClient.call(port: port, ["STRLEN", "big:\(Self.keys - 1)"], timeoutMs: 2000)
+            if seen.last == .bulkString(Array("written".utf8)) && seen.size == .integer(Int64(Self.valueSize)) { break }
             Thread.sleep(forTimeInterval: 0.2)
         }
-        #expect(last == .bulkString(Array("written".utf8)))
-        let size = try NodeClient.call(port: cluster.spec(follower)!.clientPort, ["STRLEN", "big:\(Self.keys - 1)"], timeoutMs: 2000)
-        #expect(size == .integer(Int64(Self.valueSize)))
+        #expect(seen.last == .bulkString(Array("written".utf8)))
+        #expect(seen.size == .integer(Int64(Self.valueSize)))
     }
 
     /// "sending snapshot at index N (B bytes)" from the leader's log.

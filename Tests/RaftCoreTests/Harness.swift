@@ -78,7 +78,8 @@ struct Harness {
                         applied[id, default: []] += entries
                     case .readStates(let states):
                         readStates[id, default: []] += states
-                    case .roleChanged, .proposed, .serveRead, .redirect, .refuse, .acknowledgeUnsafely, .takeSnapshot, .receiveSnapshot, .forward, .forwardedReply:
+                    case .roleChanged, .proposed, .serveRead, .redirect, .refuse, .acknowledgeUnsafely, .takeSnapshot, .receiveSnapshot, .forward, .forwardedReply, .resubmit,
+                        .confChangeProposed, .transferEnded, .sendJoinRequest, .joined, .joinUnreached:
                         break  // client requests go through the shell only in the node and the simulation
                     }
                 }

@@ -41,6 +41,10 @@ public struct RaftServerOptions: Sendable {
     public var heartbeatTicks: Int
     /// A client request that got no answer within this long is answered with a retryable error.
     public var requestTimeoutMilliseconds: Int
+    /// A request that arrives while this node knows no leader waits this long for an election
+    /// to end before it gets CLUSTERDOWN (0: at once; never longer than the request timeout).
+    /// The default covers the default election timeout's worst case (500 ms) and a vote round.
+    public var leaderWaitMilliseconds: Int = 1_000
     public var randomSeed: UInt64
     /// Members to ask for admission (their client addresses): set when this node joins a running
     /// cluster instead of founding one (see NodeDriver+Membership.swift). Ignored on a restart

@@ -74,6 +74,8 @@ extension NodeDriver {
                     requests[token] = nil
                     r.reply(Self.noLeader())
                 }
+            case .resubmit(let token, _):
+                resubmit(token)
             case .forward(let token, let id, let leader):
                 sendForward(token, id: id, to: leader)
             case .forwardedReply(let token, let bytes):
@@ -82,6 +84,16 @@ extension NodeDriver {
                 requests.removeValue(forKey: token)?.reply(Self.reply(for: why))
             case .acknowledgeUnsafely(let token):
                 requests.removeValue(forKey: token)?.reply(.ok)
+            case .confChangeProposed(let change, let index):
+                logger.info("membership: proposed \(change.kind) \(change.node) \(change.address) at index \(index)")
+            case .transferEnded(let token, let target, let outcome):
+                requests.removeValue(forKey: token)?.reply(Self.reply(for: outcome, target: target))
+            case .sendJoinRequest(let target):
+                sendJoinRequest(to: target)
+            case .joined(let asVoter):
+                joined(asVoter: asVoter)
+            case .joinUnreached:
+                warnJoinUnreached()
             case .takeSnapshot(let meta):
                 takeSnapshot(meta)
             case .receiveSnapshot(let meta):
@@ -160,6 +172,8 @@ extension NodeDriver {
         case .readTimedOut: .error("TRYAGAIN read timed out")
         case .shuttingDown: .error("TRYAGAIN node is shutting down")
         case .leaderUnreachable(let leader): .error("TRYAGAIN leader \(leader) is unreachable")
+        case .confChangeRefused(.notLeader): .error("TRYAGAIN leadership changed before the membership change was proposed")
+        case .confChangeRefused(let error), .transferRefused(let error): reply(for: error)
         }
     }
 }

@@ -3,6 +3,7 @@ import NIOCore
 import PeerWire
 import RESP
 import RaftCore
+import RaftShell
 
 // Membership from the operator's side: joining a running cluster (pyraft's `-e` flow), the
 // RAFT.* admin commands, and the leader's duty of promoting caught-up learners. Every change goes
@@ -17,24 +18,13 @@ import RaftCore
 // never joins again. Learners are promoted to voters by the leader, one at a time, once their
 // match index is within one append batch of the leader's log (§4.2.1).
 
-/// The driver's membership bookkeeping; touched on the driver's loop only.
+/// The driver's membership bookkeeping (its I/O side); touched on the driver's loop only. The
+/// join schedule, queued changes and transfer waits are the shell's (NodeShell+Membership.swift).
 struct MembershipState {
-    /// Asking to be admitted (cleared once this node appears in its own configuration).
-    var joining = false
-    var joinAttempt = 0
-    var joinInFlight = false
-    var nextJoinAttempt = NIODeadline.uptimeNanoseconds(0)
     var joinLink: PeerLink? = nil
     var lastJoinError: String? = nil
     /// The members' peer addresses, learned from the join answer; dialed until the log names us.
     var joinDial: [NodeID: NodeAddress] = [:]
-    var admittedAt: NIODeadline? = nil
-    var warnedUnreached = false
-    /// RAFT.TRANSFER requests waiting for leadership to move.
-    var transfers: [(target: NodeID, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
-    /// Changes refused only because another change is still uncommitted (or a new leader has
-    /// not committed its first entry yet): retried every tick until their deadline.
-    var queuedChanges: [(change: ConfChange, then: @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
     var announcedRemoval = false
     /// This node's latest configuration has members but not this node (and it is not joining).
     var removed = false
@@ -49,7 +39,7 @@ extension NodeDriver {
         if !options.join.isEmpty {
             if raft.lastIndex == .zero && raft.snapshot == nil {
                 if options.joinEnsemble.isEmpty {
-                    membership.joining = true
+                    shell.startJoining(targets: options.join.count)
                     logger.info("joining the cluster through \(options.join.map(\.description).joined(separator: ", "))")
                 } else {
                     startProbing()  // join, or found together: NodeDriver+StaticBootstrap.swift
@@ -65,26 +55,23 @@ extension NodeDriver {
         }
     }
 
-    /// Called from `stop()`: answers whatever waits, so no promise is left behind.
+    /// Called from `stop()` (the shell's `stop` answers the changes and transfers that wait).
     func stopMembershipDuties() {
         membership.joinLink?.close()
         membership.joinLink = nil
         stopProbing()
-        let e = RESPValue.error("TRYAGAIN node is shutting down")
-        for q in membership.queuedChanges { q.promise.succeed(e) }
-        for t in membership.transfers { t.promise.succeed(e) }
-        membership.queuedChanges = []
-        membership.transfers = []
     }
 
+    /// Whether this node is asking to be admitted (the shell's join schedule runs).
+    var isJoining: Bool { shell.joinSchedule != nil }
+
+    /// The driver's own membership duties, each tick after the shell's (which retries queued
+    /// changes, ends transfers and schedules join requests).
     func membershipTick(now: NIODeadline) {
         let conf = raft.configuration
         if staticBootstrap.probing { probeTick(now: now) }
-        if membership.joining { joinTick(now: now, conf: conf) }
-        retryQueuedChanges(now: now)
-        if raft.role == .leader && membership.queuedChanges.isEmpty { promoteCaughtUpLearner(conf) }
-        resolveTransfers(now: now)
-        membership.removed = !conf.members.isEmpty && !conf.members.contains(options.id) && !membership.joining && !staticBootstrap.probing
+        if raft.role == .leader && shell.queuedConfChangeCount == 0 { promoteCaughtUpLearner(conf) }
+        membership.removed = !conf.members.isEmpty && !conf.members.contains(options.id) && !isJoining && !staticBootstrap.probing
         if membership.removed {
             if !membership.announcedRemoval {
                 membership.announcedRemoval = true
@@ -121,22 +108,23 @@ extension NodeDriver {
         return membership.joinDial
     }
 
-    private func joinTick(now: NIODeadline, conf: Configuration) {
-        if conf.members.contains(options.id) {
-            membership.joining = false
-            membership.joinLink?.close()
-            membership.joinLink = nil
-            logger.info("joined the cluster as a \(conf.voters.contains(options.id) ? "voter" : "learner")")
-            refreshPeerLinks()
-            return
-        }
-        if let admitted = membership.admittedAt, now - admitted > .seconds(10), raft.lastIndex == .zero, !membership.warnedUnreached {
-            // Admitted, yet no leader has sent us the log: it cannot reach the address we gave.
-            membership.warnedUnreached = true
-            logger.warning("admitted, but no leader has reached this node at \(options.clientAddress.peerAddress) for 10 s: is -a an address the other members can connect to?")
-        }
-        guard !membership.joinInFlight, now >= membership.nextJoinAttempt, !options.join.isEmpty else { return }
-        let target = options.join[membership.joinAttempt % options.join.count]
+    /// `.joined`: the log names this node.
+    func joined(asVoter: Bool) {
+        membership.joinLink?.close()
+        membership.joinLink = nil
+        logger.info("joined the cluster as a \(asVoter ? "voter" : "learner")")
+        refreshPeerLinks()
+    }
+
+    /// `.joinUnreached`: admitted, yet no leader has sent us the log: it cannot reach the address we gave.
+    func warnJoinUnreached() {
+        logger.warning("admitted, but no leader has reached this node at \(options.clientAddress.peerAddress) for 10 s: is -a an address the other members can connect to?")
+    }
+
+    /// `.sendJoinRequest`: asks member `options.join[target]` over a link of our own.
+    func sendJoinRequest(to index: Int) {
+        guard options.join.indices.contains(index) else { return }
+        let target = options.join[index]
         if membership.joinLink?.address != target.peerAddress {
             membership.joinLink?.close()
             membership.joinLink = PeerLink(peer: NodeID("join@\(target)"), address: target.peerAddress, transport: transport)
@@ -145,17 +133,16 @@ extension NodeDriver {
         if options.overwritePeer { request.append("OVERWRITE") }
         let args = request.map { Array($0.utf8) }
         let (id, answer) = awaitRelayReply(args, timeout: .seconds(3))
-        membership.joinInFlight = true
         membership.joinLink?.send(.forwardRequest(ForwardRequest(requestID: id, kind: .write, args: args)))
         membership.joinLink?.flush()
         answer.whenSuccess { [self] reply in
-            membership.joinInFlight = false
-            joinAnswered(reply, via: target)
+            guard !stopped else { return }
+            shell.joinAnswered(admitted: joinAnswered(reply, via: target), now: Self.monotonicMillis())
         }
     }
 
-    private func joinAnswered(_ reply: RESPValue, via target: NodeAddress) {
-        let now = NIODeadline.now()
+    /// Reads a join answer: whether it admitted us (the members, which we then dial).
+    private func joinAnswered(_ reply: RESPValue, via target: NodeAddress) -> Bool {
         if case .array(let items?) = reply, items.count % 2 == 0 {
             var dial: [NodeID: NodeAddress] = [:]
             for k in stride(from: 0, to: items.count, by: 2) {
@@ -170,10 +157,7 @@ extension NodeDriver {
                 refreshPeerLinks()
             }
             membership.lastJoinError = nil
-            if membership.admittedAt == nil { membership.admittedAt = now }
-            // Admitted: keep asking now and then (the answer is idempotent) until the log names us.
-            membership.nextJoinAttempt = now + .seconds(2)
-            return
+            return true
         }
         let text: String
         if case .error(let e) = reply { text = e } else { text = "unexpected answer \(reply)" }
@@ -181,24 +165,16 @@ extension NodeDriver {
             logger.warning("join via \(target) refused: \(text)")
             membership.lastJoinError = text
         }
-        membership.joinAttempt += 1
-        membership.nextJoinAttempt = now + .milliseconds(300)
+        return false
     }
 
-    func resolveTransfers(now: NIODeadline) {
-        guard !membership.transfers.isEmpty else { return }
-        var waiting: [(target: NodeID, promise: EventLoopPromise<RESPValue>, deadline: NIODeadline)] = []
-        for t in membership.transfers {
-            if raft.role != .leader, let l = raft.leader {
-                t.promise.succeed(l == t.target ? .ok : .error("TRYAGAIN leadership moved to \(l), not \(t.target)"))
-            } else if raft.role == .leader && raft.leadershipTransferTarget == nil {
-                t.promise.succeed(.error("TRYAGAIN leadership transfer to \(t.target) did not complete"))
-            } else if now >= t.deadline {
-                t.promise.succeed(.error("TRYAGAIN leadership transfer to \(t.target) timed out"))
-            } else {
-                waiting.append(t)
-            }
+    /// `.transferEnded`: the words of each outcome.
+    static func reply(for outcome: TransferOutcome, target: NodeID) -> RESPValue {
+        switch outcome {
+        case .completed: .ok
+        case .movedTo(let l): .error("TRYAGAIN leadership moved to \(l), not \(target)")
+        case .abandoned: .error("TRYAGAIN leadership transfer to \(target) did not complete")
+        case .timedOut: .error("TRYAGAIN leadership transfer to \(target) timed out")
         }
-        membership.transfers = waiting
     }
 }

@@ -110,48 +110,15 @@ extension NodeDriver {
     }
 
     /// Proposes `change` and answers with `then()` once it is applied (committed). A change
-    /// that must wait for the previous one (one at a time, §4.1) waits up to two seconds
-    /// before the client is told TRYAGAIN.
+    /// that must wait for the previous one (one at a time, §4.1) waits in the shell up to two
+    /// seconds, retried every tick, before the client is told TRYAGAIN.
     private func propose(_ change: ConfChange, then: @escaping @Sendable () -> RESPValue) -> EventLoopFuture<RESPValue> {
         let promise = loop.makePromise(of: RESPValue.self)
-        let deadline = NIODeadline.now() + .milliseconds(Int64(min(2000, options.requestTimeoutMilliseconds)))
-        if !tryPropose(change, then: then, promise: promise, queueUntil: deadline) {
-            membership.queuedChanges.append((change, then, promise, deadline))
-        }
-        return promise.futureResult
-    }
-
-    /// Returns false when the change must wait (and `queueUntil` has not passed).
-    private func tryPropose(_ change: ConfChange, then: @escaping @Sendable () -> RESPValue, promise: EventLoopPromise<RESPValue>, queueUntil: NIODeadline) -> Bool {
-        let index: LogIndex
-        do {
-            index = try raft.proposeConfChange(change)
-        } catch {
-            if error == .configChangeInProgress && NIODeadline.now() < queueUntil { return false }
-            if case .notLeader = error {
-                promise.succeed(.error("TRYAGAIN leadership changed before the membership change was proposed"))
-            } else {
-                promise.succeed(Self.reply(for: error))
-            }
-            return true
-        }
-        logger.info("membership: proposed \(change.kind) \(change.node) \(change.address) at index \(index)")
-        let applied = loop.makePromise(of: RESPValue.self)
-        perform(shell.awaitEntry(at: index, token: register(applied, arguments: [], forwardedFrom: nil), now: Self.monotonicMillis()))
-        applied.futureResult.whenSuccess { promise.succeed($0 == .ok ? then() : $0) }
+        let token = register(arguments: [], forwardedFrom: nil) { reply in promise.succeed(reply == .ok ? then() : reply) }
+        let wait = UInt64(max(0, min(2000, options.requestTimeoutMilliseconds)))
+        perform(shell.proposeConfChange(change, token: token, now: Self.monotonicMillis(), wait: wait))
         scheduleReady()
-        return true
-    }
-
-    func retryQueuedChanges(now: NIODeadline) {
-        guard !membership.queuedChanges.isEmpty else { return }
-        let queued = membership.queuedChanges
-        membership.queuedChanges = []
-        for (i, q) in queued.enumerated() where !tryPropose(q.change, then: q.then, promise: q.promise, queueUntil: q.deadline) {
-            // Still waiting: keep it and everything after it, in order.
-            membership.queuedChanges = Array(queued[i...])
-            return
-        }
+        return promise.futureResult
     }
 
     private func transfer(to target: NodeID) -> EventLoopFuture<RESPValue> {
@@ -159,17 +126,14 @@ extension NodeDriver {
             return loop.makeSucceededFuture(.error("ERR unknown node id '\(target)'"))
         }
         if target == options.id { return loop.makeSucceededFuture(.ok) }
-        do {
-            try raft.transferLeadership(to: target)
-        } catch {
-            return loop.makeSucceededFuture(Self.reply(for: error))
-        }
-        logger.info("membership: transferring leadership to \(target)")
-        scheduleReady()
         let promise = loop.makePromise(of: RESPValue.self)
+        let token = register(promise, arguments: [], forwardedFrom: nil)
         // The core abandons a transfer after an election timeout; allow twice that.
-        let timeout = Int64(options.tickMilliseconds * options.electionTicks * 2)
-        membership.transfers.append((target, promise, .now() + .milliseconds(timeout)))
+        let timeout = UInt64(max(0, options.tickMilliseconds * options.electionTicks * 2))
+        let actions = shell.transferLeadership(to: target, token: token, now: Self.monotonicMillis(), timeout: timeout)
+        if actions.isEmpty { logger.info("membership: transferring leadership to \(target)") }
+        perform(actions)
+        scheduleReady()
         return promise.futureResult
     }
 

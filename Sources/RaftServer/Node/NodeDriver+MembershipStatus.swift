@@ -44,7 +44,7 @@ extension NodeDriver {
             .init(bulk("commit_index"), int(raft.commitIndex.rawValue)),
             .init(bulk("applied_index"), int(shell.stateMachineIndex.rawValue)),
             .init(bulk("last_index"), int(last.rawValue)),
-            .init(bulk("joining"), .integer(membership.joining ? 1 : 0)),
+            .init(bulk("joining"), .integer(isJoining ? 1 : 0)),
             .init(bulk("transfer_target"), bulk(raft.leadershipTransferTarget?.rawValue ?? "")),
             .init(bulk("peers"), .map(peers)),
         ])

@@ -74,7 +74,12 @@ extension NodeDriver {
     private func write(_ command: Command, _ arguments: [[UInt8]], forwardedFrom: NodeID?, reply: @escaping (RESPValue) -> Void) {
         guard raft.role == .leader else {
             guard forwardedFrom == nil else { return reply(.error("TRYAGAIN this node is no longer the leader")) }
-            guard let leader = raft.leader, leader != options.id else { return reply(Self.noLeader()) }
+            guard let leader = raft.leader, leader != options.id else {
+                // An election is under way: the write waits for its outcome, briefly, and comes
+                // back as `.resubmit` (NodeShell+LeaderWait.swift), or gets CLUSTERDOWN.
+                let token = register(arguments: arguments, command: command, forwardedFrom: nil, reply: reply)
+                return perform(shell.awaitLeader(token, now: Self.monotonicMillis()))
+            }
             return Self.deliver(forward(arguments, to: leader), to: reply)
         }
         let entry: [UInt8]
@@ -85,6 +90,13 @@ extension NodeDriver {
         // Proposed at the start of the next Ready with every other write of this loop turn.
         shell.write(entry, token: register(arguments: arguments, command: command, forwardedFrom: forwardedFrom, reply: reply))
         scheduleReady()
+    }
+
+    /// `.resubmit`: a write that waited for a leader takes the usual way now that one is known.
+    func resubmit(_ token: RequestToken) {
+        guard let r = requests.removeValue(forKey: token) else { return }
+        guard let command = r.command else { return r.reply(Self.noLeader()) }
+        write(command, r.arguments, forwardedFrom: r.forwardedFrom, reply: r.reply)
     }
 
     // MARK: reads

@@ -154,7 +154,7 @@ extension NodeDriver {
                 } else {
                     logger.info("\(a) already runs a cluster (members \(theirs.values.map(\.rawValue).sorted())): joining it")
                     stopProbing()
-                    membership.joining = true
+                    shell.startJoining(targets: options.join.count)
                     return
                 }
             case .pending(let id, let address, let theirs):

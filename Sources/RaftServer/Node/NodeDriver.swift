@@ -91,6 +91,7 @@ final class NodeDriver: @unchecked Sendable {
         if options.unsafeFaults.contains(.forgetTermOnRestart) { config.faults.insert(.forgetTermOnRestart) }
         self.coreConfig = config
         var shellConfig = ShellConfig(requestTimeout: UInt64(max(1, options.requestTimeoutMilliseconds)), logMaxEntries: options.logMaxEntries)
+        shellConfig.leaderWait = UInt64(max(0, min(options.leaderWaitMilliseconds, options.requestTimeoutMilliseconds)))
         // UNSAFE, on purpose only (--unsafe-fault ack-before-commit): +OK before replication.
         if options.unsafeFaults.contains(.ackBeforeCommit) { shellConfig.unsafeFaults.insert(.ackBeforeCommit) }
         self.shell = NodeShell(
