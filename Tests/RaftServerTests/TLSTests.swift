@@ -118,6 +118,31 @@ struct TLSTests {
     }
 
     @Test(.enabled(if: TLSSupport.unavailable == nil, TLSTests.skip))
+    func aNodeWithAnotherCAsCertificateCannotJoin() throws {
+        let cluster = NodeProcesses()
+        defer { cluster.stopAll() }
+        let certs = try TLSSupport.makeCertificates(in: cluster.directory)
+        let base = TLSSupport.portBase()
+        try startNode(cluster, certs, port: base, extra: ["--metrics-addr", "127.0.0.1:\(base + 10)"])
+        // pyraft's join: an -e that lists only the running member, not the joiner itself.
+        try cluster.start(id: "2", port: base + 2, arguments: [
+            "-a", "127.0.0.1:\(base + 2)", "-i", "2", "-e", "1/127.0.0.1:\(base)",
+        ] + NodeProcesses.fastTicks + certs.nodeFlags(rogue: true))
+        let deadline = Date().addingTimeInterval(10)
+        var failures = 0.0
+        while failures < 1 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+            failures = PeerPortLimitsTests().metric("raft_peer_handshake_failures_total", port: base + 10) ?? 0
+        }
+        #expect(failures >= 1, "the member counts the refused joiner\n\(cluster.logs())")
+        Thread.sleep(forTimeInterval: 2)  // time a join would need to go through
+        let status = eventually(base, certs, ["RAFT.STATUS"], answers: "leader")
+        #expect(status.status == 0 && !status.output.contains("127.0.0.1:\(base + 2)"), "node 2 is not a member: \(status.output)")
+        let joiner = TLSSupport.resp(base + 2, certs, ["INFO", "raft"], ca: certs.rogueCA)
+        #expect(!joiner.output.contains("leader:1"), "node 2 never followed node 1: \(joiner.output)")
+    }
+
+    @Test(.enabled(if: TLSSupport.unavailable == nil, TLSTests.skip))
     func plainTextOnEitherTLSPortIsClosedCleanlyAndTheNodeGoesOn() throws {
         let cluster = NodeProcesses()
         defer { cluster.stopAll() }
