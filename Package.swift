@@ -20,6 +20,10 @@ let package = Package(
         // Metrics API for the node, and its Prometheus text exposition (--metrics-addr).
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // HMAC-SHA256 for the peer handshake (PeerWire); BoringSSL inside: build cost in docs/OPERATIONS.md.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // TLS on the client port and mutual TLS on the peer port; BoringSSL again: cost in docs/OPERATIONS.md.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // MARK: the node
@@ -30,7 +34,8 @@ let package = Package(
         .executableTarget(name: "raft-sim", dependencies: ["RaftSimulation", "RaftCore", "RaftShell"], path: "Sources/raft-sim"),
         // Byte readers and writers, CRC-32C, the Raft types' encoding: under PeerWire and RaftStorage.
         .target(name: "WireCodec", dependencies: ["RaftCore"], path: "Sources/WireCodec"),
-        .target(name: "PeerWire", dependencies: ["RaftCore", "WireCodec"], path: "Sources/PeerWire"),
+        .target(
+            name: "PeerWire", dependencies: ["RaftCore", "WireCodec", .product(name: "Crypto", package: "swift-crypto")], path: "Sources/PeerWire"),
         .target(name: "RaftStorage", dependencies: ["RaftCore", "WireCodec"], path: "Sources/RaftStorage"),
         .target(name: "RESP", path: "Sources/RESP"),
         .target(name: "KeyValueStore", dependencies: ["RESP"], path: "Sources/KeyValueStore"),
@@ -42,6 +47,7 @@ let package = Package(
                 "RESP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ClientProtocol"
@@ -56,6 +62,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Sources/RaftServer"
         ),
@@ -122,7 +129,8 @@ let package = Package(
 
         // MARK: tests (Swift Testing throughout)
         .testTarget(name: "RaftCoreTests", dependencies: ["RaftCore", "RaftShell", "RaftSimulation"], path: "Tests/RaftCoreTests", exclude: ["testdata"]),
-        .testTarget(name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore"], path: "Tests/PeerWireTests"),
+        .testTarget(
+            name: "PeerWireTests", dependencies: ["PeerWire", "RaftCore", .product(name: "Crypto", package: "swift-crypto")], path: "Tests/PeerWireTests"),
         .testTarget(name: "RaftStorageTests", dependencies: ["RaftStorage", "RaftCore", "KeyValueStore", "PeerWire"], path: "Tests/RaftStorageTests"),
         .testTarget(name: "RESPTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RESPTests"),
         // Parse throughput measurement (not a test): swift run -c release resp-bench

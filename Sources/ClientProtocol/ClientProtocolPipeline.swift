@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOSSL
 import RESP
 
 extension ChannelPipeline.SynchronousOperations {
@@ -28,5 +29,16 @@ extension ChannelPipeline.SynchronousOperations {
         // Holds pipelined requests while the connection is saturated (bounds reply memory).
         try addHandler(ClientRequestGate(connection: connection))
         try addHandler(connection)
+    }
+}
+
+extension ChannelPipeline.SynchronousOperations {
+    /// Puts TLS in front of a client connection. Call first, before protected mode and
+    /// `addClientProtocolHandlers`, so that every handler behind sees plain RESP (and protected
+    /// mode still judges the TCP peer's address). A client that does not speak TLS (plain RESP on
+    /// a TLS port) fails the handshake: NIOSSL sends an alert and closes, and the connection
+    /// handler logs the error at debug level; nothing else happens.
+    public func addClientTLSHandler(context: NIOSSLContext) throws {
+        try addHandler(NIOSSLServerHandler(context: context))
     }
 }

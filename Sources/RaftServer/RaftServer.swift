@@ -7,6 +7,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RESP
 import RaftCore
 import RaftStorage
@@ -105,6 +106,8 @@ public final class RaftServer: Sendable {
     /// Binds both ports and starts the Raft clock. Throws (with the address in the message)
     /// when a port cannot be bound.
     public func start() async throws {
+        // A TLS configuration BoringSSL refuses stops the start before anything listens.
+        let tls = try options.security.tls?.makeContexts()
         ioPool.start()
         let (registry, callbacks) = state.withLockedValue { ($0.registry, $0.callbacks) }
         let loop = group.next()
@@ -114,7 +117,7 @@ public final class RaftServer: Sendable {
             ioPool: ioPool, callbacks: callbacks, status: statusBox, logger: logger)
         let transport = PeerTransport(
             loop: loop, myID: options.id, clusterSecret: options.security.clusterSecret, persistence: persistence, ioPool: ioPool, logger: logger,
-            limits: options.security.peerLimits, metrics: driver.metrics)
+            limits: options.security.peerLimits, metrics: driver.metrics, tls: tls?.peer)
         transport.delegate = driver
         transport.snapshots.sendRate = options.snapshotSendBytesPerSecond
         transport.snapshots.metrics = driver.metrics
@@ -132,7 +135,7 @@ public final class RaftServer: Sendable {
         let handler = NodeCommandHandler(server: self, driver: driver, table: driver.commands, policy: policy)
         let client: any Channel
         do {
-            client = try await bindClientPort(options.clientListenAddress, handler: handler)
+            client = try await bindClientPort(options.clientListenAddress, handler: handler, tls: tls?.clientPort)
         } catch {
             _ = try? await loop.flatSubmit { transport.close() }.get()
             throw NodeOptionError("cannot listen for clients on \(options.clientAddress): \(error)")
@@ -143,11 +146,13 @@ public final class RaftServer: Sendable {
             driver.refreshPeerLinks()
             driver.start()
         }.get()
-        logger.info("listening for clients on \(options.clientAddress), peers on \(peerAddress); members \(driver.raft.configuration.members.sorted())")
+        let secured = tls.map { $0.clientPort != nil ? " (TLS)" : "" } ?? ""
+        let peersSecured = tls?.peer != nil ? " (mutual TLS)" : ""
+        logger.info("listening for clients on \(options.clientAddress)\(secured), peers on \(peerAddress)\(peersSecured); members \(driver.raft.configuration.members.sorted())")
         state.withLockedValue { $0.callbacks }.fire(\.onStart)
     }
 
-    private func bindClientPort(_ address: NodeAddress, handler: NodeCommandHandler) async throws -> any Channel {
+    private func bindClientPort(_ address: NodeAddress, handler: NodeCommandHandler, tls: NIOSSLContext?) async throws -> any Channel {
         let logger = self.logger
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
@@ -162,6 +167,7 @@ public final class RaftServer: Sendable {
                 // The connection's session (AUTH, ordering) lives and dies with its handler.
                 let connection = NodeClientConnection(node: handler, session: handler.session(on: channel.eventLoop))
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addClientTLSHandler(context: tls) }
                     if options.protectsClientPort { try channel.pipeline.syncOperations.addHandler(ProtectedModeHandler()) }
                     try channel.pipeline.syncOperations.addHandler(ConnectionCounter(count: clientCount))
                     try channel.pipeline.syncOperations.addClientProtocolHandlers(

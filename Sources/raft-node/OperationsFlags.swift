@@ -33,6 +33,8 @@ struct OperationsFlags: ParsableArguments {
     @Option(name: .customLong("snapshot-send-rate"), help: ArgumentHelp("Send snapshot files to lagging or new members at most this fast, per second (e.g. 32mb; Redis units: k/m/g are 1000s, kb/mb/gb 1024s). Default: unlimited.", valueName: "SIZE"))
     var snapshotSendRate: String?
 
+    @OptionGroup var tls: TLSFlags  // TLSFlags.swift
+
     @Option(name: .customLong("bind"), help: ArgumentHelp("IP the client port listens on (default: the IP of -a; 0.0.0.0 for all).", valueName: "IP"))
     var bind: String?
 
@@ -78,6 +80,7 @@ struct OperationsFlags: ParsableArguments {
             guard rate >= 1024 else { throw NodeOptionError("--snapshot-send-rate must be at least 1kb a second, not '\(snapshotSendRate)'") }
             options.snapshotSendBytesPerSecond = rate
         }
+        try tls.apply(to: &options)
         if let bind {
             // Same rules as -a's IP (a numeric IPv4 or localhost); 0.0.0.0 listens everywhere.
             let parsed = try NodeAddress(parsing: "\(bind):1")

@@ -22,6 +22,9 @@ public struct SecurityOptions: Sendable {
     public var protectedMode = true
     /// Caps on the peer port's inbound connections and its handshake deadline (PeerPortLimits).
     public var peerLimits = PeerPortLimits()
+    /// TLS on the client port and mutual TLS on the peer port (RaftServerOptions+TLS.swift);
+    /// nil: both ports are plain TCP.
+    public var tls: NodeTLS?
 
     public init(clusterSecret: [UInt8]? = nil, requirePass: String? = nil, bindHost: String? = nil) {
         self.clusterSecret = clusterSecret

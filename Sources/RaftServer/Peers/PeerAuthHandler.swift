@@ -1,6 +1,7 @@
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOSSL
 import PeerWire
 import RaftCore
 
@@ -256,6 +257,17 @@ final class PeerAuthHandler: ChannelDuplexHandler, @unchecked Sendable {
 
     private var isFailed: Bool { if case .failed = state { true } else { false } }
     private var isOpen: Bool { if case .open = state { true } else { false } }
+
+    /// With mutual TLS, the TLS handler in front reports a failed handshake here: a peer whose
+    /// certificate the cluster CA did not sign (or none at all, or plain text on the TLS port).
+    /// Counted and logged as a refusal like any failed handshake; NIOSSL closes the connection.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let tlsError = error as? NIOSSLError, case .handshakeFailed(let reason) = tlsError {
+            fail(context: context, "TLS handshake failed (\(reason))", closeNow: true)
+            return
+        }
+        context.fireErrorCaught(error)
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch state {

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PeerWire
 import RaftCore
 
@@ -63,6 +64,8 @@ final class PeerLink: @unchecked Sendable {
             .connectTimeout(.seconds(1))
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // No server name: peers are checked against the cluster CA only (RaftServerOptions+TLS.swift).
+                    if let tls = transport.tls { try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls.dialing, serverHostname: nil)) }
                     try channel.pipeline.syncOperations.addHandler(PeerAuthHandler(transport: transport, dialing: peer))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PeerFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(PeerConnectionHandler(transport: transport, direction: .outbound(peer)))

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PeerWire
 import RESP
 import RaftCore
@@ -23,13 +24,16 @@ final class PeerTransport: @unchecked Sendable {
     /// The caps on inbound connections (PeerAdmission.swift) and the counters they feed.
     let admission: PeerAdmission
     let metrics: NodeMetrics?
+    /// Mutual TLS on every peer connection, both directions (RaftServerOptions+TLS.swift); nil: plain TCP.
+    let tls: PeerTLSContexts?
     static let clusterID = "raft-node"
     /// The first frame on every connection we dial (PeerAuthHandler may add a MAC first).
     var hello: Handshake { Handshake(sender: myID, clusterID: Self.clusterID) }
 
     init(loop: any EventLoop, myID: NodeID, clusterSecret: [UInt8]?, persistence: any RaftPersistence, ioPool: NIOThreadPool, logger: Logger,
-         limits: PeerPortLimits = PeerPortLimits(), metrics: NodeMetrics? = nil) {
+         limits: PeerPortLimits = PeerPortLimits(), metrics: NodeMetrics? = nil, tls: PeerTLSContexts? = nil) {
         self.loop = loop
+        self.tls = tls
         self.metrics = metrics
         self.admission = PeerAdmission(limits: limits, metrics: metrics, logger: logger)
         self.myID = myID
@@ -44,6 +48,8 @@ final class PeerTransport: @unchecked Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // TLS first: the handshake, the limits and the frames all run inside it.
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.accepting)) }
                     try channel.pipeline.syncOperations.addHandler(PeerAuthHandler(transport: self, dialing: nil))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(PeerFrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(PeerConnectionHandler(transport: self, direction: .inbound))
