@@ -20,6 +20,8 @@ let package = Package(
         // Metrics API for the node, and its Prometheus text exposition (--metrics-addr).
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The node as a Service in a ServiceGroup: graceful shutdown the way Swift servers do it.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: the node
@@ -56,6 +58,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/RaftServer"
         ),
@@ -68,13 +71,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/raft-node"
         ),
         // Examples of embedding the node as a library.
         .executableTarget(
             name: "replicated-counter",
-            dependencies: ["RaftServer", "KeyValueStore", "RESP", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RaftServer", "KeyValueStore", "RESP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Examples/replicated-counter"
         ),
         .executableTarget(
