@@ -155,7 +155,9 @@ let package = Package(
             path: "Tests/ClientProtocolTests"
         ),
         // Real multi-process clusters: needs the raft-node product built (swift build --build-tests does).
-        .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RaftServerTests", exclude: ["python"]),
+        // How tests start raft-node processes (binary, ports, launch, kill by pid): one launcher.
+        .target(name: "NodeTestSupport", path: "Tests/NodeTestSupport"),
+        .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore", "NodeTestSupport"], path: "Tests/RaftServerTests", exclude: ["python"]),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP", "RaftCore"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
         // Capture decoding speed (not a test): swift run -c release capture-bench --frames 1000000
@@ -165,7 +167,7 @@ let package = Package(
             path: "Benchmarks/CaptureBenchmark"
         ),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "PeerWire", "RaftCore", "KeyValueStore"], path: "Tests/CaptureTests"),
-        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore"], path: "Tests/ChaosTests"),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore", "NodeTestSupport"], path: "Tests/ChaosTests"),
     ],
     swiftLanguageModes: [.v6]
 )
