@@ -10,10 +10,11 @@ import Foundation
 /// `.unknown`, never a crash.
 public func check<M: Model>(history: History, model: M, options: CheckOptions = CheckOptions()) -> CheckResult {
     let start = DispatchTime.now()
-    let searches = specializedSearches(history: history, model: model)
-    let scheduler = Scheduler(searches: searches, options: options, start: start)
-    scheduler.runToCompletion()
-    return scheduler.result(operationCount: searches.reduce(0) { $0 + $1.operations.count })
+    let plan = specializedPlan(history: history, model: model)
+    let scheduler = Scheduler(plan: plan, options: options, start: start)
+    // A replayed partition already proved the history illegal: no search needs to run.
+    if plan.illegal == nil { scheduler.runToCompletion() }
+    return scheduler.result(plan: plan)
 }
 
 /// The same, with the model given by name (see `Models.names`); nil for an unknown name.
@@ -29,54 +30,24 @@ public func validate<M: Model>(history: History, model: M) -> [String] {
 
 func defaultWorkerCount() -> Int { ProcessInfo.processInfo.activeProcessorCount }
 
-/// The built-in models by their concrete types, so that the compiler specializes the search set-up
-/// and the state interning for them even when the caller holds an `any Model`. The key-value model
-/// gets its own state space (chains instead of interned strings); every other model's states are
-/// interned values.
-private func specializedSearches<M: Model>(history: History, model: M) -> [any SearchTask] {
-    if let m = model as? CASRegisterModel { return makeSearches(history: history, model: m, space: InternedStates<CASRegisterModel>.self) }
-    if let m = model as? KeyValueModel { return makeSearches(history: history, model: m, space: TextChainStates.self) }
-    if let m = model as? RegisterModel { return makeSearches(history: history, model: m, space: InternedStates<RegisterModel>.self) }
-    if let m = model as? MapModel { return makeSearches(history: history, model: m, space: InternedStates<MapModel>.self) }
-    return makeSearches(history: history, model: model, space: InternedStates<M>.self)
-}
-
-private func makeSearches<M, S: StateSpace>(history: History, model: M, space: S.Type) -> [any SearchTask] where S.M == M {
-    let ops = history.operations
-    // One key (a register log, a single-object history): no grouping at all. On a small history
-    // the grouping cost more than the search.
-    if let first = ops.first {
-        let key = model.partitionKey(of: first)
-        if ops.allSatisfy({ model.partitionKey(of: $0) == key }) {
-            // Copy the operations only when some are dropped: copying them cost more than
-            // checking a short history.
-            let kept = ops.contains(where: model.isIrrelevant) ? ops.filter { !model.isIrrelevant($0) } : ops
-            return [PartitionSearch<S>(key: key, operations: kept, model: model)]
-        }
-    }
-    var groupOf: [String: Int] = [:]
-    var keys: [String] = []
-    var groups: [[Operation]] = []
-    for op in ops where !model.isIrrelevant(op) {
-        let key = model.partitionKey(of: op)
-        if let g = groupOf[key] {
-            groups[g].append(op)
-        } else {
-            groupOf[key] = groups.count
-            keys.append(key)
-            groups.append([op])
-        }
-    }
-    // Largest partitions first: they are the likeliest to need the most time, and the round robin
-    // still lets a small illegal partition finish early.
-    let order = groups.indices.sorted { (groups[$0].count, keys[$1]) > (groups[$1].count, keys[$0]) }
-    return order.map { PartitionSearch<S>(key: keys[$0], operations: groups[$0], model: model) }
+/// The built-in models by their concrete types, so that the compiler specializes the search set-up,
+/// the replay and the state interning for them even when the caller holds an `any Model`. The
+/// key-value model gets its own state space (chains instead of interned strings); every other
+/// model's states are interned values.
+private func specializedPlan<M: Model>(history: History, model: M) -> PartitionPlan {
+    if let m = model as? CASRegisterModel { return PartitionPlan(history: history, model: m, space: InternedStates<CASRegisterModel>.self) }
+    if let m = model as? KeyValueModel { return PartitionPlan(history: history, model: m, space: TextChainStates.self) }
+    if let m = model as? RegisterModel { return PartitionPlan(history: history, model: m, space: InternedStates<RegisterModel>.self) }
+    if let m = model as? MapModel { return PartitionPlan(history: history, model: m, space: InternedStates<MapModel>.self) }
+    return PartitionPlan(history: history, model: model, space: InternedStates<M>.self)
 }
 
 /// Runs partition searches on a few threads, a slice at a time, until one is illegal, all are
 /// linearizable, or a budget runs out.
 private final class Scheduler: @unchecked Sendable {
-    private let searches: [any SearchTask]
+    private let plan: PartitionPlan
+    /// Each partition's search, built when a worker first takes it (set and read under the lock).
+    private var searches: [(any SearchTask)?]
     private let options: CheckOptions
     private let start: DispatchTime
     private let lock = NSLock()
@@ -94,8 +65,9 @@ private final class Scheduler: @unchecked Sendable {
     private var illegal: Int?
     private var unknownReason: String?
 
-    init(searches: [any SearchTask], options: CheckOptions, start: DispatchTime) {
-        self.searches = searches
+    init(plan: PartitionPlan, options: CheckOptions, start: DispatchTime) {
+        self.plan = plan
+        searches = Array(repeating: nil, count: plan.searched.count)
         self.options = options
         self.start = start
         // At most `maxOpen` partitions in progress at once; the rest wait their turn in order.
@@ -109,6 +81,7 @@ private final class Scheduler: @unchecked Sendable {
 
     func runToCompletion() {
         let workers = min(options.workers, searches.count)
+        if searches.isEmpty { return }
         if workers <= 1 {
             work()
             return
@@ -127,9 +100,10 @@ private final class Scheduler: @unchecked Sendable {
         var granted = 0
         while granted < stepLimit {
             guard let (i, slice) = take() else { return true }
-            let search = searches[i]
+            // Built outside the lock: only the worker holding partition i's slice touches it.
+            let search = lock.withLock { searches[i] } ?? plan.search(i)
             let status = search.run(steps: slice)
-            finish(i, status: status, memory: search.memoryBytes)
+            finish(i, search, status: status, memory: search.memoryBytes)
             granted += slice
         }
         return false
@@ -150,9 +124,10 @@ private final class Scheduler: @unchecked Sendable {
         return (i, slice)
     }
 
-    private func finish(_ i: Int, status: SearchStatus, memory bytes: Int) {
+    private func finish(_ i: Int, _ search: any SearchTask, status: SearchStatus, memory bytes: Int) {
         lock.lock()
         defer { lock.unlock() }
+        searches[i] = search
         totalMemory += bytes - memory[i]
         memory[i] = bytes
         switch status {
@@ -183,26 +158,39 @@ private final class Scheduler: @unchecked Sendable {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
-    func result(operationCount: Int) -> CheckResult {
-        let reports = searches.map { s in
-            PartitionReport(
-                key: s.key, operationCount: s.operations.count,
-                linearizable: s.status == .running ? nil : s.status == .linearizable,
-                steps: s.steps, memoEntries: s.memoEntries, states: s.stateCount)
+    func result(plan: PartitionPlan) -> CheckResult {
+        var reports = plan.replayed
+        reports.reserveCapacity(plan.replayed.count + searches.count)
+        for (i, search) in searches.enumerated() {
+            guard let s = search else {
+                // Never started: the check ended first.
+                let p = plan.searched[i]
+                reports.append(PartitionReport(key: p.key, operationCount: p.members.count, linearizable: nil, steps: 0, memoEntries: 0, states: 0))
+                continue
+            }
+            reports.append(
+                PartitionReport(
+                    key: s.key, operationCount: s.operations.count,
+                    linearizable: s.status == .running ? nil : s.status == .linearizable,
+                    steps: s.steps, memoEntries: s.memoEntries, states: s.stateCount))
         }
         let verdict: Verdict
         var explainer: Explainer?
-        if let i = illegal {
+        if let replayed = plan.illegal {
             verdict = .notLinearizable
-            explainer = Explainer(searches[i])
-        } else if searches.allSatisfy({ $0.status == .linearizable }) {
+            explainer = replayed
+        } else if let i = illegal {
+            verdict = .notLinearizable
+            let search = searches[i]!
+            explainer = Explainer { search }
+        } else if searches.allSatisfy({ $0?.status == .linearizable }) {
             verdict = .linearizable
         } else {
             verdict = .unknown(unknownReason ?? "search stopped")
         }
         return CheckResult(
             verdict: verdict, explainer: explainer, partitions: reports, elapsedSeconds: elapsed(),
-            operationCount: operationCount)
+            operationCount: plan.operationCount)
     }
 }
 
@@ -212,16 +200,17 @@ private final class Scheduler: @unchecked Sendable {
 /// replaying the model.
 final class Explainer: @unchecked Sendable {
     private let lock = NSLock()
-    private let search: any SearchTask
+    /// The decided search of the illegal partition (a replayed partition's is run on first use).
+    private let search: @Sendable () -> any SearchTask
     private var made: Explanation?
 
-    init(_ search: any SearchTask) { self.search = search }
+    init(_ search: @escaping @Sendable () -> any SearchTask) { self.search = search }
 
     var explanation: Explanation {
         lock.lock()
         defer { lock.unlock() }
         if let made { return made }
-        let e = Self.explain(search)
+        let e = Self.explain(search())
         made = e
         return e
     }

@@ -55,13 +55,13 @@ func readHistoryFile(_ path: String, format: HistoryFormat?) -> Result<History, 
 }
 
 /// Validates and checks a transactional history (`--model list-append`, or `f: txn` operations).
-func checkTransactions(_ history: History) -> Result<TransactionCheckResult, HistoryReadError> {
+func checkTransactions(_ history: History, realtime: Bool = false) -> Result<TransactionCheckResult, HistoryReadError> {
     let problems = ListAppend.validate(history: history)
     if let first = problems.first {
         return .failure(HistoryReadError(line: nil, first + (problems.count > 1 ? " (and \(problems.count - 1) more)" : "")))
     }
     do {
-        return .success(try ListAppend.check(history: history))
+        return .success(try ListAppend.check(history: history, realtime: realtime))
     } catch {
         return .failure(HistoryReadError(line: nil, error.description))
     }

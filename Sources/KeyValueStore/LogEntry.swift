@@ -20,8 +20,10 @@ public struct LogEntry: Equatable, Sendable {
     }
 
     public func encoded() -> [UInt8] {
-        var size = 1 + 10 + 5
-        for a in args { size += 5 + a.count }
+        // The exact size: the log keeps these bytes in memory until the next snapshot, so a
+        // generous estimate would be paid once per entry (16-20 bytes of a SET's ~180).
+        var size = 1 + Varint.length(UInt64(bitPattern: timestamp)) + Varint.length(UInt64(args.count))
+        for a in args { size += Varint.length(UInt64(a.count)) + a.count }
         var out: [UInt8] = []
         out.reserveCapacity(size)
         out.append(Self.version)
@@ -51,6 +53,11 @@ public struct LogEntry: Equatable, Sendable {
 }
 
 enum Varint {
+    /// Bytes `append` writes for `value`.
+    @inline(__always) static func length(_ value: UInt64) -> Int {
+        value == 0 ? 1 : (64 - value.leadingZeroBitCount + 6) / 7
+    }
+
     @inline(__always) static func append(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
         while v >= 0x80 {

@@ -145,7 +145,10 @@ struct RaftLog: Sendable {
     /// Drops entries up to `index` (covered by a snapshot the shell took).
     mutating func compact(to index: LogIndex) {
         guard index > snapshotIndex, index <= lastIndex, let t = term(at: index) else { return }
-        entries.removeFirst(Int(index.rawValue - snapshotIndex.rawValue))
+        // A fresh array, not removeFirst: that keeps the buffer's capacity, so a log that once
+        // held a long stretch between snapshots (a write burst while one was being written)
+        // would keep that much memory for good.
+        entries = Array(entries[Int(index.rawValue - snapshotIndex.rawValue)...])
         snapshotIndex = index
         snapshotTerm = t
     }

@@ -23,13 +23,24 @@ import Testing
         }
     }
 
-    @Test(arguments: ["EXECABORT Transaction discarded because of previous errors.", "TRYAGAIN lost the leader while the write was pending",
+    @Test(arguments: ["TRYAGAIN lost the leader while the write was pending",
                       "TRYAGAIN request timed out", "ERR something new"])
     func errorsThatMayHaveCommittedAreIndeterminate(_ text: String) {
         guard case .info = Self.txn.complete(withExecReply: .error(text)) else {
             Issue.record("\(text) must be recorded as info")
             return
         }
+    }
+
+    /// EXECABORT: a command failed to queue, so the connection answers EXEC without proposing
+    /// anything (NodeCommandHandler+Transactions), or the leader finds a queued command that no
+    /// longer resolves and answers before proposing (KeyValueStateMachine.prepareTransaction).
+    /// No part of the transaction ran: a definite failure, whatever it appended.
+    @Test func execAbortIsAFailureNothingRan() {
+        let text = "EXECABORT Transaction discarded because of previous errors."
+        #expect(Self.txn.complete(withExecReply: .error(text)) == .fail(text))
+        #expect(Self.readOnly.complete(withExecReply: .error(text)) == .fail(text))
+        #expect(ErrorContract.rule(for: text)?.mayHaveTakenEffect == false)
     }
 
     @Test func errorsTheNodeGivesBeforeProposingAreFailures() {

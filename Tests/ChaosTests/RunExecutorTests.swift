@@ -6,19 +6,30 @@ import Testing
 /// cooperative pool (which CPU-bound tests or an embedding application may hold).
 @Suite struct RunExecutorTests {
     @Test func codePreferringTheRunExecutorResumesOnItsThreadAfterEverySleep() async throws {
-        #expect(!RunExecutor.shared.isCurrent)
-        let resumedOnIt = await withTaskExecutorPreference(RunExecutor.shared) { () -> [Bool] in
-            var seen = [RunExecutor.shared.isCurrent]
+        let executor = RunExecutor(name: "test")
+        defer { executor.shutdown() }
+        #expect(!executor.isCurrent)
+        let resumedOnIt = await withTaskExecutorPreference(executor) { () -> [Bool] in
+            var seen = [executor.isCurrent]
             for _ in 0..<3 {
                 try? await Task.sleep(nanoseconds: 5_000_000)
-                seen.append(RunExecutor.shared.isCurrent)
+                seen.append(executor.isCurrent)
             }
             // Child tasks inherit the preference.
-            async let child = { RunExecutor.shared.isCurrent }()
+            async let child = { executor.isCurrent }()
             seen.append(await child)
             return seen
         }
         #expect(resumedOnIt == [true, true, true, true, true])
+    }
+
+    @Test func aShutDownExecutorHandsLateJobsToTheGlobalPool() async {
+        let executor = RunExecutor(name: "test")
+        let value = await RunExecutor.run(name: "test-run") { 41 + 1 }
+        #expect(value == 42)
+        executor.shutdown()
+        let ran = await Task(executorPreference: executor) { !executor.isCurrent }.value
+        #expect(ran, "a job after shutdown ran, and not on the ended thread")
     }
 
     /// The point of it: with every pool thread blocked, a paced loop on the run executor still
@@ -28,7 +39,9 @@ import Testing
         let start = Date()
         let blockFor = 3.0
         let finished = Box()
-        let loop = Task(executorPreference: RunExecutor.shared) {
+        let executor = RunExecutor(name: "test")
+        defer { executor.shutdown() }
+        let loop = Task(executorPreference: executor) {
             for _ in 0..<5 { try? await Task.sleep(nanoseconds: 100_000_000) }
             finished.set(Date().timeIntervalSince(start))
         }

@@ -82,4 +82,18 @@ import Testing
         #expect(LogEntry.decode(e.encoded()) == e)
         #expect(e.encoded().count == 1 + 6 + 1 + 4 + 5 + 1)
     }
+
+    /// The log keeps encoded entries in memory until a snapshot covers them: each is allocated
+    /// at its exact size (what is left is malloc rounding, under 16 bytes), across every varint
+    /// length (timestamps, counts, argument lengths).
+    @Test func anEncodedLogEntryHoldsNoSpareCapacity() {
+        let lengths = [0, 1, 127, 128, 16_383, 16_384, 70_000]
+        for (i, n) in lengths.enumerated() {
+            let ts: Int64 = [0, 1, 127, 128, 1_700_000_000_123, -1, Int64.max][i]
+            let e = LogEntry(timestamp: ts, args: [Array("set".utf8), Array(repeating: 7, count: n), [UInt8](repeating: 1, count: i)])
+            let bytes = e.encoded()
+            #expect(LogEntry.decode(bytes) == e)
+            #expect(bytes.capacity - bytes.count < 16, "an entry of \(bytes.count) bytes was given \(bytes.capacity)")
+        }
+    }
 }

@@ -39,7 +39,7 @@ public final class ChaosRun: @unchecked Sendable {
     /// Plays the run and writes its verdict; never throws (a harness error is verdict 3). Runs on
     /// its own thread (RunExecutor), so a busy cooperative pool cannot stretch its timing.
     public func run() async -> RunVerdict {
-        await withTaskExecutorPreference(RunExecutor.shared) { await play() }
+        await RunExecutor.run(name: "raft-chaos run \(options.seed)") { await play() }
     }
 
     private func play() async -> RunVerdict {

@@ -5,17 +5,16 @@ import Foundation
 /// is. Swift's pool has one thread per core, and code that blocks those threads (CPU-bound
 /// synchronous work, as other test suites are) stalled a run planned for 10 s for 14 minutes in
 /// this project's own test suite. A task that prefers this executor runs every job, including the
-/// resumption after each `Task.sleep`, on this one thread, which the operating system schedules
-/// beside the pool's. Nothing here blocks: the workload's clients and the fault schedule have
-/// threads of their own.
+/// resumption after each `Task.sleep`, on this executor's thread, which the operating system
+/// schedules beside the pool's. One per run: a run's synchronous stretches (waiting for a
+/// leader, checking the history) then hold up only that run, never another run beside it.
 public final class RunExecutor: TaskExecutor, @unchecked Sendable {
-    public static let shared = RunExecutor(name: "raft-chaos run")
-
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var thread: pthread_t?
+    private var shuttingDown = false
 
-    private init(name: String) {
+    public init(name: String) {
         let t = Thread { [self] in
             condition.lock()
             thread = pthread_self()
@@ -30,10 +29,31 @@ public final class RunExecutor: TaskExecutor, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Runs `body` on a new executor's thread, then ends that thread.
+    public static func run<T: Sendable>(name: String, _ body: () async -> T) async -> T {
+        let executor = RunExecutor(name: name)
+        defer { executor.shutdown() }
+        return await withTaskExecutorPreference(executor) { await body() }
+    }
+
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
+        guard !shuttingDown else {
+            // A job that arrives after the run (none should): the global pool runs it.
+            condition.unlock()
+            globalConcurrentExecutor.enqueue(job)
+            return
+        }
         jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the thread finish the jobs it holds and end; later jobs go to the global pool.
+    public func shutdown() {
+        condition.lock()
+        shuttingDown = true
         condition.signal()
         condition.unlock()
     }
@@ -48,7 +68,11 @@ public final class RunExecutor: TaskExecutor, @unchecked Sendable {
     private func work() {
         while true {
             condition.lock()
-            while jobs.isEmpty { condition.wait() }
+            while jobs.isEmpty && !shuttingDown { condition.wait() }
+            if jobs.isEmpty && shuttingDown {
+                condition.unlock()
+                return
+            }
             let batch = jobs
             jobs.removeAll(keepingCapacity: true)
             condition.unlock()

@@ -48,6 +48,8 @@ public enum ErrorContract {
         Rule(prefix: "ERR value is not", mayHaveTakenEffect: false, reason: "checked before proposing, or the applied command changed nothing"),
         Rule(prefix: "ERR max number of clients", mayHaveTakenEffect: false, reason: "the connection was refused"),
         Rule(prefix: "WRONGTYPE", mayHaveTakenEffect: false, reason: "the applied command changed nothing"),
+        Rule(prefix: "EXECABORT", mayHaveTakenEffect: false,
+             reason: "EXEC refused a transaction with a command that failed to queue: the connection answers it without proposing, and the leader answers it before proposing when a queued command no longer resolves; no part of the transaction ran"),
         Rule(prefix: "NOAUTH", mayHaveTakenEffect: false, reason: "not authenticated: nothing ran"),
         Rule(prefix: "WRONGPASS", mayHaveTakenEffect: false, reason: "not authenticated: nothing ran"),
     ]

@@ -83,6 +83,11 @@ final class HistoryRecorder: @unchecked Sendable {
 
     var counts: OperationCounts { lock.withLock { tally } }
 
+    /// Writes what is buffered, keeping the file open for more.
+    func flush() {
+        lock.withLock { flushLocked() }
+    }
+
     /// Writes what is buffered and closes the file; later events are ignored (an operation still
     /// in flight then stays open in the history, which reads as info).
     func close() {

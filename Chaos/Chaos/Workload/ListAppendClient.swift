@@ -52,35 +52,9 @@ final class ListAppendClient: @unchecked Sendable {
     }
 
     private func send(_ txn: ListAppendTransaction, on c: RESPConnection) -> Completion {
-        let timeout = options.clientTimeout
-        do {
-            let multi = try c.call(["MULTI"], timeout: timeout)
-            guard multi == .ok else {
-                drop()
-                return .fail("MULTI answered \(PlannedOperation.describe(multi))")
-            }
-            for command in txn.commands {
-                let queued = try c.call(command, timeout: timeout)
-                guard queued == .simpleString("QUEUED") else {
-                    drop()  // closing the connection discards the queue: EXEC never ran
-                    return .fail("\(command[0]) answered \(PlannedOperation.describe(queued)) inside MULTI")
-                }
-            }
-        } catch {
-            drop()
-            return .fail("before EXEC: \(error)")
-        }
-        do {
-            let reply = try c.call(["EXEC"], timeout: timeout)
-            let completion = txn.complete(withExecReply: reply)
-            if case .info = completion { drop() }
-            return completion
-        } catch {
-            // EXEC may have reached the node and be committed later: unknown. A late reply would
-            // answer the next request: drop the connection.
-            drop()
-            return txn.isReadOnly ? .fail("EXEC: \(error)") : .info("EXEC: \(error)")
-        }
+        let (completion, dropConnection) = txn.exchange(on: c, timeout: options.clientTimeout)
+        if dropConnection { drop() }
+        return completion
     }
 
     private func connected() -> RESPConnection? { connection.connected() }

@@ -16,6 +16,11 @@ final class ListAppendKeys: @unchecked Sendable {
         nextKey = options.keysAtOnce
     }
 
+    /// Every key handed out so far, in the order they were first used (the final read reads them all).
+    var allKeys: [String] {
+        lock.withLock { (0..<nextKey).map { "la\($0)" } }
+    }
+
     /// The key in `slot` now, to read.
     func keyToRead(slot: Int) -> String {
         lock.withLock { slots[slot % slots.count].name }

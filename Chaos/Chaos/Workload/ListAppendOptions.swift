@@ -16,9 +16,11 @@ public struct ListAppendOptions: Sendable, Hashable {
     public var appendShare: Double
     /// Pause after a failure before a client tries again (seconds).
     public var reconnectDelay: Double
+    /// Bound on the final read of every key after the heal (seconds).
+    public var finalReadSeconds: Double
 
     public init(clientsPerNode: Int = 2, clientTimeout: Double = 1.0, keysAtOnce: Int = 4, appendsPerKey: Int = 64,
-                maxSteps: Int = 4, appendShare: Double = 0.5, reconnectDelay: Double = 0.1) {
+                maxSteps: Int = 4, appendShare: Double = 0.5, reconnectDelay: Double = 0.1, finalReadSeconds: Double = 20) {
         self.clientsPerNode = clientsPerNode
         self.clientTimeout = clientTimeout
         self.keysAtOnce = keysAtOnce
@@ -26,6 +28,7 @@ public struct ListAppendOptions: Sendable, Hashable {
         self.maxSteps = maxSteps
         self.appendShare = appendShare
         self.reconnectDelay = reconnectDelay
+        self.finalReadSeconds = finalReadSeconds
     }
 
     /// Why these options cannot drive the workload, or nil.
@@ -37,6 +40,7 @@ public struct ListAppendOptions: Sendable, Hashable {
         if maxSteps < 1 || maxSteps > 64 { return "steps per transaction must be between 1 and 64" }
         if !(appendShare >= 0 && appendShare <= 1) { return "the append share must be between 0 and 1" }
         if reconnectDelay < 0 { return "delays cannot be negative" }
+        if !(finalReadSeconds > 0 && finalReadSeconds <= 600) { return "the final read's bound must be between 0 and 600 s" }
         return nil
     }
 }

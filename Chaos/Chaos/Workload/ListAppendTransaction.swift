@@ -59,7 +59,7 @@ struct ListAppendTransaction: Sendable {
     /// The completion for EXEC's reply: the steps with every read filled in when it committed;
     /// a null reply (the transaction was discarded, nothing ran) is a `fail`; an error follows
     /// the node's error contract (ErrorContract: `fail` only where the node guarantees nothing
-    /// ran, so EXECABORT and unknown texts are `info`).
+    /// ran, as for EXECABORT, answered before anything is proposed; unknown texts are `info`).
     func complete(withExecReply reply: RESPValue) -> Completion {
         switch reply {
         case .array(nil), .null:
@@ -89,6 +89,34 @@ struct ListAppendTransaction: Sendable {
             return .ok(.list(done))
         default:
             return unexpected(reply)
+        }
+    }
+
+    /// Sends the transaction on `c` (MULTI, one command per step, EXEC) and returns its completion,
+    /// and whether the connection must be dropped: after a failure before EXEC (closing it
+    /// discards the queue, so EXEC never runs) and after an unknown outcome (a late reply would
+    /// answer the next request).
+    func exchange(on c: RESPConnection, timeout: Double) -> (completion: Completion, dropConnection: Bool) {
+        do {
+            let multi = try c.call(["MULTI"], timeout: timeout)
+            guard multi == .ok else { return (.fail("MULTI answered \(PlannedOperation.describe(multi))"), true) }
+            for command in commands {
+                let queued = try c.call(command, timeout: timeout)
+                guard queued == .simpleString("QUEUED") else {
+                    return (.fail("\(command[0]) answered \(PlannedOperation.describe(queued)) inside MULTI"), true)
+                }
+            }
+        } catch {
+            return (.fail("before EXEC: \(error)"), true)
+        }
+        do {
+            let reply = try c.call(["EXEC"], timeout: timeout)
+            let completion = complete(withExecReply: reply)
+            if case .info = completion { return (completion, true) }
+            return (completion, false)
+        } catch {
+            // EXEC may have reached the node and be committed later: unknown.
+            return (isReadOnly ? .fail("EXEC: \(error)") : .info("EXEC: \(error)"), true)
         }
     }
 

@@ -1,8 +1,11 @@
 import Foundation
 import Linearizability
 
-/// The list-append check's judgement of a run's history: serializable or not, with each anomaly
-/// (G0, G1a, G1b, G1c, G-single, G2, ...) named and proven with the transactions that form it.
+/// The list-append check's judgement of a run's history: strict serializable or not (real-time
+/// order checked: the node runs every EXEC, reads included, as one log entry), with each anomaly
+/// (G0, G1a, G1b, G1c, G-single, G2, their -realtime forms, ...) named and proven with the
+/// transactions that form it. Lost appends are the run's final read's to report
+/// (`ListAppendDriver.finalRead`), not this verdict's.
 public struct TransactionVerdict: Sendable {
     public var serializable: Bool
     /// The anomaly kinds found (empty when serializable), strongest first as the checker lists them.
@@ -27,13 +30,13 @@ public struct TransactionVerdict: Sendable {
         }
         let result: TransactionCheckResult
         do {
-            result = try ListAppend.check(history: history)
+            result = try ListAppend.check(history: history, realtime: true)
         } catch {
             throw WorkloadError("\(historyURL.path): \(error)")
         }
         let kinds = result.kinds.map(\.rawValue)
         let explanation = result.isSerializable ? nil
-            : "not serializable: \(kinds.joined(separator: ", "))\n" + result.text
+            : "not \(result.property): \(kinds.joined(separator: ", "))\n" + result.text
         return TransactionVerdict(
             serializable: result.isSerializable, anomalies: kinds, explanation: explanation,
             counts: HistoryVerdict.countCompletions(bytes), transactions: result.transactionCount,

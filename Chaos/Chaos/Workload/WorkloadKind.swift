@@ -4,14 +4,15 @@ public enum WorkloadKind: String, Sendable, CaseIterable, Codable {
     /// history; checked for linearizability, plus the final read for lost adds (the default).
     case mixed
     /// Transactions of appends (RPUSH) and whole-list reads (LRANGE) over a few keys, sent as
-    /// MULTI ... EXEC; checked for serializability with Elle's list-append inference.
+    /// MULTI ... EXEC; checked for strict serializability with Elle's list-append inference (real-time
+    /// order included), plus the final read for lost appends.
     case listAppend = "list-append"
 
     /// The property the run's check decides.
     public var property: String {
         switch self {
         case .mixed: return "linearizable"
-        case .listAppend: return "serializable"
+        case .listAppend: return "strict serializable"
         }
     }
 

@@ -6,6 +6,8 @@ public enum DependencyKind: String, Sendable, CaseIterable {
     case wr
     /// T1 read a version and T2 installed the next one (T1 did not see it): an anti-dependency.
     case rw
+    /// T1 completed before T2 began (real-time order: only where the check is strict).
+    case rt
 }
 
 /// One inferred dependency, with what it was inferred from (for the plain-language proof).
@@ -38,7 +40,13 @@ struct DependencyGraph {
     /// Adds the edge unless one of the same kind joins the same pair already.
     mutating func add(_ d: Dependency) {
         guard d.from != d.to else { return }
-        let kindBits: UInt64 = d.kind == .ww ? 0 : d.kind == .wr ? 1 : 2
+        let kindBits: UInt64
+        switch d.kind {
+        case .ww: kindBits = 0
+        case .wr: kindBits = 1
+        case .rw: kindBits = 2
+        case .rt: kindBits = 3
+        }
         let id = UInt64(UInt32(bitPattern: d.from)) << 34 | UInt64(UInt32(bitPattern: d.to)) << 2 | kindBits
         guard seen.insert(id).inserted else { return }
         out[Int(d.from)].append(Int32(edges.count))

@@ -12,6 +12,12 @@ import Dispatch
 /// Indeterminate transactions may have committed: their appends count, their reads do not.
 /// Sound but not complete, like Elle: every anomaly reported is real, some may go unseen
 /// (appends no read observed are not ordered).
+///
+/// With `realtime`, transactions are also ordered by real time (Elle's `:strict-serializable`):
+/// T1 < T2 when T1 completed before T2 began, so a read that misses an append acknowledged
+/// before the read began is a cycle (a stale read). Besides the cycles, the final reads' completeness
+/// (`FinalReadCompleteness`): an acknowledged append missing from a read made after every
+/// acknowledged append had returned is lost.
 public enum ListAppend {
     /// The model's name on the command line.
     public static let modelName = "list-append"
@@ -38,8 +44,20 @@ public enum ListAppend {
         return problems
     }
 
-    /// Checks the history; `maxCyclesPerKind` bounds the cycles reported of each kind.
-    public static func check(history: History, maxCyclesPerKind: Int = 4) throws(TransactionFormatError) -> TransactionCheckResult {
+    /// The final reads' completeness alone (`FinalReadCompleteness`): acknowledged appends missing
+    /// from a read made after every acknowledged append had returned.
+    public static func lostAppends(history: History) throws(TransactionFormatError) -> [LostAppend] {
+        var txns: [Transaction] = []
+        txns.reserveCapacity(history.operations.count)
+        for op in history.operations {
+            txns.append(try Transaction.parse(op, status: op.outcome == .ok ? .committed : .indeterminate))
+        }
+        return FinalReadCompleteness.lostAppends(txns)
+    }
+
+    /// Checks the history; `maxCyclesPerKind` bounds the cycles reported of each kind; `realtime`
+    /// adds real-time order (strict serializability).
+    public static func check(history: History, maxCyclesPerKind: Int = 4, realtime: Bool = false) throws(TransactionFormatError) -> TransactionCheckResult {
         let start = DispatchTime.now()
         var txns: [Transaction] = []
         txns.reserveCapacity(history.operations.count)
@@ -47,13 +65,13 @@ public enum ListAppend {
             txns.append(try Transaction.parse(op, status: op.outcome == .ok ? .committed : .indeterminate))
         }
         let aborted = try history.aborted.map { op throws(TransactionFormatError) in try Transaction.parse(op, status: .aborted) }
-        var inference = Inference(txns: txns, aborted: aborted)
+        var inference = Inference(txns: txns, aborted: aborted, realtime: realtime)
         inference.run(maxCyclesPerKind: maxCyclesPerKind)
         var counts: [DependencyKind: Int] = [:]
         for e in inference.graph.edges { counts[e.kind, default: 0] += 1 }
         return TransactionCheckResult(
-            anomalies: inference.anomalies, transactionCount: txns.count, abortedCount: aborted.count,
-            dependencyCounts: counts,
+            anomalies: inference.anomalies, lostAppends: FinalReadCompleteness.lostAppends(txns), realtime: realtime,
+            transactionCount: txns.count, abortedCount: aborted.count, dependencyCounts: counts,
             elapsedSeconds: Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
     }
 }
@@ -62,6 +80,7 @@ public enum ListAppend {
 private struct Inference {
     let txns: [Transaction]
     let aborted: [Transaction]
+    let realtime: Bool
     var graph: DependencyGraph
     var anomalies: [TransactionAnomaly] = []
 
@@ -76,9 +95,10 @@ private struct Inference {
     /// Each key's version order: its longest committed read.
     private var order: [String: [Value]] = [:]
 
-    init(txns: [Transaction], aborted: [Transaction]) {
+    init(txns: [Transaction], aborted: [Transaction], realtime: Bool) {
         self.txns = txns
         self.aborted = aborted
+        self.realtime = realtime
         graph = DependencyGraph(count: txns.count)
     }
 
@@ -87,6 +107,7 @@ private struct Inference {
         checkInternal()
         checkReads()
         inferDependencies()
+        if realtime { addRealtimeOrder() }
         findCycles(maxPerKind: maxCyclesPerKind)
     }
 
@@ -241,6 +262,38 @@ private struct Inference {
         }
     }
 
+    /// rt edges T1 -> T2 where T1 committed and returned before T2 was called (equal times overlap),
+    /// transitively reduced as Elle's realtime graph is: a transaction's call gets an edge from each
+    /// completed transaction not already behind another completed one it follows, so the edges stay
+    /// about (transactions x concurrency). Indeterminate transactions get edges in, none out: they
+    /// may complete at any time later.
+    private mutating func addRealtimeOrder() {
+        var events: [(time: Int64, isReturn: Bool, txn: Int32)] = []
+        events.reserveCapacity(2 * txns.count)
+        for (t, txn) in txns.enumerated() {
+            events.append((txn.operation.callTime, false, Int32(t)))
+            if txn.status == .committed, let r = txn.operation.returnTime { events.append((r, true, Int32(t))) }
+        }
+        events.sort { a, b in
+            if a.time != b.time { return a.time < b.time }
+            if a.isReturn != b.isReturn { return !a.isReturn }
+            return a.txn < b.txn
+        }
+        // Completed transactions that no completed later one has followed yet.
+        var frontier = Set<Int32>()
+        var before = [[Int32]](repeating: [], count: txns.count)
+        for e in events {
+            let t = Int(e.txn)
+            if e.isReturn {
+                for p in before[t] { frontier.remove(p) }
+                frontier.insert(e.txn)
+            } else {
+                before[t] = frontier.sorted()
+                for p in before[t] { graph.add(Dependency(from: p, to: e.txn, kind: .rt, key: "", element: .null)) }
+            }
+        }
+    }
+
     // MARK: cycles
 
     /// In each strongly connected component, the shortest cycles of each kind, searched from the
@@ -309,6 +362,26 @@ private struct Inference {
                 }
             }
         }
+        // Real-time order, only when the dependencies alone form no cycle: cycles through an rt
+        // edge (a transaction that did not see what had finished before it began).
+        guard realtime, found.isEmpty else { return }
+        let withTime: Set<DependencyKind> = [.ww, .wr, .rw, .rt]
+        for component in graph.components(kinds: withTime) {
+            let members = Set(component)
+            var attempts = 0
+            search: for v in component {
+                for ei in graph.out[Int(v)] {
+                    let e = graph.edges[Int(ei)]
+                    guard e.kind == .rt, members.contains(e.to) else { continue }
+                    attempts += 1
+                    if let back = graph.shortestPath(from: e.to, to: e.from, kinds: withTime, within: members) {
+                        record([ei] + back)
+                        break search
+                    }
+                    if attempts >= 256 { break search }
+                }
+            }
+        }
     }
 
     private func rotateToSmallest(_ nodes: [Int32]) -> [Int32] {
@@ -319,9 +392,11 @@ private struct Inference {
     private func classify(_ path: [Int32]) -> TransactionAnomaly.Kind {
         let kinds = path.map { graph.edges[Int($0)].kind }
         let anti = kinds.filter { $0 == .rw }.count
-        if anti == 1 { return .gSingle }
-        if anti > 1 { return .g2 }
-        return kinds.contains(.wr) ? .g1c : .g0
+        let timed = kinds.contains(.rt)
+        if anti == 1 { return timed ? .gSingleRealtime : .gSingle }
+        if anti > 1 { return timed ? .g2Realtime : .g2 }
+        if kinds.contains(.wr) { return timed ? .g1cRealtime : .g1c }
+        return timed ? .g0Realtime : .g0
     }
 
     /// "Let T1 = ..., T2 = .... Then: T1 < T2, because ...; However, T2 < T1, because ...: a contradiction!"
@@ -348,6 +423,8 @@ private struct Inference {
                 sentence = "\(a) < \(b), because \(b) observed \(a)'s append of \(e.element) to key \(e.key) (\(b) read \(e.key) = \(Self.list(e.read ?? [])))"
             case .rw:
                 sentence = "\(a) < \(b), because \(a) read key \(e.key) = \(Self.list(e.read ?? [])) and did not observe \(b)'s append of \(e.element), which comes next in \(e.key)'s version order"
+            case .rt:
+                sentence = "\(a) < \(b), because \(a) completed before \(b) began (real-time order)"
             }
             if k == path.count - 1 {
                 sentence = "However, " + sentence + ": a contradiction!"

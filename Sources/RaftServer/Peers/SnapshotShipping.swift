@@ -67,12 +67,21 @@ final class SnapshotShipping: @unchecked Sendable {
         }
     }
     var outgoing: [NodeID: Outgoing] = [:]
+    /// Followers that said they hold the whole file of a snapshot (and are validating it), on
+    /// which connection and since when: the core's repeated requests for that snapshot send
+    /// nothing meanwhile. Trusted for `wholeFileGrace` on that connection only, so a follower
+    /// that restarts or finds the file invalid gets it again.
+    var holdsWhole: [NodeID: (meta: SnapshotMetadata, channel: any Channel, since: NIODeadline)] = [:]
+    static let wholeFileGrace = TimeAmount.seconds(30)
 
     // Follower side.
     var receiver: (any SnapshotChunkReceiver)? = nil
     /// The leader sending the file `receiver` holds: only it may continue that file.
     var receiverSource: NodeID? = nil
     var finishing: SnapshotMetadata? = nil
+    /// The size of the file being finished, or of the latest one installed: what a follower that
+    /// holds the whole file tells a leader that starts sending it again.
+    var heldWhole: (meta: SnapshotMetadata, bytes: UInt64)? = nil
     /// Files received and installed, waiting for the core's Ready to ask for them.
     var installed: [StoredSnapshot] = []
 
@@ -91,6 +100,11 @@ final class SnapshotShipping: @unchecked Sendable {
         if let t = outgoing[m.to], !t.failed, t.metadata == meta, t.channel === link.channel {
             return  // already on its way; the core asked again because it took longer than a timeout
         }
+        if let h = holdsWhole[m.to], h.meta == meta, let c = link.channel, h.channel === c,
+           NIODeadline.now() - h.since < Self.wholeFileGrace {
+            return  // it has the file and is validating it; its answer comes once installed
+        }
+        holdsWhole[m.to] = nil
         outgoing[m.to]?.failed = true
         outgoing[m.to] = nil
         guard let channel = link.channel, channel.isActive else {
@@ -144,7 +158,7 @@ final class SnapshotShipping: @unchecked Sendable {
             promise.futureResult.whenComplete { [self] result in
                 t.inFlight -= 1
                 if case .failure(let error) = result {
-                    if !t.failed { logger.info("snapshot transfer to \(t.peer) broke at \(t.offset) of \(t.total) bytes (\(error)); it restarts when the leader asks again") }
+                    if !t.failed { logger.info("snapshot transfer to \(t.peer) broke at \(t.offset) of \(t.total) bytes (\(error)); it goes on from what the follower kept when the leader asks again") }
                     fail(t)
                     return
                 }
@@ -179,15 +193,22 @@ final class SnapshotShipping: @unchecked Sendable {
     }
 
     /// The follower `peer` holds the first `r.offset` bytes of the snapshot being sent to it:
-    /// the transfer goes on from there. Only ever forward (chunks already queued are skipped by
-    /// the follower), and only for the snapshot this transfer sends.
+    /// the transfer goes on from there, or stops when that is the whole file. Only ever forward
+    /// (chunks already queued are skipped by the follower), and only for the snapshot this
+    /// transfer sends.
     func resumeRequested(_ r: SnapshotResume, from peer: NodeID?) {
         guard let peer, let t = outgoing[peer], !t.failed, !t.allQueued,
               t.metadata.index == r.snapshotIndex, t.metadata.term == r.snapshotTerm else {
             logger.debug("resume of snapshot \(r.snapshotIndex)/\(r.snapshotTerm) at \(r.offset) from \(peer?.description ?? "?") matches no transfer, ignored")
             return
         }
-        guard r.offset > t.offset, r.offset < UInt64(t.total) else { return }
+        if r.offset >= UInt64(t.total) {
+            logger.info("\(peer) holds all of snapshot \(r.snapshotIndex) already (it is validating it): not sending it again")
+            holdsWhole[peer] = (t.metadata, t.channel, .now())
+            fail(t)
+            return
+        }
+        guard r.offset > t.offset else { return }
         logger.info("snapshot transfer to \(peer) resumes at byte \(r.offset) of \(t.total) (the follower kept them)")
         metrics?.snapshotTransfersResumed.increment()
         t.offset = r.offset
@@ -202,7 +223,14 @@ final class SnapshotShipping: @unchecked Sendable {
     /// A leader announcing again a snapshot this node holds part of (from that same leader) gets
     /// told the offset to go on from (`resume`, sent on the link to that leader).
     func receive(_ meta: SnapshotMetadata, from leader: NodeID?, delegate: any PeerTransportDelegate, resume: (NodeID, SnapshotResume) -> Void) {
-        if finishing == meta { return }
+        if let whole = heldWhole, whole.meta == meta, finishing == meta || installed.contains(where: { $0.metadata == meta }) {
+            // The core's stall timer re-sent the message while the file is being validated (a
+            // large file takes longer than an election timeout): tell the leader it is all here.
+            if let leader {
+                resume(leader, SnapshotResume(snapshotIndex: meta.index, snapshotTerm: meta.term, offset: whole.bytes))
+            }
+            return
+        }
         if let r = receiver, r.metadata == meta, receiverSource == leader {
             if let leader, r.receivedBytes > 0 {
                 logger.info("resuming snapshot at index \(meta.index) from \(leader) at byte \(r.receivedBytes)")
@@ -242,6 +270,7 @@ final class SnapshotShipping: @unchecked Sendable {
         guard r.isComplete else { return }
         receiver = nil
         finishing = r.metadata
+        heldWhole = (r.metadata, r.receivedBytes)
         let persistence = self.persistence
         let handOff = ReceiverHandOff(receiver: r)  // the loop no longer touches it
         let meta = r.metadata, size = r.receivedBytes
@@ -271,6 +300,7 @@ final class SnapshotShipping: @unchecked Sendable {
         receiver = nil
         for t in outgoing.values { fail(t) }
         outgoing = [:]
+        holdsWhole = [:]
     }
 }
 
