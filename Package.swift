@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         // TLS on the client port and mutual TLS on the peer port; BoringSSL again: cost in docs/OPERATIONS.md.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        // The node as a Service in a ServiceGroup: graceful shutdown the way Swift servers do it.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: the node
@@ -63,6 +65,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/RaftServer"
         ),
@@ -75,13 +78,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/raft-node"
         ),
         // Examples of embedding the node as a library.
         .executableTarget(
             name: "replicated-counter",
-            dependencies: ["RaftServer", "KeyValueStore", "RESP", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "RaftServer", "KeyValueStore", "RESP", .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             path: "Examples/replicated-counter"
         ),
         .executableTarget(
@@ -156,7 +163,9 @@ let package = Package(
             path: "Tests/ClientProtocolTests"
         ),
         // Real multi-process clusters: needs the raft-node product built (swift build --build-tests does).
-        .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore"], path: "Tests/RaftServerTests", exclude: ["python"]),
+        // How tests start raft-node processes (binary, ports, launch, kill by pid): one launcher.
+        .target(name: "NodeTestSupport", path: "Tests/NodeTestSupport"),
+        .testTarget(name: "RaftServerTests", dependencies: ["RESP", "RaftCore", "NodeTestSupport"], path: "Tests/RaftServerTests", exclude: ["python"]),
         .testTarget(name: "KeyValueStoreTests", dependencies: ["KeyValueStore", "RESP", "RaftCore"], path: "Tests/KeyValueStoreTests"),
         .testTarget(name: "LinearizabilityTests", dependencies: ["Linearizability"], path: "Tests/LinearizabilityTests"),
         // Capture decoding speed (not a test): swift run -c release capture-bench --frames 1000000
@@ -166,7 +175,7 @@ let package = Package(
             path: "Benchmarks/CaptureBenchmark"
         ),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "PeerWire", "RaftCore", "KeyValueStore"], path: "Tests/CaptureTests"),
-        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore"], path: "Tests/ChaosTests"),
+        .testTarget(name: "ChaosTests", dependencies: ["Chaos", "Linearizability", "PeerWire", "RaftCore", "NodeTestSupport"], path: "Tests/ChaosTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,6 +11,7 @@ import KeyValueStore
 import Logging
 import RESP
 import RaftServer
+import ServiceLifecycle
 
 let server: RaftServer
 do {
@@ -52,10 +53,35 @@ server.onLeader { print("this node leads: counters are served here") }
 @Sendable func say(_ line: String) { _ = (line + "\n").utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) } }
 server.onStart { say("on_start: the node is up") }
 server.onShutdown { say("on_shutdown: the node stopped gracefully") }
-server.shutdownOnSignals()  // SIGTERM: hand over, stop, then run() returns and onShutdown was called
 
+/// The application's own service beside the node: says which role the node has, every few
+/// seconds, until the group shuts down.
+struct RoleReporter: Service {
+    let server: RaftServer
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while true {
+                    try await Task.sleep(nanoseconds: 5_000_000_000)
+                    say("role: \(server.status.role)")
+                }
+            }
+        } catch is CancellationError {
+            // The group is shutting down.
+        }
+    }
+}
+
+// The node is a Service (swift-service-lifecycle): it goes into the application's ServiceGroup
+// beside the application's own services. SIGTERM or SIGINT shuts the group down gracefully, in
+// reverse order: the reporter stops, then the node hands over and stops (onShutdown is called),
+// then run() returns.
+// (`serviceConfiguration`: a SHUTDOWN command stops the node, and then the whole group.)
+let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+    services: [server.serviceConfiguration, .init(service: RoleReporter(server: server))],
+    gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "replicated-counter")))
 do {
-    try await server.run()
+    try await group.run()
 } catch {
     print("replicated-counter: \(error)")
     exit(1)

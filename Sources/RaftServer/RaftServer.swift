@@ -11,6 +11,7 @@ import NIOSSL
 import RESP
 import RaftCore
 import RaftStorage
+import ServiceLifecycle
 
 /// A Raft-replicated key-value node speaking RESP on the client port and Raft on port+1.
 ///
@@ -187,10 +188,16 @@ public final class RaftServer: Sendable {
         state.withLockedValue { $0.extraListeners.append(channel) }
     }
 
-    /// Starts (unless `start()` was already called) and waits until `shutdown()`.
+    /// Starts (unless `start()` was already called) and waits until `shutdown()`, which the
+    /// graceful shutdown of the ServiceGroup running this node (RaftServer+Service.swift) or the
+    /// cancellation of the calling task also starts; returns once the node has stopped.
     public func run() async throws {
         if state.withLockedValue({ $0.driver == nil }) { try await start() }
-        try await stopped.futureResult.get()
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await stopped.futureResult.get()
+        } onCancelOrGracefulShutdown: { [self] in
+            Task { await shutdown() }
+        }
     }
 
     public func shutdown() async {

@@ -6,6 +6,7 @@ import ArgumentParser
 import Logging
 import RaftCore
 import RaftServer
+import ServiceLifecycle
 
 @main
 struct RaftNodeCommand: AsyncParsableCommand {
@@ -204,8 +205,13 @@ struct RaftNodeCommand: AsyncParsableCommand {
             await server.shutdown()
             throw ExitCode(1)
         }
-        server.shutdownOnSignals()  // SIGTERM, SIGINT: graceful shutdown, then run() returns and we exit 0
-        try await server.run()
+        // The node runs as a Service in a ServiceGroup (swift-service-lifecycle): SIGTERM and SIGINT
+        // shut it down gracefully (hand-over first), after which the group returns and we exit 0.
+        // A second signal meanwhile exits at once (`exitOnRepeatedSignal`, ShutdownSignals.swift).
+        server.exitOnRepeatedSignal()
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [server.serviceConfiguration], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
         logger.info("stopped")
     }
 }

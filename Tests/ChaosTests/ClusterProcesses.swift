@@ -1,4 +1,5 @@
 import Foundation
+import NodeTestSupport
 import RESP
 @testable import Chaos
 
@@ -17,12 +18,12 @@ final class ClusterProcesses: @unchecked Sendable {
     private let lock = NSLock()
     private var observing = false
 
-    nonisolated(unsafe) static var nextSlot = 0
+    static let ports = PortBlocks(window: 14700 + Int(getpid() % 3) * 100, blockSize: 8, blocks: 12)
 
     init(size: Int, root: URL) throws {
         layout = RunLayout(root: root)
         ids = (1...size).map { "n\($0)" }
-        base = Self.freeBlock()
+        base = Self.ports.take()
         for id in ids { try FileManager.default.createDirectory(at: layout.nodeData(id), withIntermediateDirectories: true) }
         for id in ids { try start(id) }
     }
@@ -36,38 +37,22 @@ final class ClusterProcesses: @unchecked Sendable {
         for id in ids { kill(id) }
     }
 
-    static func freeBlock() -> Int {
-        SingleNodeProcess.lock.lock()
-        defer { SingleNodeProcess.lock.unlock() }
-        let window = 14700 + Int(getpid() % 3) * 100
-        var port = window
-        for _ in 0..<12 {
-            port = window + (nextSlot % 12) * 8
-            nextSlot += 1
-            if (port..<port + 8).allSatisfy(SingleNodeProcess.portIsFree) { break }
-        }
-        return port
-    }
-
     func port(_ id: String) -> Int { base + 2 * (ids.firstIndex(of: id)!) }
     var endpoints: [ClientEndpoint] { ids.map { ClientEndpoint(node: $0, host: "127.0.0.1", port: port($0)) } }
 
     func start(_ id: String) throws {
         let ensemble = ids.map { "\($0)/127.0.0.1:\(port($0))" }.joined(separator: ",")
-        let p = Process()
-        p.executableURL = SingleNodeProcess.binary
-        p.arguments = ["-a", "127.0.0.1:\(port(id))", "-i", id, "-e", ensemble, "--data-dir", layout.nodeData(id).path,
-                       "--tick-ms", "50", "--log-file", layout.nodeLog(id).path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try NodeLauncher.launch(
+            NodeLauncher.binary(),
+            arguments: ["-a", "127.0.0.1:\(port(id))", "-i", id, "-e", ensemble, "--data-dir", layout.nodeData(id).path,
+                        "--tick-ms", "50", "--log-file", layout.nodeLog(id).path],
+            log: nil)
         lock.withLock { processes[id] = p }
     }
 
     func kill(_ id: String) {
-        guard let p = lock.withLock({ processes.removeValue(forKey: id) }), p.isRunning else { return }
-        Glibc.kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        guard let p = lock.withLock({ processes.removeValue(forKey: id) }) else { return }
+        NodeLauncher.kill(p)
     }
 
     /// Asks one node who it is: a ClusterObservation ("down" when it does not answer).

@@ -1,15 +1,9 @@
 import Foundation
+import NodeTestSupport
 
-/// The raft-node built from this tree, found as Tests/RaftServerTests/NodeProcesses.swift does.
+/// The raft-node built from this tree (NodeTestSupport's NodeLauncher finds it).
 enum NodeBinary {
-    static var url: URL {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for config in ["debug", "release"] {
-            let u = root.appendingPathComponent(".build/\(config)/raft-node")
-            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
-        }
-        return root.appendingPathComponent(".build/debug/raft-node")
-    }
+    static var url: URL { NodeLauncher.binary() }
 
     static var exists: Bool { FileManager.default.isExecutableFile(atPath: url.path) }
 

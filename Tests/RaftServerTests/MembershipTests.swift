@@ -49,7 +49,10 @@ struct MembershipTests {
         }
         let leader = try cluster.waitForLeader()
         #expect(try TestClient(port: leader.port).call("SET", "k", "v").text == "OK")
-        for n in cluster.nodes { #expect(try TestClient(port: n.port).call("GET", "k").text == "v", "node \(n.id)") }
+        for n in cluster.nodes {
+            let reply = try TestClient(port: n.port).call("GET", "k")
+            #expect(reply.text == "v", "node \(n.id) answered \(reply)\n\(cluster.logs())")
+        }
         #expect(cluster.logs().contains("founding the cluster with 1/127.0.0.1:\(base),2/127.0.0.1:\(base + 2)"))
     }
 
@@ -256,7 +259,10 @@ struct MembershipTests {
         for n in cluster.nodes {
             let c = try TestClient(port: n.port)
             var missing: [String] = []
-            for (key, value) in values where try c.call("GET", key).text != value { missing.append(key) }
+            for (key, value) in values {
+                let reply = try c.call("GET", key)
+                if reply.text != value { missing.append("\(key) (got \(reply))") }  // an error reply shows too
+            }
             #expect(missing.isEmpty, "node \(n.id) lacks \(missing.count) acknowledged writes, e.g. \(missing.prefix(5))")
         }
     }

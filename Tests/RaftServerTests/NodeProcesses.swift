@@ -1,4 +1,5 @@
 import Foundation
+import NodeTestSupport
 import RESP
 
 /// Starts raft-node processes for one test and always kills them (only the pids it started).
@@ -10,52 +11,15 @@ final class NodeProcesses: @unchecked Sendable {
         var logPath: String
     }
 
-    static var binary: URL {
-        // Tests/RaftServerTests/NodeProcesses.swift → the package root → .build/debug/raft-node
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for config in ["debug", "release"] {
-            let u = root.appendingPathComponent(".build/\(config)/raft-node")
-            if FileManager.default.isExecutableFile(atPath: u.path) { return u }
-        }
-        return root.appendingPathComponent(".build/debug/raft-node")
-    }
+    static var binary: URL { NodeLauncher.binary() }
 
     /// A port base per test process and per call, so parallel tests and runs do not collide.
     /// Each call gets its own block of 16 ports (a 5-node cluster uses 10, the membership tests
     /// address up to base+13), never reused within a run of up to 100 blocks, and only a block
-    /// whose ports are all free right now. Below 32768, where Linux's ephemeral ports start: a
-    /// client socket's local port there once took a test node's port ("Address already in use").
-    nonisolated(unsafe) static var nextSlot = 0
-    static let lock = NSLock()
+    /// whose ports are all free right now (NodeTestSupport's PortBlocks).
     static let portsPerBlock = 16
-    static func portBase() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        let window = 20000 + Int(getpid() % 7) * 100 * portsPerBlock
-        var base = window
-        for _ in 0..<100 {
-            base = window + (nextSlot % 100) * portsPerBlock
-            nextSlot += 1
-            if (base..<base + portsPerBlock).allSatisfy(portIsFree) { break }
-        }
-        return base
-    }
-
-    /// True when nothing listens on (or holds) 127.0.0.1:port.
-    static func portIsFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return true }
-        defer { close(fd) }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-    }
+    static let ports = PortBlocks(window: 20000 + Int(getpid() % 7) * 100 * portsPerBlock, blockSize: portsPerBlock, blocks: 100)
+    static func portBase() -> Int { ports.take() }
 
     var nodes: [Node] = []
     let directory: URL
@@ -84,17 +48,12 @@ final class NodeProcesses: @unchecked Sendable {
     }
 
     func start(id: String, port: Int, arguments: [String], binary: URL = NodeProcesses.binary, defaultStorage: Bool = false) throws {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = binary == NodeProcesses.binary && !defaultStorage ? Self.memoryUnlessDurable(arguments) : arguments
-        // A node's default data directory is relative to its working directory: keep it here.
-        p.currentDirectoryURL = directory
         let logPath = directory.appendingPathComponent("node-\(id).log").path
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        p.standardError = log
-        p.standardOutput = log
-        try p.run()
+        // A node's default data directory is relative to its working directory: keep it here.
+        let p = try NodeLauncher.launch(
+            binary, arguments: binary == NodeProcesses.binary && !defaultStorage ? Self.memoryUnlessDurable(arguments) : arguments,
+            directory: directory, log: logPath)
         nodes.append(Node(id: id, port: port, process: p, logPath: logPath))
     }
 
@@ -107,16 +66,12 @@ final class NodeProcesses: @unchecked Sendable {
     }
 
     func kill(id: String) {
-        guard let n = nodes.first(where: { $0.id == id }), n.process.isRunning else { return }
-        Foundation.kill(n.process.processIdentifier, SIGKILL)
-        n.process.waitUntilExit()
+        guard let n = nodes.first(where: { $0.id == id }) else { return }
+        NodeLauncher.kill(n.process)
     }
 
     func stopAll() {
-        for n in nodes where n.process.isRunning {
-            Foundation.kill(n.process.processIdentifier, SIGKILL)
-            n.process.waitUntilExit()
-        }
+        for n in nodes { NodeLauncher.kill(n.process) }
     }
 
     func logs() -> String {
