@@ -116,7 +116,10 @@ struct CheckCommand: ParsableCommand {
         if transactional.checked < counts.ok + counts.bad || transactional.checked == 0 {
             tally += ["\(counts.ok - transactional.ok) linearizable", "\(counts.bad - transactional.bad) not linearizable"]
         }
-        if transactional.checked > 0 { tally += ["\(transactional.ok) serializable", "\(transactional.bad) not serializable"] }
+        if transactional.checked > 0 {
+            let property = realtime ? "strict serializable" : "serializable"
+            tally += ["\(transactional.ok) \(property)", "\(transactional.bad) not \(property)"]
+        }
         tally += ["\(counts.unknown) unknown", "\(counts.unreadable) unreadable"]
         print("\(files.count) file\(files.count == 1 ? "" : "s"): " + tally.joined(separator: ", "))
         if counts.unreadable > 0 { throw ExitCode(3) }
