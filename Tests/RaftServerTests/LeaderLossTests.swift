@@ -10,13 +10,21 @@ import Testing
     /// Far below the 5 s request timeout, above an election timeout and a busy machine's delays.
     static let bound = 3.0
 
-    /// Sends one SET per connection without waiting, so every write is in flight at once.
-    static func sendWrites(to port: Int, count: Int, tag: String) throws -> [TestClient] {
-        try (0..<count).map { i in
+    /// Connections served already (each answered a PING), so that writes sent on them later
+    /// reach the node at once: on a loaded machine, opening them after a fault took long enough
+    /// for the follower to give its leader up before the writes arrived.
+    static func connect(to port: Int, count: Int) throws -> [TestClient] {
+        try (0..<count).map { _ in
             let c = try TestClient(port: port, timeoutSeconds: 10)
-            try c.sendRaw(TestClient.encode(["SET", "\(tag)-\(i)", "v"]))
+            _ = try c.call("PING")
             return c
         }
+    }
+
+    /// Sends one SET per connection without waiting, so every write is in flight at once.
+    static func sendWrites(on clients: [TestClient], tag: String) throws -> [TestClient] {
+        for (i, c) in clients.enumerated() { try c.sendRaw(TestClient.encode(["SET", "\(tag)-\(i)", "v"])) }
+        return clients
     }
 
     /// Reads every client's reply; returns them and the seconds from `since` to the last one.
@@ -36,9 +44,10 @@ import Testing
         try cluster.startCluster(size: 3, base: NodeProcesses.portBase())
         let leader = try cluster.waitForLeader()
         let follower = cluster.nodes.first { $0.id != leader.id }!
+        let connected = try Self.connect(to: follower.port, count: 8)
         // Stopped first, so the relayed writes are surely in flight (unanswered) when it dies.
         Self.signal(cluster, leader.id, SIGSTOP)
-        let clients = try Self.sendWrites(to: follower.port, count: 8, tag: "killed")
+        let clients = try Self.sendWrites(on: connected, tag: "killed")
         Thread.sleep(forTimeInterval: 0.2)
         let killedAt = Date()
         cluster.kill(id: leader.id)
@@ -53,10 +62,11 @@ import Testing
         try cluster.startCluster(size: 3, base: NodeProcesses.portBase())
         let leader = try cluster.waitForLeader()
         let follower = cluster.nodes.first { $0.id != leader.id }!
+        let connected = try Self.connect(to: follower.port, count: 8)
         // A paused leader keeps its sockets open: only the follower's election timeout tells.
         Self.signal(cluster, leader.id, SIGSTOP)
         let sentAt = Date()
-        let clients = try Self.sendWrites(to: follower.port, count: 8, tag: "cut")
+        let clients = try Self.sendWrites(on: connected, tag: "cut")
         let (replies, seconds) = try Self.replies(clients, since: sentAt)
         #expect(seconds < Self.bound, "answered \(seconds)s after sending\n\(cluster.logs())")
         for r in replies { #expect(r == .error(Self.lostText)) }
@@ -72,9 +82,10 @@ import Testing
         #expect(try TestClient(port: leader.port).call("SET", "before", "1").text == "OK")
         // Without its followers the leader proposes but cannot commit; check-quorum makes it
         // step down after an election timeout, and its pending writes hear so then.
+        let connected = try Self.connect(to: leader.port, count: 8)
         for f in followers { Self.signal(cluster, f.id, SIGSTOP) }
         let sentAt = Date()
-        let clients = try Self.sendWrites(to: leader.port, count: 8, tag: "deposed")
+        let clients = try Self.sendWrites(on: connected, tag: "deposed")
         let (replies, seconds) = try Self.replies(clients, since: sentAt)
         #expect(seconds < Self.bound, "answered \(seconds)s after sending\n\(cluster.logs())")
         for r in replies { #expect(r == .error(Self.lostText)) }

@@ -1,4 +1,5 @@
 import Foundation
+import NodeTestSupport
 
 /// What the TLS process tests share: certificates made with the `openssl` command line at test
 /// time, a port block of their own, and a TLS RESP client (python/tls_resp.py, standard library).
@@ -13,22 +14,10 @@ enum TLSSupport {
         return status == 0 ? nil : "python3 with its ssl module is not installed: \(output)"
     }()
 
-    /// Ports 17000–17959: no other suite uses them (NodeProcesses 20000+, chaos 14000–14999).
-    /// A block of 16 per call, by process id and call, only if all of it is free now.
-    nonisolated(unsafe) static var nextSlot = 0
-    static let lock = NSLock()
-    static func portBase() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        let window = 17000 + Int(getpid() % 6) * 160
-        var base = window
-        for _ in 0..<10 {
-            base = window + (nextSlot % 10) * 16
-            nextSlot += 1
-            if (base..<base + 16).allSatisfy(NodeProcesses.portIsFree) { break }
-        }
-        return base
-    }
+    /// Ports 17000–17959 (no other suite uses them: NodeProcesses 20000+, chaos 14000–14999):
+    /// six windows of ten 16-port blocks, one window per test process.
+    static let ports = PortBlocks(window: 17000 + Int(getpid() % 6) * 160, blockSize: 16, blocks: 10)
+    static func portBase() -> Int { ports.take() }
 
     /// A cluster CA, a node certificate for IP 127.0.0.1 and a client certificate it signed, and
     /// a node certificate from another CA that the cluster must refuse. PEM files in `directory`.
