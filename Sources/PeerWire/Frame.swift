@@ -20,9 +20,9 @@ public enum PeerWire {
 
 /// The first frame each side sends on a new connection.
 ///
-/// Authentication extension point: `nonce` is the sender's random challenge and `mac` is
-/// HMAC-SHA256(key: cluster secret, message: the peer's nonce || sender || clusterID). This
-/// version only carries the fields (empty `mac` = no authentication); a later version verifies them.
+/// With a cluster secret, `nonce` is the sender's random challenge and `mac` its answer to the
+/// peer's: the three-frame exchange and the MAC's exact input are in PeerAuthentication.swift
+/// (HMAC-SHA256 from swift-crypto). Without one, `mac` is empty and nothing is checked.
 public struct Handshake: Hashable, Sendable {
     public var sender: NodeID
     public var clusterID: String
