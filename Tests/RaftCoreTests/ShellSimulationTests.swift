@@ -23,21 +23,8 @@ struct ShellSimulationTests {
 
     @Test("A shell that acknowledges writes before they commit is caught, and the seed replays")
     func acknowledgingBeforeCommitIsCaught() throws {
-        var caught: SimulationResult? = nil
-        for seed in UInt64(1)...500 {
-            var options = SimulationOptions.derived(seed: seed)
-            options.shellFaults = .ackBeforeCommit
-            let r = Simulation.run(options)
-            if !r.passed {
-                caught = r
-                break
-            }
-        }
-        let found = try #require(caught, "a shell acknowledging before commit passed 500 seeds: the client checks are blind")
-        #expect(found.report.contains("Acknowledged Write"))
-        var again = SimulationOptions.derived(seed: found.options.seed)
-        again.shellFaults = .ackBeforeCommit
-        #expect(Simulation.run(again).report == found.report)
+        let found = try #require(Self.firstSeedCatching(.ackBeforeCommit, within: 500), "a shell acknowledging before commit passed 500 seeds: the client checks are blind")
+        #expect(found.report.contains("Acknowledged Write"), "\(found.report)")
     }
 
     @Test("Snapshots are taken, shipped and restored in every run, and every node's state agrees at each index")
@@ -55,21 +42,8 @@ struct ShellSimulationTests {
 
     @Test("A shell that snapshots at the core's applied index (ahead of its state machine) is caught, and the seed replays")
     func snapshotAheadOfStateIsCaught() throws {
-        var caught: SimulationResult? = nil
-        for seed in UInt64(1)...500 {
-            var options = SimulationOptions.derived(seed: seed)
-            options.shellFaults = .snapshotAheadOfState
-            let r = Simulation.run(options)
-            if !r.passed {
-                caught = r
-                break
-            }
-        }
-        let found = try #require(caught, "a shell snapshotting ahead of its state passed 500 seeds: the state checks are blind")
+        let found = try #require(Self.firstSeedCatching(.snapshotAheadOfState, within: 500), "a shell snapshotting ahead of its state passed 500 seeds: the state checks are blind")
         #expect(found.report.contains("State Machine Agreement"), "\(found.report)")
-        var again = SimulationOptions.derived(seed: found.options.seed)
-        again.shellFaults = .snapshotAheadOfState
-        #expect(Simulation.run(again).report == found.report)
     }
 
     @Test("Clients write to followers too: followers relay through the shell's forwarding and the leader's answers come back")
@@ -122,20 +96,22 @@ struct ShellSimulationTests {
 
     @Test("A follower that answers a relayed write OK before the leader's reply is caught, and the seed replays")
     func acknowledgingRelayedWritesEarlyIsCaught() throws {
-        var caught: SimulationResult? = nil
-        for seed in UInt64(1)...300 {
+        let found = try #require(Self.firstSeedCatching(.ackForwardBeforeReply, within: 300), "a follower acknowledging relayed writes early passed 300 seeds: the client checks are blind")
+        #expect(found.report.contains("Acknowledged Write"), "\(found.report)")
+    }
+
+    /// The first seed up to `limit` whose run with the planted shell `fault` fails, after checking
+    /// that the seed replays to the same report (what `raft-sim replay N --shell-fault` relies on).
+    static func firstSeedCatching(_ fault: ShellUnsafeFaults, within limit: UInt64) -> SimulationResult? {
+        for seed in UInt64(1)...limit {
             var options = SimulationOptions.derived(seed: seed)
-            options.shellFaults = .ackForwardBeforeReply
+            options.shellFaults = fault
             let r = Simulation.run(options)
             if !r.passed {
-                caught = r
-                break
+                #expect(Simulation.run(options).report == r.report, "seed \(seed) does not replay")
+                return r
             }
         }
-        let found = try #require(caught, "a follower acknowledging relayed writes early passed 300 seeds: the client checks are blind")
-        #expect(found.report.contains("Acknowledged Write"), "\(found.report)")
-        var again = SimulationOptions.derived(seed: found.options.seed)
-        again.shellFaults = .ackForwardBeforeReply
-        #expect(Simulation.run(again).report == found.report)
+        return nil
     }
 }
