@@ -18,19 +18,6 @@ struct ShellLeaderWaitTests {
         from: "a", to: "b", term: Term(1),
         body: .appendEntries(AppendEntries(prevLogIndex: .zero, prevLogTerm: .zero, entries: [], leaderCommit: .zero)))
 
-    /// Runs Readies with an instant disk until none is left; returns every action handed out.
-    func settle(_ shell: inout NodeShell, now: UInt64 = 0) -> [ShellAction] {
-        var all: [ShellAction] = []
-        for _ in 0..<20 where shell.hasWork {
-            var actions = shell.ready(now: now)
-            while true {
-                all += actions
-                guard actions.contains(where: { if case .persist = $0 { true } else { false } }) else { break }
-                actions = shell.persisted(now: now)
-            }
-        }
-        return all
-    }
 
     static func sent(_ actions: [ShellAction]) -> [Message] {
         actions.flatMap { a -> [Message] in if case .send(let ms) = a { ms } else { [] } }

@@ -24,19 +24,6 @@ struct ShellMembershipTests {
         return NodeShell(core: h["a"])
     }
 
-    /// Runs Readies with an instant disk until none is left; returns every action handed out.
-    func settle(_ shell: inout NodeShell) -> [ShellAction] {
-        var all: [ShellAction] = []
-        for _ in 0..<20 where shell.hasWork {
-            var actions = shell.ready(now: 0)
-            while true {
-                all += actions
-                guard actions.contains(where: { if case .persist = $0 { true } else { false } }) else { break }
-                actions = shell.persisted(now: 0)
-            }
-        }
-        return all
-    }
 
     static func proposed(_ actions: [ShellAction]) -> [ConfChange] {
         actions.compactMap { if case .confChangeProposed(let c, _) = $0 { c } else { nil } }

@@ -17,19 +17,6 @@ struct ShellSnapshotTests {
         return shell
     }
 
-    /// Runs Readies with an instant disk until none is left; returns every action handed out.
-    func settle(_ shell: inout NodeShell) -> [ShellAction] {
-        var all: [ShellAction] = []
-        for _ in 0..<20 where shell.hasWork {
-            var actions = shell.ready(now: 0)
-            while true {
-                all += actions
-                guard actions.contains(where: { if case .persist = $0 { true } else { false } }) else { break }
-                actions = shell.persisted(now: 0)
-            }
-        }
-        return all
-    }
 
     /// One Ready made durable, and nothing more: entries it commits are handed out by the next.
     func persistOneReady(_ shell: inout NodeShell) {
