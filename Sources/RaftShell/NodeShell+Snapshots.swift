@@ -59,6 +59,14 @@ extension NodeShell {
         return core.snapshot == meta
     }
 
+    /// Enough writes were applied since the last snapshot for another (--log-max) and none is
+    /// being written. Checked when one finishes: `entriesApplied` asks only as entries arrive,
+    /// so when a load stops while a slow snapshot is written, the log would otherwise keep
+    /// everything applied meanwhile (up to twice --log-max) until the next write.
+    public var snapshotDue: Bool {
+        !stopped && snapshots.inFlight == nil && snapshots.appliedSince >= config.logMaxEntries
+    }
+
     /// Writing the snapshot `meta` failed: the log stays as it is; the next one may be asked for.
     public mutating func snapshotFailed(_ meta: SnapshotMetadata) {
         if snapshots.inFlight == meta { snapshots.inFlight = nil }

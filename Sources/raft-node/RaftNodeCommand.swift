@@ -166,6 +166,7 @@ struct RaftNodeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        GlibcMalloc.fixMmapThreshold()  // freed big blocks go back to the kernel (GlibcMalloc.swift)
         let options: RaftServerOptions
         do {
             options = try makeOptions()

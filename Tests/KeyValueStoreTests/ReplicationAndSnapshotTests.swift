@@ -100,13 +100,14 @@ struct Workload {
         #expect(m.read([Array("ttl".utf8), Array("ttl".utf8)], now: h.now) == .integer(40))
     }
 
-    @Test func snapshotStreamsRecordByRecordAndRestoresFromTinyChunks() throws {
+    @Test func snapshotStreamsFramedRecordsAndRestoresFromTinyChunks() throws {
         let h = Harness()
         for i in 0..<500 { h.run("set", "key\(i)", String(repeating: "v", count: i % 40)) }
-        var frames: [[UInt8]] = []
-        h.store.writeSnapshot { frames.append($0) }
-        #expect(frames.count == 500 + 1 /* root tree node */ + 2 /* header, end */)
-        let all = frames.flatMap { $0 }
+        var chunks: [[UInt8]] = []
+        h.store.writeSnapshot { chunks.append($0) }
+        let all = chunks.flatMap { $0 }
+        var reader = SnapshotReader()
+        #expect(try reader.feed(all).count == 500 + 1 /* root tree node */ + 2 /* header, end */)
         var restorer = SnapshotRestorer()
         var i = 0
         while i < all.count {

@@ -88,6 +88,39 @@ struct ShellSnapshotTests {
         #expect(settle(&shell).contains { if case .takeSnapshot = $0 { true } else { false } })
     }
 
+    @Test("A snapshot that finishes after --log-max more writes were applied says another is due, without waiting for a write")
+    func snapshotDueOnceWrittenWhenEnoughWritesArrivedMeanwhile() throws {
+        var shell = leader(ShellConfig(logMaxEntries: 3))
+        for t in 1...3 { shell.write(Array("w\(t)".utf8), token: RequestToken(t)) }
+        let asked = settle(&shell).compactMap { if case .takeSnapshot(let m) = $0 { m } else { nil } }
+        let meta = try #require(asked.first)
+        #expect(!shell.snapshotDue, "one is in flight")
+        // Three more writes while it is written: enough for the next, but none is asked for now.
+        for t in 4...6 { shell.write(Array("w\(t)".utf8), token: RequestToken(t)) }
+        #expect(!settle(&shell).contains { if case .takeSnapshot = $0 { true } else { false } })
+        let adopted = shell.snapshotWritten(meta, recorded: true)
+        #expect(adopted)
+        #expect(shell.snapshotDue)
+        let asked2 = shell.beginSnapshot()
+        let next = try #require(asked2)
+        #expect(next.index == shell.stateMachineIndex)
+        #expect(next.index > meta.index)
+        #expect(!shell.snapshotDue)
+    }
+
+    @Test("A snapshot that finishes with fewer than --log-max writes applied since it began says none is due")
+    func snapshotNotDueWithFewWritesMeanwhile() throws {
+        var shell = leader(ShellConfig(logMaxEntries: 3))
+        for t in 1...3 { shell.write(Array("w\(t)".utf8), token: RequestToken(t)) }
+        let asked = settle(&shell).compactMap { if case .takeSnapshot(let m) = $0 { m } else { nil } }
+        let meta = try #require(asked.first)
+        for t in 4...5 { shell.write(Array("w\(t)".utf8), token: RequestToken(t)) }
+        _ = settle(&shell)
+        let adopted = shell.snapshotWritten(meta, recorded: true)
+        #expect(adopted)
+        #expect(!shell.snapshotDue)
+    }
+
     @Test("A snapshot the log no longer wants (a newer one was installed meanwhile) leaves the core as it was")
     func unrecordedSnapshotIsNotAdopted() throws {
         var shell = leader()

@@ -4,9 +4,9 @@
 // it to a file or a socket chunk by chunk and restore from chunks of any size.
 
 extension KeyValueStateMachine {
-    /// Writes the whole state as framed records, each handed to `sink` as soon as it is
-    /// encoded. Runs on the thread that owns the machine (it reads the live store).
-    public func writeSnapshot(to sink: ([UInt8]) throws -> Void) rethrows {
+    /// Writes the whole state as framed records, handed to `sink` in chunks of whole records.
+    /// Runs on the thread that owns the machine (it reads the live store).
+    public func writeSnapshot<E: Error>(to sink: ([UInt8]) throws(E) -> Void) throws(E) {
         try store.writeSnapshot(to: sink)
     }
 
