@@ -41,7 +41,12 @@ extension NodeDriver {
             metrics.snapshotTaken(bytes: size)
             // The core just compacted its log, and the frozen copy is gone: give the pages glibc
             // keeps back, off the loop (docs/BENCHMARKS.md, "RSS (h/rss)").
-            _ = ioPool.runIfActive(eventLoop: loop) { GlibcMalloc.trim() }
+            // It holds each arena's lock while it walks it; its time says what the loop may wait.
+            ioPool.runIfActive(eventLoop: loop) { () -> Int64 in
+                let t0 = NIODeadline.now()
+                GlibcMalloc.trim()
+                return (NIODeadline.now() - t0).nanoseconds / 1_000
+            }.whenSuccess { [logger] us in logger.debug("malloc_trim after the snapshot at index \(meta.index): \(us) us") }
             logger.info("snapshot taken at index \(meta.index) in \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms")
             scheduleReady()
             if shell.snapshotDue, let next = shell.beginSnapshot() { takeSnapshot(next) }
