@@ -149,12 +149,14 @@ public struct RaftNode: Sendable {
         let hs = hardState
         if hs != prevHardState {
             rd.hardState = hs
+            rd.mustSync = hs.term != prevHardState.term || hs.votedFor != prevHardState.votedFor
             prevHardState = hs
         }
         rd.snapshot = snapshotToPersist
         snapshotToPersist = nil
         rd.committedEntries = nextCommittedEntries()
         rd.entries = raftLog.unstableEntries
+        if rd.snapshot != nil || !rd.entries.isEmpty { rd.mustSync = true }
         raftLog.unstableFrom = raftLog.lastIndex.next
         if let last = rd.committedEntries.last { raftLog.handedOut = last.index }
         rd.messages = msgs

@@ -117,7 +117,7 @@ public struct NodeShell: Sendable {
         // 2-3. Snapshot, entries and hard state, durable with one sync.
         guard rd.snapshot == nil, rd.entries.isEmpty, rd.hardState == nil else {
             persisting = rd
-            actions.append(.persist(ShellPersist(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot)))
+            actions.append(.persist(ShellPersist(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync)))
             if let s = rd.snapshot { snapshotInstalled(s) }
             return actions
         }
