@@ -89,6 +89,9 @@ public struct RaftNode: Sendable {
     // MARK: what the shell may look at
 
     public var id: NodeID { config.id }
+    /// The seed this node's randomness was started from (a new one for every start of the
+    /// process): lets a shell number its requests apart from those of an earlier incarnation.
+    public var randomSeed: UInt64 { config.randomSeed }
     public var role: Role { currentRole }
     public var term: Term { currentTerm }
     public var leader: NodeID? { leaderID }
