@@ -8,7 +8,8 @@
 #             and a 5-node cluster's leader; redis-benchmark SET/GET -c 50, without and with -P 16.
 #             Node --fsync $NODE_FSYNC_MEM (never).
 #   durable   redis-server --appendonly yes --appendfsync always vs the 3-node and 5-node clusters
-#             --fsync always, SET -c 50 without and with -P 16.
+#             --fsync always: SET -c 1, SET and GET -c 50 without and with -P 16 (3 nodes), SET -c 50
+#             without and with -P 16 (5 nodes).
 #   rss       VmRSS after RSS_N SETs of 100 bytes (-r RSS_N): redis-server vs each node of a 3-node cluster.
 #   failover  SIGKILL the leader, time to the first +OK SET on a survivor (20 ms polls, 30 s bound);
 #             restart the killed node; FAILOVERS times; median/min/max.
@@ -201,12 +202,19 @@ sec_durable() {
     if cluster_start durable always; then node=1; echo "  node leader=$LEADER"
     else row durable c50 cmp "raft-node 3x" start FAILED - - - "cluster did not start (logs in $OUT)"; fi
   else node_skip durable c50 "SET c=50"; fi
-  for label in "c=50" "c=50 -P 16"; do
-    args=(-c 50); n=$N
-    [ "$label" != "c=50" ] && { args+=(-P 16); n=$((N_PIPE / 2)); }
-    SRV=$rpid; rb durable "$label" ref "redis (AOF fsync always)" "$label" 180 "$n" set -p 26020 "${args[@]}"
+  # One client (the latency of one write: fsyncs on two nodes and a round trip), 50 clients,
+  # and pipelined; then linearizable GETs (ReadIndex) beside redis's.
+  local spec t
+  for spec in "set|c=1" "set|c=50" "set|c=50 -P 16" "get|c=50" "get|c=50 -P 16"; do
+    t=${spec%%|*}; label=${spec#*|}
+    case "$label" in
+      c=1) args=(-c 1); n=$((N / 20)) ;;
+      c=50) args=(-c 50); n=$N ;;
+      *) args=(-c 50 -P 16); n=$((N_PIPE / 2)) ;;
+    esac
+    SRV=$rpid; rb durable "$label" ref "redis (AOF fsync always)" "$label" 180 "$n" "$t" -p 26020 "${args[@]}"
     if [ $node = 1 ]; then
-      SRV=$(cluster_pids); rb durable "$label" cmp "raft-node 3x fsync always, leader" "$label" 240 "$n" set -p "$LEADER" "${args[@]}"
+      SRV=$(cluster_pids); rb durable "$label" cmp "raft-node 3x fsync always, leader" "$label" 240 "$n" "$t" -p "$LEADER" "${args[@]}"
     fi
   done
   [ $node = 1 ] && cluster_stop

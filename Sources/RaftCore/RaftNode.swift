@@ -89,6 +89,9 @@ public struct RaftNode: Sendable {
     // MARK: what the shell may look at
 
     public var id: NodeID { config.id }
+    /// The seed this node's randomness was started from (a new one for every start of the
+    /// process): lets a shell number its requests apart from those of an earlier incarnation.
+    public var randomSeed: UInt64 { config.randomSeed }
     public var role: Role { currentRole }
     public var term: Term { currentTerm }
     public var leader: NodeID? { leaderID }
@@ -149,12 +152,14 @@ public struct RaftNode: Sendable {
         let hs = hardState
         if hs != prevHardState {
             rd.hardState = hs
+            rd.mustSync = hs.term != prevHardState.term || hs.votedFor != prevHardState.votedFor
             prevHardState = hs
         }
         rd.snapshot = snapshotToPersist
         snapshotToPersist = nil
         rd.committedEntries = nextCommittedEntries()
         rd.entries = raftLog.unstableEntries
+        if rd.snapshot != nil || !rd.entries.isEmpty { rd.mustSync = true }
         raftLog.unstableFrom = raftLog.lastIndex.next
         if let last = rd.committedEntries.last { raftLog.handedOut = last.index }
         rd.messages = msgs

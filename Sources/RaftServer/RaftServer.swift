@@ -49,10 +49,11 @@ public final class RaftServer: Sendable {
         var shutDown = false
     }
 
-    public init(options: RaftServerOptions, logger: Logger = Logger(label: "raft-node"), eventLoopThreads: Int = System.coreCount) {
+    /// `eventLoopThreads` overrides `options.ioThreads`.
+    public init(options: RaftServerOptions, logger: Logger = Logger(label: "raft-node"), eventLoopThreads: Int? = nil) {
         self.options = options
         self.logger = logger
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, eventLoopThreads))
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, eventLoopThreads ?? options.ioThreads))
         // The node's one I/O pool: log fsyncs (one at a time: the shell holds the next Ready),
         // snapshot files written, received and copied. Two threads, so a snapshot being
         // serialized never holds up the fsync that acknowledges writes.

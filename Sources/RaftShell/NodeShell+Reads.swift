@@ -9,14 +9,19 @@ extension NodeShell {
         guard !stopped else { return [.refuse(token, .shuttingDown)] }
         guard core.leader != nil || core.role == .leader else { return awaitLeaderForRead(token, now: now) }
         readQueue.append(QueuedRead(token: token, deadline: now + config.requestTimeout))
-        startReadRoundIfNeeded(now: now)
+        // An idle node starts the round at once; with rounds out, the reads of this loop turn
+        // wait for its Ready (`ready(now:)`) and go out together in one more round.
+        if readRounds.isEmpty { startReadRoundIfNeeded(now: now) }
         return []
     }
 
-    /// A new round starts when none is in flight (or the one in flight looks lost).
+    /// A new round starts for every queued read while fewer than `config.readRoundsInFlight`
+    /// rounds are out (rounds that look lost do not count).
     mutating func startReadRoundIfNeeded(now: UInt64) {
         guard !readQueue.isEmpty else { return }
-        guard readRounds.values.allSatisfy({ now &- $0.started > config.readRoundRetry }) else { return }
+        // Rounds older than readRoundRetry look lost and do not count.
+        let live = readRounds.values.reduce(0) { $0 + (now &- $1.started > config.readRoundRetry ? 0 : 1) }
+        guard live < max(1, config.readRoundsInFlight) else { return }
         let id = nextReadID
         nextReadID += 1
         readRounds[id] = ReadRound(started: now, reads: readQueue)

@@ -34,7 +34,13 @@ public struct NodeShell: Sendable {
     var readRounds: [UInt64: ReadRound] = [:]
     /// Reads whose read index is known, waiting for applied ≥ index.
     var readsAwaitingApply: [(index: LogIndex, reads: [QueuedRead])] = []
-    var nextReadID: UInt64 = 1
+    /// ReadIndex round ids, from a base drawn for this incarnation: a late ReadIndexResponse to
+    /// a round of the node's previous life (a message that outlived a restart) then matches
+    /// no round of this one. Counting from 1 on every start let such an answer, with its old
+    /// and too low index, serve a new read (found by the simulation, where messages can be
+    /// delayed across a restart).
+    let firstReadID: UInt64
+    var nextReadID: UInt64
     /// Requests relayed to a leader (or sent on a link of the performer's own), by relay id
     /// (NodeShell+Forwarding.swift).
     var relayed: [UInt64: RelayedRequest] = [:]
@@ -60,6 +66,9 @@ public struct NodeShell: Sendable {
         self.core = core
         self.config = config
         self.snapshots = ShellSnapshots(machineIndex: core.handedOutIndex)
+        var rng = SplitMix64(seed: core.randomSeed ^ 0x5245_4144_4944_5321)
+        self.firstReadID = (rng.next() & 0xFFFF_FFFF) << 32 | 1
+        self.nextReadID = firstReadID
     }
 
     // MARK: events from the outside world
@@ -95,6 +104,7 @@ public struct NodeShell: Sendable {
     public mutating func ready(now: UInt64) -> [ShellAction] {
         guard !stopped else { return [] }
         var actions = proposeQueued(now: now)
+        startReadRoundIfNeeded(now: now)  // the reads queued since the last turn, in one round
         if persisting != nil {
             // Group commit holds the next Ready until this one is durable, but not its messages:
             // what was proposed meanwhile is already on the wire to the followers while this
@@ -117,7 +127,7 @@ public struct NodeShell: Sendable {
         // 2-3. Snapshot, entries and hard state, durable with one sync.
         guard rd.snapshot == nil, rd.entries.isEmpty, rd.hardState == nil else {
             persisting = rd
-            actions.append(.persist(ShellPersist(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot)))
+            actions.append(.persist(ShellPersist(entries: rd.entries, hardState: rd.hardState, snapshot: rd.snapshot, mustSync: rd.mustSync)))
             if let s = rd.snapshot { snapshotInstalled(s) }
             return actions
         }
@@ -161,7 +171,7 @@ public struct NodeShell: Sendable {
         readiesFinished &+= 1
         // Once the shell runs ReadIndex rounds every read ID is its own; a caller that drives
         // `core.readIndex` itself (a unit test) collects its dropped reads from the core.
-        if nextReadID > 1 {
+        if nextReadID > firstReadID {
             let dropped = core.takeDroppedReads()
             if !dropped.isEmpty { readsDropped(dropped, into: &actions) }
         }

@@ -69,6 +69,9 @@ public struct ShellPersist: Sendable, Equatable {
     /// A snapshot the core adopted: restore the state machine from its file before the entries
     /// (the shell counts the state machine at its index from here on).
     public var snapshot: SnapshotMetadata?
+    /// Whether the write needs an fsync before the rest of its Ready (`Ready.mustSync`): false
+    /// when the batch only moves the commit index forward.
+    public var mustSync: Bool = true
 }
 
 /// Why a request got no state-machine answer. The performer words each for its clients.

@@ -5,6 +5,10 @@ public struct ShellConfig: Sendable {
     public var requestTimeout: UInt64 = 5_000
     /// A ReadIndex round unanswered this long looks lost: the next round may start beside it.
     public var readRoundRetry: UInt64 = 1_000
+    /// ReadIndex rounds that may be out at once. Reads that arrive while a round is out start
+    /// the next one at once (up to this many) instead of waiting for it to come back, which
+    /// cost them up to one more round trip; each round is one heartbeat to every follower.
+    public var readRoundsInFlight: Int = 4
     /// A request that arrives while no leader is known waits this long for an election to end
     /// before it is refused as `.noLeader` (0: refused at once). Default: the NIO node's worst
     /// election timeout (500 ms) plus a margin for the vote round.

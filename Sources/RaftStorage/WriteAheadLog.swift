@@ -199,17 +199,29 @@ public final class WriteAheadLog {
 
     // MARK: durability
 
+    /// Writes what is staged without an fsync: the bytes reach the page cache (they survive a
+    /// killed process, not a power loss), and the next `sync()` makes them durable with the rest.
+    /// For records nothing depends on yet, such as a hard state that only moves the commit index.
+    public func flush() throws(StorageError) {
+        if let failure { throw .failed(failure.description) }
+        guard !staged.isEmpty else { return }
+        do {
+            try current.write(staged, at: currentSize)
+            currentSize += staged.count
+            staged.removeAll(keepingCapacity: staged.capacity <= 1 << 24)
+        } catch {
+            failure = error
+            throw error
+        }
+    }
+
     /// Writes everything staged and makes it durable with one fsync (plus one per segment
     /// rolled in this batch, and one of the directory when a segment was created).
     /// With `FsyncMode.never` the data is written but not synced: UNSAFE across crashes.
     public func sync() throws(StorageError) {
         if let failure { throw .failed(failure.description) }
         do {
-            if !staged.isEmpty {
-                try current.write(staged, at: currentSize)
-                currentSize += staged.count
-                staged.removeAll(keepingCapacity: staged.capacity <= 1 << 24)
-            }
+            try flush()
             if options.fsync == .always {
                 for f in rolled { try f.sync() }
                 try current.sync()

@@ -33,6 +33,9 @@ struct OperationsFlags: ParsableArguments {
     @Option(name: .customLong("snapshot-send-rate"), help: ArgumentHelp("Send snapshot files to lagging or new members at most this fast, per second (e.g. 32mb; Redis units: k/m/g are 1000s, kb/mb/gb 1024s). Default: unlimited.", valueName: "SIZE"))
     var snapshotSendRate: String?
 
+    @Option(name: .customLong("io-threads"), help: ArgumentHelp("Event-loop threads for client and peer connections (default 1, like redis-server: every request is handled on the node's one Raft loop, with no hand-over between threads; more only spreads the parsing of many busy connections).", valueName: "N"))
+    var ioThreads: Int?
+
     @OptionGroup var tls: TLSFlags  // TLSFlags.swift
 
     @Option(name: .customLong("bind"), help: ArgumentHelp("IP the client port listens on (default: the IP of -a; 0.0.0.0 for all).", valueName: "IP"))
@@ -79,6 +82,10 @@ struct OperationsFlags: ParsableArguments {
             let rate = try ByteSize.parse(snapshotSendRate, what: "--snapshot-send-rate")
             guard rate >= 1024 else { throw NodeOptionError("--snapshot-send-rate must be at least 1kb a second, not '\(snapshotSendRate)'") }
             options.snapshotSendBytesPerSecond = rate
+        }
+        if let ioThreads {
+            guard (1...64).contains(ioThreads) else { throw NodeOptionError("--io-threads must be between 1 and 64, not \(ioThreads)") }
+            options.ioThreads = ioThreads
         }
         try tls.apply(to: &options)
         if let bind {

@@ -7,13 +7,17 @@ import Testing
 /// right order.
 @Suite(.serialized)
 struct ForwardBatchingTests {
-    @Test func pipelinedWritesFromManyClientsOnAFollowerGetTheirOwnRepliesInOrder() throws {
+    /// With `--io-threads 3` the connections land on three event loops, and each request is
+    /// handed to the shell's loop and its reply back (the default, one loop, has no hand-over).
+    @Test(arguments: [1, 3])
+    func pipelinedWritesFromManyClientsOnAFollowerGetTheirOwnRepliesInOrder(ioThreads: Int) throws {
         let cluster = NodeProcesses()
         defer { cluster.stopAll() }
-        try cluster.startCluster(size: 3, base: NodeProcesses.portBase())
+        try cluster.startCluster(size: 3, base: NodeProcesses.portBase(), extra: ["--io-threads", "\(ioThreads)"])
         let leader = try cluster.waitForLeader()
         let follower = cluster.nodes.first { $0.id != leader.id }!
-        let clients = try (0..<4).map { _ in try TestClient(port: follower.port) }
+        // Clients on the follower (relayed in batches) and on the leader (proposed directly).
+        let clients = try (0..<4).map { _ in try TestClient(port: follower.port) } + (0..<3).map { _ in try TestClient(port: leader.port) }
         let n = 150
         // Every client pipelines writes only (one run, batched together with the other
         // clients' runs): INCR of its own counter, and SETs whose GET reply proves the value.

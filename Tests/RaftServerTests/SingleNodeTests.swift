@@ -18,6 +18,8 @@ struct SingleNodeTests {
             ["-a", "127.0.0.1:7000", "--no-such-option"],
             ["-a", "127.0.0.1:7000", "--snapshot-send-rate", "fast"],
             ["-a", "127.0.0.1:7000", "--snapshot-send-rate", "10"],
+            ["-a", "127.0.0.1:7000", "--io-threads", "0"],
+            ["-a", "127.0.0.1:7000", "--io-threads", "many"],
         ]
         for args in cases {
             let (status, output) = try runNodeExpectingExit(args)

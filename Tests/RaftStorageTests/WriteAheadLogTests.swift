@@ -31,6 +31,28 @@ import Testing
     #expect(log.hardState == HardState())
 }
 
+@Test func aFlushedCommitIndexIsWrittenWithoutASyncAndReadBack() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    let (wal, _) = try WriteAheadLog.open(directory: dir.path)
+    try wal.append(entries: entries(1...3), hardState: HardState(term: 2, commit: 1))
+    try wal.sync()
+    try wal.append(entries: [], hardState: HardState(term: 2, commit: 3))
+    try wal.flush()  // only the commit index moved: written, not synced
+    wal.close()  // the process dies; the page cache keeps what was written
+    let (reopened, log) = try WriteAheadLog.open(directory: dir.path)
+    #expect(log.entries == entries(1...3))
+    #expect(log.hardState == HardState(term: 2, commit: 3))
+    // Appends after a flush continue the same file: nothing written twice, nothing lost.
+    try reopened.append(entries: entries(4...4), hardState: HardState(term: 2, commit: 4))
+    try reopened.sync()
+    reopened.close()
+    let (_, again) = try WriteAheadLog.open(directory: dir.path)
+    #expect(again.entries == entries(1...4))
+    #expect(again.hardState == HardState(term: 2, commit: 4))
+    #expect(again.warnings.isEmpty)
+}
+
 @Test func conflictingSuffixAndExplicitTruncationSurviveReopen() throws {
     let dir = TempDir()
     defer { dir.cleanup() }

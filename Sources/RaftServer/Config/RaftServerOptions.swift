@@ -31,6 +31,11 @@ public struct RaftServerOptions: Sendable {
     /// Snapshot files go to lagging or new members no faster than this many bytes a second
     /// (--snapshot-send-rate); nil: as fast as the connection drains.
     public var snapshotSendBytesPerSecond: Int? = nil
+    /// Event-loop threads for the client and peer ports (--io-threads). The node's shell runs on
+    /// one of them; connections are spread over all, and a request that arrives on another
+    /// loop is handed over to the shell's and back (two thread wake-ups). One thread, like
+    /// redis-server's, costs least per request while one loop can parse what arrives.
+    public var ioThreads: Int = 1
     /// Take a snapshot and compact the log once this many entries were applied since the last.
     public var logMaxEntries: Int
     /// The tick of the Raft clock; the election timeout is `electionTicks` ticks (randomized up to twice that).

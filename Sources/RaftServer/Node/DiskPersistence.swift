@@ -65,7 +65,8 @@ final class DiskPersistence: RaftPersistence, @unchecked Sendable {
                 try wal.rollSegment()
             }
             try wal.append(entries: batch.entries, hardState: batch.hardState)
-            try wal.sync()
+            // A batch that only moves the commit index is written, not synced (Ready.mustSync).
+            if batch.mustSync { try wal.sync() } else { try wal.flush() }
             if let s = batch.snapshot, batch.snapshotFile != nil {
                 try wal.compact(upTo: s.index)
                 _ = try? snapshots.prune(keeping: snapshots.list().last { $0.path == batch.snapshotFile })

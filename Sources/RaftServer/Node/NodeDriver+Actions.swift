@@ -117,12 +117,12 @@ extension NodeDriver {
     /// 2-3 of the Ready order: snapshot, entries and hard state durable with one sync, off the
     /// loop when it syncs (the shell holds every later Ready meanwhile: group commit).
     private func persist(_ p: ShellPersist) -> Continuation {
-        var write = PersistBatch(entries: p.entries, hardState: p.hardState, snapshot: p.snapshot, sync: options.fsync == .always)
+        var write = PersistBatch(entries: p.entries, hardState: p.hardState, snapshot: p.snapshot, mustSync: p.mustSync)
         if let s = p.snapshot { installSnapshot(s, into: &write) }
         // UNSAFE, on purpose only (--unsafe-fault skip-fsync-on-vote): the vote is left out of what
         // is written. Merely not syncing it would show nothing, since kill -9 keeps the page cache.
         if options.unsafeFaults.contains(.skipFsyncOnVote) { write.hardState?.votedFor = nil }
-        guard persistence.isDurable && write.sync else {
+        guard persistence.isDurable && options.fsync == .always && write.mustSync else {
             do { try persistence.persist(write) } catch { fatalStorage(error) }
             return .persistedSynchronously
         }

@@ -9,7 +9,10 @@ struct PersistBatch: Sendable {
     /// The installed file of `snapshot` (received from the leader, already durable): the log
     /// records it before the entries after it, and forgets the log it replaces.
     var snapshotFile: String?
-    var sync: Bool
+    /// Whether the batch must be durable before what follows it (`Ready.mustSync`): written
+    /// and synced (when the node syncs at all, `--fsync always`). False for a batch that only
+    /// moves the commit index: written without an fsync, on the event loop.
+    var mustSync: Bool
 }
 
 /// What a node recovered at start: the core's restored state and the state machine snapshot.
