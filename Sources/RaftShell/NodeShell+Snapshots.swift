@@ -67,6 +67,12 @@ extension NodeShell {
         !stopped && snapshots.inFlight == nil && snapshots.appliedSince >= config.logMaxEntries
     }
 
+    /// The --log-max rule in one place: the next snapshot to take when one is due (as
+    /// `beginSnapshot()`), else nil. Asked as entries are applied and when a snapshot finishes.
+    public mutating func snapshotIfDue() -> SnapshotMetadata? {
+        snapshotDue ? beginSnapshot() : nil
+    }
+
     /// Writing the snapshot `meta` failed: the log stays as it is; the next one may be asked for.
     public mutating func snapshotFailed(_ meta: SnapshotMetadata) {
         if snapshots.inFlight == meta { snapshots.inFlight = nil }
@@ -77,8 +83,7 @@ extension NodeShell {
         guard let last = entries.last else { return }
         snapshots.machineIndex = last.index
         snapshots.appliedSince += entries.reduce(0) { $0 + ($1.kind == .normal ? 1 : 0) }
-        guard snapshots.appliedSince >= config.logMaxEntries, let meta = beginSnapshot() else { return }
-        actions.append(.takeSnapshot(meta))
+        if let meta = snapshotIfDue() { actions.append(.takeSnapshot(meta)) }
     }
 
     /// The `.persist` carrying the leader's snapshot `s` was just handed out: the performer

@@ -35,7 +35,8 @@ extension Cluster {
         snapshotsTaken += 1
         try drive(i) { (shell: inout NodeShell) in
             shell.snapshotWritten(meta, recorded: recorded)
-            return []
+            // As the node does: the next snapshot at once if --log-max writes arrived meanwhile.
+            return shell.snapshotIfDue().map { [.takeSnapshot($0)] } ?? []
         }
     }
 

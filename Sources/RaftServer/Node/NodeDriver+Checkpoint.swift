@@ -49,7 +49,7 @@ extension NodeDriver {
             }.whenSuccess { [logger] us in logger.debug("malloc_trim after the snapshot at index \(meta.index): \(us) us") }
             logger.info("snapshot taken at index \(meta.index) in \((NIODeadline.now() - started).nanoseconds / 1_000_000) ms")
             scheduleReady()
-            if shell.snapshotDue, let next = shell.beginSnapshot() { takeSnapshot(next) }
+            if let next = shell.snapshotIfDue() { takeSnapshot(next) }
             return meta.index
         }
         done.whenFailure { [self] error in
